@@ -1,0 +1,3 @@
+from huanjie.cli import main
+
+raise SystemExit(main())

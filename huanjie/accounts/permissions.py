@@ -1,0 +1,180 @@
+"""Who may do what, and on which data: the one place where huanjie decides access.
+
+A user holds roles (RoleGrant) and belongs to a region. Business data is visible to a user only
+when its region code starts with the user's region code (SECURITY.md C3); everything else answers
+404, the same as a missing object, so the IDs of other towns cannot be probed.
+
+    >>> in_scope_code("630121", "630121100201")
+    True
+    >>> in_scope_code("630121100", "630121101201")
+    False
+    >>> in_scope_code(None, "630121100201")
+    False
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+
+from huanjie.accounts.models import ADMIN_ROLES, Role
+
+if TYPE_CHECKING:
+    from huanjie.accounts.models import User
+
+
+class Action(enum.StrEnum):
+    VIEW_REGIONS = "view_regions"
+    CORRECT_REGION_KIND = "correct_region_kind"
+    VIEW_CAMPAIGNS = "view_campaigns"
+    MANAGE_CAMPAIGNS = "manage_campaigns"
+    VIEW_PEOPLE = "view_people"
+    MANAGE_USERS = "manage_users"
+    VIEW_AUDIT = "view_audit"
+    EXPORT_AUDIT = "export_audit"
+    VIEW_SYSTEM = "view_system"
+
+
+_BUSINESS_READ = frozenset({Action.VIEW_REGIONS, Action.VIEW_CAMPAIGNS})
+
+# The role x action matrix (SECURITY.md C1: the three administrators see no business data and
+# the audit administrator alone reads the audit log; nobody edits it).
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.COUNTY_OFFICER: _BUSINESS_READ
+    | {Action.CORRECT_REGION_KIND, Action.MANAGE_CAMPAIGNS, Action.VIEW_PEOPLE},
+    Role.TOWN_OFFICER: _BUSINESS_READ | {Action.VIEW_PEOPLE},
+    Role.VILLAGE_CLERK: _BUSINESS_READ | {Action.VIEW_PEOPLE},
+    # A review department sees only the candidates sent to it (a later issue); regions only here.
+    Role.REVIEWER: frozenset({Action.VIEW_REGIONS}),
+    Role.INSPECTOR: _BUSINESS_READ,
+    Role.SYSTEM_ADMIN: frozenset({Action.VIEW_SYSTEM}),
+    Role.SECURITY_ADMIN: frozenset({Action.MANAGE_USERS}),
+    Role.AUDIT_ADMIN: frozenset({Action.VIEW_AUDIT, Action.EXPORT_AUDIT}),
+}
+
+
+class RoleConflict(ValueError):
+    """A set of roles the law on 三员分立 forbids on one account."""
+
+
+ROLE_CONFLICT_TWO_ADMINS = "三员分立：系统管理员、安全管理员、审计管理员不得由同一账号兼任"
+ROLE_CONFLICT_ADMIN_AND_BUSINESS = "三员分立：管理员账号不得同时持有业务角色"
+ROLE_UNKNOWN = "未知角色：{role}"
+
+
+def check_role_set(roles: Iterable[str]) -> None:
+    """Raise RoleConflict unless the roles may sit on one account.
+
+    >>> check_role_set(["county_officer", "inspector"])
+    >>> check_role_set(["system_admin", "audit_admin"])
+    Traceback (most recent call last):
+    ...
+    huanjie.accounts.permissions.RoleConflict: 三员分立：系统管理员、安全管理员、审计管理员不得由同一账号兼任
+    """
+    role_set = set(roles)
+    for role in role_set:
+        if role not in Role.values:
+            raise RoleConflict(ROLE_UNKNOWN.format(role=role))
+    admins = role_set & ADMIN_ROLES
+    if len(admins) > 1:
+        raise RoleConflict(ROLE_CONFLICT_TWO_ADMINS)
+    if admins and role_set - admins:
+        raise RoleConflict(ROLE_CONFLICT_ADMIN_AND_BUSINESS)
+
+
+def roles_of(user: User) -> frozenset[str]:
+    cached: frozenset[str] | None = getattr(user, "_huanjie_roles", None)
+    if cached is None:
+        cached = frozenset(user.role_grants.values_list("role", flat=True)) if user.pk else frozenset()
+        user._huanjie_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def can(user: Any, action: Action) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return any(action in ROLE_ACTIONS.get(role, frozenset()) for role in roles_of(user))
+
+
+def is_admin_account(user: User) -> bool:
+    return bool(roles_of(user) & ADMIN_ROLES)
+
+
+def scope_code(user: Any) -> str | None:
+    """The region code prefix of the user's data, or None for no business data at all."""
+    if user is None or not user.is_authenticated or not user.is_active or not user.region_id:
+        return None
+    return str(user.region_id)
+
+
+def in_scope_code(prefix: str | None, code: str) -> bool:
+    return prefix is not None and code.startswith(prefix)
+
+
+def in_scope(user: Any, code: str) -> bool:
+    return in_scope_code(scope_code(user), code)
+
+
+def scope_q(user: Any, field: str = "region_id") -> Q:
+    """A filter keeping the rows whose region code (at `field`) lies in the user's scope."""
+    prefix = scope_code(user)
+    if prefix is None:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__startswith": prefix})
+
+
+M = TypeVar("M", bound=Model)
+
+
+def scoped(user: Any, queryset: QuerySet[M], action: Action, field: str = "region_id") -> QuerySet[M]:
+    """The rows of `queryset` the user may see for `action`: none without the action."""
+    if not can(user, action):
+        return queryset.none()
+    return queryset.filter(scope_q(user, field))
+
+
+def get_scoped_or_404(
+    user: Any, queryset: QuerySet[M], action: Action, field: str = "region_id", **lookup: Any
+) -> M:
+    """One object in the user's scope, or the same 404 as for an object that does not exist."""
+    try:
+        return scoped(user, queryset, action, field).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError) as exc:
+        raise Http404("未找到") from exc
+
+
+def require(user: Any, action: Action) -> None:
+    """404 for a user without the action: a page they may not use does not exist for them."""
+    if not can(user, action):
+        raise Http404("未找到")
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    area: str
+    label: str
+    url: str
+
+
+def menu_for(user: User) -> list[tuple[str, list[MenuItem]]]:
+    """The left menu, by area, holding only what the user may open."""
+    entries: list[tuple[str, str, str, Action]] = [
+        ("工作台", "首页", "home", Action.VIEW_REGIONS),
+        ("换届工作", "换届列表", "elections:campaign_list", Action.VIEW_CAMPAIGNS),
+        ("换届工作", "新建换届", "elections:campaign_create", Action.MANAGE_CAMPAIGNS),
+        ("基础数据", "行政区划", "regions:home", Action.VIEW_REGIONS),
+        ("系统管理", "用户与角色", "accounts:user_list", Action.MANAGE_USERS),
+        ("系统管理", "系统状态", "accounts:system_status", Action.VIEW_SYSTEM),
+        ("安全审计", "审计日志", "audit:event_list", Action.VIEW_AUDIT),
+    ]
+    areas: dict[str, list[MenuItem]] = {}
+    for area, label, name, action in entries:
+        if can(user, action):
+            areas.setdefault(area, []).append(MenuItem(area, label, reverse(name)))
+    return list(areas.items())

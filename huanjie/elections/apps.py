@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ElectionsConfig(AppConfig):
+    name = "huanjie.elections"
+    verbose_name = "换届与选举"
