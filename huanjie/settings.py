@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The application serves its own static files: government intranets have no CDN.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "huanjie.audit.middleware.RequestContextMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "huanjie.accounts.middleware.LoginRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "huanjie.urls"
@@ -113,6 +115,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if envbool("STATIC_MANIFEST", False) else
+                    "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Without collectstatic (the demo, the tests) WhiteNoise serves straight from the app folders.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 30 * 60)  # SECURITY.md S1: 30 min idle
 SESSION_SAVE_EVERY_REQUEST = True

@@ -58,6 +58,7 @@ class User(AbstractUser):
     )
     must_change_password = models.BooleanField("须修改密码", default=False)
     failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
+    last_failed_at = models.DateTimeField("最近登录失败时间", null=True, blank=True)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
 
     objects = HuanjieUserManager()  # type: ignore[misc]

@@ -1,0 +1,52 @@
+# The two commands of the README: `make demo` and `make test`. Everything else is for developers.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/huanjie
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install demo test test-unit test-pg test-browser lint bench docs clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml scripts/system-deps.sh
+	@scripts/system-deps.sh
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)），请先安装：sudo apt-get install -y python3.11 python3.11-venv" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+demo: install
+	$(BIN)/huanjie migrate --no-input -v 0
+	$(BIN)/huanjie demo
+	@echo "换届通演示系统： http://$(HOST)/"
+	$(BIN)/huanjie runserver $(HOST) --insecure --noreload
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy huanjie
+
+test-unit: install
+	$(BIN)/pytest -q -n 2 --dist loadgroup
+
+# The whole suite: lint and types, every test on SQLite, then the browser tests.
+test: lint test-unit test-browser
+
+test-pg: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 --dist loadgroup
+
+test-browser: install
+	@scripts/system-deps.sh browser
+	$(BIN)/pytest -q -p no:xdist huanjie/browser_tests -o addopts="-p no:cacheprovider"
+
+bench: install
+	$(BIN)/python bench/bench_tally.py
+	$(BIN)/python bench/bench_regions.py
+
+docs: install
+	$(BIN)/python -m huanjie.rules.docs > docs/rules.md
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,94 @@
+"""The named cast every test uses (STYLE.md): regions of 630121 大通 and of a neighbouring county,
+and one user per role, created through the services as the application would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from huanjie.accounts.models import Department, Role, User
+from huanjie.accounts.services import RoleSpec, user_create
+from huanjie.regions.models import Region
+
+PASSWORD = "Test-Passw0rd-2026"
+
+# code, name, short name, level, kind
+REGIONS: list[tuple[str, str, str, int, str]] = [
+    ("63", "青海省", "青海省", 1, ""),
+    ("6301", "西宁市", "西宁市", 2, ""),
+    ("630121", "大通回族土族自治县", "大通回族土族自治县", 3, ""),
+    ("630121100", "桥头镇", "桥头镇", 4, ""),
+    ("630121100001", "人民路南居委会", "人民路南社区", 5, "community"),
+    ("630121100206", "红河限村委会", "红河限村", 5, "village"),
+    ("630121100207", "毛家寨村委会", "毛家寨村", 5, "village"),
+    ("630121101", "城关镇", "城关镇", 4, ""),
+    ("630121101204", "城关村委会", "城关村", 5, "village"),
+    ("630121101205", "东门村委会", "东门村", 5, "village"),
+    ("630123", "湟源县", "湟源县", 3, ""),
+    ("630123100", "城关镇", "城关镇", 4, ""),
+    ("630123100001", "城台社区居民委员会", "城台社区", 5, "community"),
+]
+
+TOWN = "630121100"  # 桥头镇
+VILLAGE = "630121100206"  # 红河限村, in 桥头镇
+OTHER_TOWN_VILLAGE = "630121101205"  # 东门村, in 城关镇
+OTHER_COUNTY = "630123"  # 湟源县
+OTHER_COUNTY_VILLAGE = "630123100001"
+
+
+@dataclass
+class Cast:
+    county_officer: User
+    town_officer: User
+    village_clerk: User
+    reviewer: User
+    inspector: User
+    system_admin: User
+    security_admin: User
+    audit_admin: User
+    other_county_officer: User
+
+    def client(self, user: User) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+
+def make_regions() -> None:
+    by_code: dict[str, Region] = {}
+    for code, name, short, level, kind in REGIONS:
+        parent_code = {2: 2, 4: 2, 6: 4, 9: 6, 12: 9}[len(code)]
+        parent = by_code.get(code[:parent_code]) if level > 1 else None
+        by_code[code] = Region.objects.create(
+            code=code, name=name, short_name=short, level=level, parent=parent, kind=kind
+        )
+
+
+def _user(username: str, full_name: str, region: str, role: str, department: str = "") -> User:
+    user, _ = user_create(
+        actor=None, username=username, full_name=full_name, region=Region.objects.get(code=region),
+        roles=[RoleSpec(role=role, department=department)], password=PASSWORD,
+    )
+    return user
+
+
+@pytest.fixture
+def regions(db: None) -> None:
+    make_regions()
+
+
+@pytest.fixture
+def cast(regions: None) -> Cast:
+    return Cast(
+        county_officer=_user("county", "李明", "630121", Role.COUNTY_OFFICER),
+        town_officer=_user("town", "马晓东", TOWN, Role.TOWN_OFFICER),
+        village_clerk=_user("clerk", "祁玉兰", VILLAGE, Role.VILLAGE_CLERK),
+        reviewer=_user("reviewer", "韩建国", "630121", Role.REVIEWER, Department.COURT),
+        inspector=_user("inspector", "赵志刚", "630121", Role.INSPECTOR),
+        system_admin=_user("sysadmin", "王强", "630121", Role.SYSTEM_ADMIN),
+        security_admin=_user("secadmin", "陈静", "630121", Role.SECURITY_ADMIN),
+        audit_admin=_user("auditadmin", "刘芳", "630121", Role.AUDIT_ADMIN),
+        other_county_officer=_user("othercounty", "鲁成", OTHER_COUNTY, Role.COUNTY_OFFICER),
+    )

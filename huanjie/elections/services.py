@@ -1,0 +1,142 @@
+"""Write services for campaigns (换届). Each validates, saves, and writes its audit event."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from huanjie.accounts.models import User
+from huanjie.accounts.permissions import Action, can, in_scope
+from huanjie.audit.services import audit_record
+from huanjie.elections.models import Campaign, CampaignVillage
+from huanjie.regions.models import Region
+from huanjie.rules.profiles import PROVINCE_PROFILES
+
+MSG_NOT_ALLOWED = "无权创建或修改换届"
+MSG_REGION_LEVEL = "换届只能由县级及以上区划组织，“{region}”是{level}"
+MSG_WINDOW_INVERTED = "换届结束日期（{end}）不能早于开始日期（{start}）"
+MSG_TERM = "届次应为1至99之间的整数"
+MSG_PROFILE_UNKNOWN = "没有省份代码为“{code}”的选举规则"
+MSG_PROFILE_OTHER_PROVINCE = "选举规则应为全国法律或本省（{province}）的规则，不能选用{other}的规则"
+MSG_DUPLICATE_TERM = "“{region}”第{term}届换届已存在"
+MSG_NO_VILLAGES = "“{region}”下没有村(社区)，请先导入行政区划"
+MSG_REASON_REQUIRED = "不纳入本次换届须填写原因"
+MSG_NOT_IN_CAMPAIGN = "该村(社区)不在本次换届范围内"
+
+
+def _check_manage(actor: User, region: Region) -> None:
+    if not can(actor, Action.MANAGE_CAMPAIGNS) or not in_scope(actor, region.code):
+        raise ValidationError(MSG_NOT_ALLOWED)
+
+
+def campaign_create(
+    *,
+    actor: User,
+    name: str,
+    term_number: int,
+    region: Region,
+    rule_province: str,
+    window_start: date,
+    window_end: date,
+    excluded: dict[str, str] | None = None,
+) -> Campaign:
+    """Create a campaign over every village-level unit under `region`, except `excluded`
+    (code -> reason), which are recorded as left out with their reason."""
+    _check_manage(actor, region)
+    name = name.strip()
+    if region.level > Region.Level.COUNTY:
+        raise ValidationError(MSG_REGION_LEVEL.format(region=region.display_name, level=region.get_level_display()))
+    if window_end < window_start:
+        raise ValidationError(MSG_WINDOW_INVERTED.format(start=window_start, end=window_end))
+    if not 1 <= term_number <= 99:
+        raise ValidationError(MSG_TERM)
+    if rule_province:
+        if rule_province not in PROVINCE_PROFILES:
+            raise ValidationError(MSG_PROFILE_UNKNOWN.format(code=rule_province))
+        if region.code[:2] != rule_province:
+            raise ValidationError(MSG_PROFILE_OTHER_PROVINCE.format(
+                province=region.code[:2], other=PROVINCE_PROFILES[rule_province]))
+    excluded = excluded or {}
+    for code, reason in excluded.items():
+        if not reason.strip():
+            raise ValidationError(f"{code}：{MSG_REASON_REQUIRED}")
+    villages = list(
+        Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=region.code).values_list("code", flat=True)
+    )
+    if not villages:
+        raise ValidationError(MSG_NO_VILLAGES.format(region=region.display_name))
+    unknown = set(excluded) - set(villages)
+    if unknown:
+        raise ValidationError(f"{sorted(unknown)[0]}：{MSG_NOT_IN_CAMPAIGN}")
+    campaign = Campaign(
+        name=name, term_number=term_number, region=region, rule_province=rule_province,
+        window_start=window_start, window_end=window_end, created_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            campaign.save()
+            CampaignVillage.objects.bulk_create(
+                (
+                    CampaignVillage(
+                        campaign=campaign, region_id=code, included=code not in excluded,
+                        exclusion_reason=excluded.get(code, "").strip(),
+                    )
+                    for code in villages
+                ),
+                batch_size=500,
+            )
+            audit_record(
+                actor=actor, action="campaign.create", obj=campaign,
+                changes={
+                    "region": region.code, "term_number": term_number, "rule_province": rule_province,
+                    "window": [window_start.isoformat(), window_end.isoformat()],
+                    "villages": len(villages), "excluded": sorted(excluded),
+                },
+            )
+    except IntegrityError as exc:
+        raise ValidationError(MSG_DUPLICATE_TERM.format(region=region.display_name, term=term_number)) from exc
+    return campaign
+
+
+def campaign_update(
+    *, actor: User, campaign: Campaign, name: str, rule_province: str, window_start: date, window_end: date
+) -> Campaign:
+    _check_manage(actor, campaign.region)
+    if window_end < window_start:
+        raise ValidationError(MSG_WINDOW_INVERTED.format(start=window_start, end=window_end))
+    if rule_province and (rule_province not in PROVINCE_PROFILES or campaign.region_id[:2] != rule_province):
+        raise ValidationError(MSG_PROFILE_UNKNOWN.format(code=rule_province))
+    new = {"name": name.strip(), "rule_province": rule_province, "window_start": window_start, "window_end": window_end}
+    changes = {
+        k: {"old": str(getattr(campaign, k)), "new": str(v)} for k, v in new.items() if getattr(campaign, k) != v
+    }
+    if not changes:
+        return campaign
+    with transaction.atomic():
+        for k, v in new.items():
+            setattr(campaign, k, v)
+        campaign.save(update_fields=list(changes))
+        audit_record(actor=actor, action="campaign.update", obj=campaign, changes=changes)
+    return campaign
+
+
+def campaign_village_set(*, actor: User, entry: CampaignVillage, included: bool, reason: str = "") -> CampaignVillage:
+    """Leave a village out of the campaign (with its reason) or bring it back in."""
+    _check_manage(actor, entry.campaign.region)
+    if not in_scope(actor, entry.region_id):
+        raise ValidationError(MSG_NOT_ALLOWED)
+    reason = reason.strip()
+    if not included and not reason:
+        raise ValidationError(MSG_REASON_REQUIRED)
+    old = {"included": entry.included, "reason": entry.exclusion_reason}
+    with transaction.atomic():
+        entry.included = included
+        entry.exclusion_reason = "" if included else reason
+        entry.save(update_fields=["included", "exclusion_reason"])
+        audit_record(
+            actor=actor, action="campaign.village_include" if included else "campaign.village_exclude",
+            obj=entry, changes={"old": old, "new": {"included": included, "reason": entry.exclusion_reason}},
+        )
+    return entry

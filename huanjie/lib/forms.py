@@ -1,0 +1,23 @@
+"""Form helpers: the office look (Bootstrap classes) set once, not in every template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class StyledFormMixin:
+    """Gives every widget its Bootstrap class; `small=True` for compact filter bars."""
+
+    small = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        size = "-sm" if self.small else ""
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+                continue
+            css = f"form-select form-select{size}" if isinstance(widget, forms.Select) else f"form-control form-control{size}"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
