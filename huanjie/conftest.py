@@ -38,6 +38,13 @@ OTHER_COUNTY = "630123"  # 湟源县
 OTHER_COUNTY_VILLAGE = "630123100001"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # PBKDF2's million rounds are the point in production and a minute lost per test file here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Cast:
     county_officer: User

@@ -121,7 +121,7 @@ def in_scope(user: Any, code: str) -> bool:
     return in_scope_code(scope_code(user), code)
 
 
-def scope_q(user: Any, field: str = "region_id") -> Q:
+def scope_q(user: Any, field: str = "region__code") -> Q:
     """A filter keeping the rows whose region code (at `field`) lies in the user's scope."""
     prefix = scope_code(user)
     if prefix is None:
@@ -132,7 +132,7 @@ def scope_q(user: Any, field: str = "region_id") -> Q:
 M = TypeVar("M", bound=Model)
 
 
-def scoped(user: Any, queryset: QuerySet[M], action: Action, field: str = "region_id") -> QuerySet[M]:
+def scoped(user: Any, queryset: QuerySet[M], action: Action, field: str = "region__code") -> QuerySet[M]:
     """The rows of `queryset` the user may see for `action`: none without the action."""
     if not can(user, action):
         return queryset.none()
@@ -140,7 +140,7 @@ def scoped(user: Any, queryset: QuerySet[M], action: Action, field: str = "regio
 
 
 def get_scoped_or_404(
-    user: Any, queryset: QuerySet[M], action: Action, field: str = "region_id", **lookup: Any
+    user: Any, queryset: QuerySet[M], action: Action, field: str = "region__code", **lookup: Any
 ) -> M:
     """One object in the user's scope, or the same 404 as for an object that does not exist."""
     try:

@@ -20,7 +20,7 @@ def _campaign_scope(user: Any) -> Q:
     if prefix is None:
         return Q(pk__in=[])
     above = [prefix[:n] for n in (2, 4, 6, 9) if n <= len(prefix)]
-    return Q(region_id__startswith=prefix) | Q(region_id__in=above)
+    return Q(region__code__startswith=prefix) | Q(region_id__in=above)
 
 
 def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
@@ -41,7 +41,7 @@ def access_campaign(user: Any, pk: int) -> Campaign:
 def campaign_villages_visible_to(user: Any, campaign: Campaign) -> QuerySet[CampaignVillage]:
     return (
         CampaignVillage.objects.filter(campaign=campaign)
-        .filter(scope_q(user, "region_id"))
+        .filter(scope_q(user, "region__code"))
         .select_related("region", "region__parent")
     )
 
@@ -49,7 +49,7 @@ def campaign_villages_visible_to(user: Any, campaign: Campaign) -> QuerySet[Camp
 def access_campaign_village(user: Any, campaign: Campaign, code: str) -> CampaignVillage:
     return get_scoped_or_404(
         user, CampaignVillage.objects.filter(campaign=campaign).select_related("campaign", "region"),
-        Action.VIEW_CAMPAIGNS, field="region_id", region_id=code,
+        Action.VIEW_CAMPAIGNS, field="region__code", region_id=code,
     )
 
 

@@ -78,9 +78,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = request.GET.get("status", "")
     kind = request.GET.get("kind", "")
     if q:
-        rows = rows.filter(Q(region__name__contains=q) | Q(region__short_name__contains=q) | Q(region_id__startswith=q))
+        rows = rows.filter(Q(region__name__contains=q) | Q(region__short_name__contains=q) | Q(region__code__startswith=q))
     if town.isdigit():
-        rows = rows.filter(region_id__startswith=town)
+        rows = rows.filter(region__code__startswith=town)
     if status in ("included", "excluded"):
         rows = rows.filter(included=status == "included")
     if kind in Region.Kind.values:

@@ -1,0 +1,124 @@
+"""`huanjie demo`: the demo county 630121 大通回族土族自治县, ready to click through.
+
+Loads the county's real regions, a campaign, a synthetic but realistic population and one user
+per role, and prints the users' passwords. Running it again keeps what is there and gives the
+demo users new passwords.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from huanjie.accounts.models import Department, Role, User
+from huanjie.accounts.services import RoleSpec, generate_password, user_create
+from huanjie.audit.services import audit_record
+from huanjie.elections.models import Campaign
+from huanjie.elections.services import campaign_create
+from huanjie.people.demo import generate_village
+from huanjie.people.models import Person
+from huanjie.people.services import PersonIn, people_bulk_create
+from huanjie.regions.models import Region
+from huanjie.regions.services import regions_load
+
+COUNTY = "630121"
+TOWN = "630121100"  # 桥头镇, the county seat
+OTHER_TOWN = "630121101"  # 城关镇
+
+# username, full name, region, role, department
+DEMO_USERS: list[tuple[str, str, str, str, str]] = [
+    ("dt_county", "李建华（县委组织部）", COUNTY, Role.COUNTY_OFFICER, ""),
+    ("dt_town", "马文清（桥头镇）", TOWN, Role.TOWN_OFFICER, ""),
+    ("dt_town2", "祁永红（城关镇）", OTHER_TOWN, Role.TOWN_OFFICER, ""),
+    ("dt_clerk", "韩玉梅（村选委会）", "", Role.VILLAGE_CLERK, ""),
+    ("dt_review", "赵德明（县法院）", COUNTY, Role.REVIEWER, Department.COURT),
+    ("dt_inspect", "鲁国庆（督导组）", COUNTY, Role.INSPECTOR, ""),
+    ("dt_sysadmin", "王海（系统管理员）", COUNTY, Role.SYSTEM_ADMIN, ""),
+    ("dt_secadmin", "冶秀兰（安全管理员）", COUNTY, Role.SECURITY_ADMIN, ""),
+    ("dt_auditadmin", "朱立新（审计管理员）", COUNTY, Role.AUDIT_ADMIN, ""),
+]
+
+
+class Command(BaseCommand):
+    help = "加载演示县 630121 大通回族土族自治县：区划、换届、人员和各角色演示用户"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
+        parser.add_argument("--scale", type=float, default=0.4,
+                            help="人口规模系数，1.0 约为全县实际户籍人口（默认 0.4）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        report = regions_load(under=COUNTY)
+        self.stdout.write(f"区划：{report.summary()}")
+        county = Region.objects.get(code=COUNTY)
+        villages = list(Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=COUNTY).order_by("code"))
+        accounts = self._users(villages)
+        officer = User.objects.get(username="dt_county")
+        campaign = Campaign.objects.filter(region=county, term_number=12).first()
+        if campaign is None:
+            left_out = villages[-1]
+            campaign = campaign_create(
+                actor=officer, name="2026年村(社区)“两委”换届", term_number=12, region=county,
+                rule_province="", window_start=date(2026, 11, 1), window_end=date(2027, 3, 31),
+                excluded={left_out.code: "村(社区)撤并调整中，待区划调整后另行安排"},
+            )
+        self.stdout.write(f"换届：{campaign.name}（第{campaign.term_number}届），{campaign.villages.count()} 个村(社区)")
+        if Person.objects.filter(region__code__startswith=COUNTY).exists():
+            self.stdout.write("人员：已存在，保留不变")
+        else:
+            created = self._people(villages, options["seed"], options["scale"])
+            self.stdout.write(f"人员：新建 {created:,} 人")
+        self.stdout.write("")
+        self.stdout.write("演示用户（密码每次运行重新生成）：")
+        for username, password, role, full_name, region in accounts:
+            self.stdout.write(f"  {username:<14} {password:<16} {Role(role).label} · {full_name} · {region.display_name}")
+        self.stdout.write(f"\n完成，用时 {time.perf_counter() - started:.1f} 秒。")
+
+    def _users(self, villages: list[Region]) -> list[tuple[str, str, str, str, Region]]:
+        """Create the demo users, or give the existing ones new passwords."""
+        clerk_village = next(v for v in villages if v.code.startswith(TOWN) and v.kind == "village")
+        accounts = []
+        for username, full_name, region_code, role, dept in DEMO_USERS:
+            region = Region.objects.get(code=region_code or clerk_village.code)
+            password = generate_password()
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user_create(actor=None, username=username, full_name=full_name, region=region,
+                            roles=[RoleSpec(role=role, department=dept)], password=password)
+            else:
+                with transaction.atomic():
+                    user.set_password(password)
+                    user.failed_logins = 0
+                    user.locked_until = None
+                    user.save(update_fields=["password", "failed_logins", "locked_until"])
+                    audit_record(actor=None, action="user.password_reset", obj=user, message="演示数据重新加载")
+            accounts.append((username, password, role, full_name, region))
+        return accounts
+
+    def _people(self, villages: list[Region], seed: int, scale: float) -> int:
+        rng = random.Random(seed)
+        total = 0
+        batch: list[PersonIn] = []
+        for village in villages:
+            community = village.kind == Region.Kind.COMMUNITY
+            # 大通 has about 45万 registered residents over 313 units: communities are larger.
+            base = rng.randint(1800, 3600) if community else rng.randint(700, 2200)
+            size = max(20, int(base * scale))
+            for p in generate_village(village.code, community, rng, size):
+                batch.append(PersonIn(
+                    id_number=p.id_number, name=p.name, sex=p.sex, birth_date=p.birth_date,
+                    ethnicity=p.ethnicity, region_code=village.code, group_name=p.group_name,
+                    household_no=p.household_no,
+                ))
+            if len(batch) >= 20000:
+                total += people_bulk_create(actor=None, people=batch, source="demo")
+                batch = []
+        if batch:
+            total += people_bulk_create(actor=None, people=batch, source="demo")
+        return total

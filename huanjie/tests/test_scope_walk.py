@@ -1,0 +1,99 @@
+"""Walk every URL that names an object and ask for an object of another county: 404 on every
+one, GET and POST (SECURITY.md C3). A new route that takes an argument must be added here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from huanjie.accounts.models import Role
+from huanjie.accounts.services import RoleSpec, user_create
+from huanjie.conftest import VILLAGE
+from huanjie.elections.services import campaign_create
+from huanjie.regions.models import Region
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}{p.name}", prefix + str(p.pattern)
+
+
+def routes_with_arguments() -> dict[str, str]:
+    out = {}
+    for name, pattern in _walk(get_resolver().url_patterns):
+        if "<" in pattern or "(?P" in pattern or "{" in pattern:
+            out[name] = pattern
+    return out
+
+
+@pytest.fixture
+def objects(cast):
+    campaign = campaign_create(
+        actor=cast.county_officer, name="2026年村(社区)“两委”换届", term_number=12,
+        region=Region.objects.get(code="630121"), rule_province="",
+        window_start=date(2026, 11, 1), window_end=date(2027, 3, 31),
+    )
+    other_admin, _ = user_create(actor=None, username="othersec", full_name="外县安全员",
+                                 region=Region.objects.get(code="630123"),
+                                 roles=[RoleSpec(Role.SECURITY_ADMIN)], password="Other-Passw0rd-1")
+    return {"campaign": campaign, "other_security_admin": other_admin}
+
+
+def cases(cast, objects):
+    c = objects["campaign"].pk
+    u = cast.town_officer.pk
+    officer = cast.other_county_officer
+    admin = objects["other_security_admin"]
+    return {
+        "regions:detail": [(f"/regions/{VILLAGE}/", officer), ("/regions/630121100/", officer),
+                           ("/regions/630121/", officer)],
+        "regions:kind": [(f"/regions/{VILLAGE}/kind/", officer)],
+        "elections:campaign_detail": [(f"/campaigns/{c}/", officer)],
+        "elections:campaign_edit": [(f"/campaigns/{c}/edit/", officer)],
+        "elections:campaign_village": [(f"/campaigns/{c}/villages/{VILLAGE}/", officer)],
+        "accounts:user_detail": [(f"/accounts/users/{u}/", admin)],
+        "accounts:user_action": [(f"/accounts/users/{u}/{a}/", admin)
+                                 for a in ("unlock", "deactivate", "activate", "reset_password")],
+        "api:region_get": [("/api/regions/630121", officer), (f"/api/regions/{VILLAGE}", officer)],
+        "api:region_children": [("/api/regions/630121/children", officer)],
+        "api:campaign_get": [(f"/api/campaigns/{c}", officer)],
+        "api:campaign_villages": [(f"/api/campaigns/{c}/villages", officer)],
+    }
+
+
+def test_every_route_with_an_argument_is_covered(cast, objects):
+    covered = set(cases(cast, objects))
+    # The API's own documentation pages take no object.
+    missing = set(routes_with_arguments()) - covered - {"api:openapi-json", "api:openapi-view"}
+    assert not missing, f"add these routes to the scope walk: {sorted(missing)}"
+
+
+def test_every_object_of_another_county_answers_404(cast, objects):
+    failures = []
+    for name, requests in cases(cast, objects).items():
+        for url, user in requests:
+            client = cast.client(user)
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                if status not in (404, 405):
+                    failures.append(f"{method.upper()} {url} ({name}) as {user.username}: {status}")
+                if method == "get" and name.startswith("api:") and status == 405:
+                    failures.append(f"GET {url} should be 404, got 405")
+    assert not failures, "\n".join(failures)
+    # Nothing was changed by the refused requests.
+    cast.town_officer.refresh_from_db()
+    assert cast.town_officer.is_active
+
+
+def test_the_same_objects_answer_200_to_their_own_county(cast, objects):
+    client = cast.client(cast.county_officer)
+    c = objects["campaign"].pk
+    for url in (f"/regions/{VILLAGE}/", "/regions/630121/", f"/campaigns/{c}/",
+                "/api/regions/630121", f"/api/campaigns/{c}/villages"):
+        assert client.get(url).status_code == 200, url
