@@ -103,6 +103,7 @@ class Command(BaseCommand):
 
     def _people(self, villages: list[Region], seed: int, scale: float) -> int:
         rng = random.Random(seed)
+        taken: set[str] = set()  # ID numbers must be unique across the county, not only per village
         total = 0
         batch: list[PersonIn] = []
         for village in villages:
@@ -110,7 +111,7 @@ class Command(BaseCommand):
             # 大通 has about 45万 registered residents over 313 units: communities are larger.
             base = rng.randint(1800, 3600) if community else rng.randint(700, 2200)
             size = max(20, int(base * scale))
-            for p in generate_village(village.code, community, rng, size):
+            for p in generate_village(village.code, community, rng, size, taken=taken):
                 batch.append(PersonIn(
                     id_number=p.id_number, name=p.name, sex=p.sex, birth_date=p.birth_date,
                     ethnicity=p.ethnicity, region_code=village.code, group_name=p.group_name,
