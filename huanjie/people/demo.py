@@ -352,7 +352,10 @@ class _VillageBuilder:
         # The husband is usually a few years older.
         gap = _years(min(10.0, max(-3.0, self.rng.gauss(2.5, 2.5))))
         birth = person.birth + gap if sex == "F" else person.birth - gap
-        birth = min(birth, self.as_of - _years(20))  # no spouse under the marriage age
+        if birth > self.as_of - _years(20):  # no spouse under the marriage age
+            # Spread over a range, not onto one day: 500 sequence codes per day and sex is all
+            # an ID number allows, and a real county has no pile of people born on one date.
+            birth = self.between(self.as_of - _years(23), self.as_of - _years(20)) or birth
         ethnicity = self.partner_ethnicity(person.ethnicity)
         # Some spouses married in from another county and keep its code; in a household
         # that moved in, most married among their own people (same origin).
@@ -427,7 +430,9 @@ class _VillageBuilder:
             first = "M" if rng.random() < 0.4 else "F"
             for parent_sex in (first, "F" if first == "M" else "M")[:wanted]:
                 gap = _years(rng.uniform(20, 35) if parent_sex == "F" else rng.uniform(22, 38))
-                parent_birth = max(head.birth - gap, self.as_of - _years(95))
+                parent_birth = head.birth - gap
+                if parent_birth < self.as_of - _years(95):
+                    parent_birth = self.between(self.as_of - _years(95), self.as_of - _years(90)) or parent_birth
                 if head.birth - parent_birth < _years(20):
                     break
                 region = self.region(parent_birth, origin)
