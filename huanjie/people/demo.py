@@ -41,7 +41,7 @@ import csv
 import random
 from bisect import bisect
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from itertools import accumulate
@@ -274,6 +274,7 @@ class _Member:
     region: str
     surname: str | None = None  # None: a Tibetan-style name with no surname
     name: str = ""
+    children: list[date] = field(default_factory=list)  # births of this member's children
 
 
 class _VillageBuilder:
@@ -320,13 +321,23 @@ class _VillageBuilder:
         return lo + timedelta(days=self.rng.randrange((hi - lo).days + 1))
 
     def child_birth(self, *parents: _Member) -> date | None:
-        """Born when the younger parent was 20-38 and the mother at most 42."""
+        """Born when the younger parent was 20-38 and the mother at most 42, and at least
+        eleven months after or before a sibling (twins aside: same day, about 1 in 50)."""
         younger = max(p.birth for p in parents)
         hi = min(younger + _years(38), self.as_of)
         for p in parents:
             if p.sex == "F":
                 hi = min(hi, p.birth + _years(42))
-        return self.between(younger + _years(20), hi)
+        siblings = [b for p in parents for b in p.children]
+        if siblings and self.rng.random() < 0.02:
+            return self.rng.choice(siblings)
+        for _ in range(12):
+            birth = self.between(younger + _years(20), hi)
+            if birth is None:
+                return None
+            if all(abs((birth - b).days) >= 335 for b in siblings):
+                return birth
+        return None
 
     # --- who ------------------------------------------------------------------------
 
@@ -374,6 +385,8 @@ class _VillageBuilder:
         birth = self.child_birth(*parents)
         if birth is None:
             return None
+        for p in parents:
+            p.children.append(birth)
         father = next((p for p in parents if p.sex == "M"), None)
         mother = next((p for p in parents if p.sex == "F"), None)
         ethnicity = parents[0].ethnicity

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
+
+from huanjie.lib import ethnicity
 
 from huanjie.regions.models import Region
 
@@ -38,3 +41,14 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
+
+    @property
+    def ethnicity_name(self) -> str:
+        return ethnicity.name_of(self.ethnicity) or self.ethnicity
+
+    @property
+    def age(self) -> int:
+        """Whole years today (Asia/Shanghai); eligibility on election day is the engine's job."""
+        today = timezone.localdate()
+        b = self.birth_date
+        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from huanjie.accounts.permissions import Action, can, require
+from huanjie.people import selectors as people_selectors
 from huanjie.regions import selectors
 from huanjie.regions.forms import KindCorrectForm
 from huanjie.regions.models import Region
@@ -28,7 +29,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in Region.Kind.values else ""
     sort = SORTS.get(request.GET.get("sort", ""), "code")
-    if q or kind:
+    if (q or kind) and not region.is_village_level:
         rows = selectors.search_regions(request.user, region, q, kind).order_by(sort)
     else:
         rows = selectors.regions_visible_to(request.user).filter(parent=region).order_by(sort)
@@ -43,7 +44,25 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     form = None
     if region.is_village_level and can(request.user, Action.CORRECT_REGION_KIND):
         form = KindCorrectForm(initial={"kind": region.kind})
+    people = None
+    groups: list[str] = []
+    group = request.GET.get("group", "")[:50]
+    if can(request.user, Action.VIEW_PEOPLE):
+        if region.is_village_level:
+            groups = people_selectors.groups_of_village(region)
+            people = Paginator(
+                people_selectors.people_of_region(request.user, region, q=q, group=group)
+                .order_by("group_name", "household_no", "id"), 50,
+            ).get_page(request.GET.get("page"))
+        else:
+            population = people_selectors.population_by_child(
+                request.user, region, selectors.CHILD_CODE_LENGTH[region.level])
+            for child in page.object_list:
+                child.population = population.get(child.code, 0)  # type: ignore[attr-defined]
+            totals["population"] = sum(population.values())
     return render(request, "regions/detail.html", {
+        "people": people, "groups": groups, "group": group,
+        "show_population": can(request.user, Action.VIEW_PEOPLE),
         "region": region, "page_obj": page, "q": q, "kind": kind, "sort": request.GET.get("sort", "code"),
         "totals": totals, "kind_form": form, "searching": bool(q or kind),
         "kinds": Region.Kind.choices,

@@ -188,3 +188,15 @@ def test_groups_are_numbered_in_chinese() -> None:
 def test_village_code_must_be_twelve_digits() -> None:
     with pytest.raises(ValueError):
         generate_village("630121", False, random.Random(1), 10)
+
+
+def test_siblings_are_twins_or_born_eleven_months_apart(twenty_thousand: list[DemoPerson]) -> None:
+    children: dict[str, list[date]] = defaultdict(list)
+    for p in twenty_thousand:
+        if p.relation == "子女":
+            children[p.household_no].append(p.birth_date)
+    for births in children.values():
+        for i, a in enumerate(births):
+            for b in births[i + 1 :]:
+                gap = abs((a - b).days)
+                assert gap == 0 or gap >= 335, births

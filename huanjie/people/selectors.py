@@ -1,0 +1,43 @@
+"""Reads of people, scoped to the user. Only the masked ID number ever leaves the database here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+
+from huanjie.accounts.permissions import Action, scoped
+from huanjie.people.models import Person
+from huanjie.regions.models import Region
+
+PERSON_LIST_FIELDS = ("id", "name", "sex", "birth_date", "ethnicity", "id_masked", "group_name",
+                      "household_no", "region_id")
+
+
+def people_visible_to(user: Any) -> QuerySet[Person]:
+    return scoped(user, Person.objects.all(), Action.VIEW_PEOPLE).only(*PERSON_LIST_FIELDS)
+
+
+def people_of_region(user: Any, region: Region, *, q: str = "", group: str = "") -> QuerySet[Person]:
+    qs = people_visible_to(user).filter(region__code__startswith=region.code)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(household_no=q))
+    if group:
+        qs = qs.filter(group_name=group)
+    return qs
+
+
+def population_by_child(user: Any, region: Region, child_code_length: int) -> dict[str, int]:
+    """People registered under each child region, in one grouped query."""
+    rows = (
+        people_visible_to(user).filter(region__code__startswith=region.code)
+        .annotate(prefix=Substr("region_id", 1, child_code_length))
+        .values("prefix").annotate(c=Count("id")).order_by()
+    )
+    return {row["prefix"]: row["c"] for row in rows}
+
+
+def groups_of_village(region: Region) -> list[str]:
+    names = Person.objects.filter(region=region).values_list("group_name", flat=True).distinct()
+    return sorted(n for n in names if n)
