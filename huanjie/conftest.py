@@ -75,8 +75,12 @@ def make_regions() -> None:
 
 def _user(username: str, full_name: str, region: str, role: str, department: str = "") -> User:
     user, _ = user_create(
-        actor=None, username=username, full_name=full_name, region=Region.objects.get(code=region),
-        roles=[RoleSpec(role=role, department=department)], password=PASSWORD,
+        actor=None,
+        username=username,
+        full_name=full_name,
+        region=Region.objects.get(code=region),
+        roles=[RoleSpec(role=role, department=department)],
+        password=PASSWORD,
     )
     return user
 

@@ -20,9 +20,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"
 
 # Field encryption keys for personal data (ID numbers): "version:base64key,..." newest first.
 # Kept outside the database (SECURITY.md D2). The development default is for demos only.
-HUANJIE_FIELD_KEYS = envstr(
-    "HUANJIE_FIELD_KEYS", "1:ZGV2LW9ubHktZmllbGQta2V5LWh1YW5qaWUtMDAwMDA="
-)
+HUANJIE_FIELD_KEYS = envstr("HUANJIE_FIELD_KEYS", "1:ZGV2LW9ubHktZmllbGQta2V5LWh1YW5qaWUtMDAwMDA=")
 # Key of the keyed hash (blind index) used to find a person without decrypting (SECURITY.md D3).
 HUANJIE_LOOKUP_KEY = envstr("HUANJIE_LOOKUP_KEY", "dev-only-lookup-key-huanjie")
 
@@ -102,7 +100,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -118,9 +119,11 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-                    if envbool("STATIC_MANIFEST", False) else
-                    "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if envbool("STATIC_MANIFEST", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 # Without collectstatic (the demo, the tests) WhiteNoise serves straight from the app folders.
 WHITENOISE_USE_FINDERS = True

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from huanjie.accounts.permissions import Action, can, is_admin_account
+from huanjie.accounts.permissions import Action, can, current_user, is_admin_account
 from huanjie.accounts.services import describe_roles
 from huanjie.elections.selectors import campaign_summary, campaigns_visible_to
 from huanjie.regions.models import Region
@@ -11,13 +11,16 @@ from huanjie.regions.selectors import breadcrumbs_for, child_counts
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if is_admin_account(user):  # type: ignore[arg-type]
-        for action, name in ((Action.MANAGE_USERS, "accounts:user_list"), (Action.VIEW_AUDIT, "audit:event_list"),
-                             (Action.VIEW_SYSTEM, "accounts:system_status")):
+    user = current_user(request)
+    if is_admin_account(user):
+        for action, name in (
+            (Action.MANAGE_USERS, "accounts:user_list"),
+            (Action.VIEW_AUDIT, "audit:event_list"),
+            (Action.VIEW_SYSTEM, "accounts:system_status"),
+        ):
             if can(user, action):
                 return redirect(name)
-    region: Region | None = user.region  # type: ignore[union-attr]
+    region: Region | None = user.region
     campaigns = list(campaigns_visible_to(user)[:5])
     summaries = [(c, campaign_summary(user, c)) for c in campaigns]
     totals = {"units": 0, "village": 0, "community": 0}
@@ -28,7 +31,17 @@ def home(request: HttpRequest) -> HttpResponse:
             for c in child_counts(region).values():
                 for key in totals:
                     totals[key] += c.get(key, 0)
-    return render(request, "home.html", {
-        "region": region, "summaries": summaries, "totals": totals, "roles": describe_roles(user),  # type: ignore[arg-type]
-        "breadcrumbs": [("工作台", None), *(breadcrumbs_for(user, region, link_last=True) if region else [])],
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "region": region,
+            "summaries": summaries,
+            "totals": totals,
+            "roles": describe_roles(user),
+            "breadcrumbs": [
+                ("工作台", None),
+                *(breadcrumbs_for(user, region, link_last=True) if region else []),
+            ],
+        },
+    )

@@ -20,9 +20,7 @@ class Role(models.TextChoices):
 
 
 # 三员分立 (GB/T 22239-2019 8.1.5; SECURITY.md C1): never two of these on one account.
-ADMIN_ROLES: frozenset[str] = frozenset(
-    {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
-)
+ADMIN_ROLES: frozenset[str] = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
 class Department(models.TextChoices):
@@ -69,7 +67,9 @@ class User(AbstractUser):
         ordering = ["region_id", "username"]
         constraints = [
             # SECURITY.md C2: no superuser in the application; is_superuser skips every check.
-            models.CheckConstraint(condition=models.Q(is_superuser=False), name="user_never_superuser"),
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=False), name="user_never_superuser"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,8 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 
 from huanjie.accounts.models import ADMIN_ROLES, Role
@@ -91,7 +92,9 @@ def check_role_set(roles: Iterable[str]) -> None:
 def roles_of(user: User) -> frozenset[str]:
     cached: frozenset[str] | None = getattr(user, "_huanjie_roles", None)
     if cached is None:
-        cached = frozenset(user.role_grants.values_list("role", flat=True)) if user.pk else frozenset()
+        cached = (
+            frozenset(user.role_grants.values_list("role", flat=True)) if user.pk else frozenset()
+        )
         user._huanjie_roles = cached  # type: ignore[attr-defined]
     return cached
 
@@ -132,7 +135,9 @@ def scope_q(user: Any, field: str = "region__code") -> Q:
 M = TypeVar("M", bound=Model)
 
 
-def scoped(user: Any, queryset: QuerySet[M], action: Action, field: str = "region__code") -> QuerySet[M]:
+def scoped(
+    user: Any, queryset: QuerySet[M], action: Action, field: str = "region__code"
+) -> QuerySet[M]:
     """The rows of `queryset` the user may see for `action`: none without the action."""
     if not can(user, action):
         return queryset.none()
@@ -145,7 +150,7 @@ def get_scoped_or_404(
     """One object in the user's scope, or the same 404 as for an object that does not exist."""
     try:
         return scoped(user, queryset, action, field).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError) as exc:
+    except (ObjectDoesNotExist, ValueError) as exc:
         raise Http404("未找到") from exc
 
 
@@ -178,3 +183,14 @@ def menu_for(user: User) -> list[tuple[str, list[MenuItem]]]:
         if can(user, action):
             areas.setdefault(area, []).append(MenuItem(area, label, reverse(name)))
     return list(areas.items())
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user of a request. Every page but the login page needs a login
+    (LoginRequiredMiddleware), so views may rely on it; the API uses django-ninja's auth."""
+    from huanjie.accounts.models import User
+
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404("未找到")
+    return user

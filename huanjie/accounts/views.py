@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from huanjie.accounts import services
 from huanjie.accounts.forms import LoginForm, PasswordChangeForm, RolesForm, UserCreateForm
 from huanjie.accounts.models import User
-from huanjie.accounts.permissions import Action, get_scoped_or_404, require, scoped
+from huanjie.accounts.permissions import Action, current_user, get_scoped_or_404, require, scoped
 from huanjie.regions.models import Region
 from huanjie.regions.selectors import region_path
 
@@ -50,9 +50,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if user.is_authenticated:
-        services.logged_out(user=user)  # type: ignore[arg-type]
+    if request.user.is_authenticated:
+        services.logged_out(user=current_user(request))
     logout(request)  # deletes the server-side session (SECURITY.md R1)
     response = redirect("accounts:login")
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'  # SECURITY.md R3
@@ -60,19 +59,26 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def password_change_view(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(current_user(request), request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.password_change(user=request.user, new_password=form.cleaned_data["new_password"])  # type: ignore[arg-type]
+            services.password_change(
+                user=current_user(request), new_password=form.cleaned_data["new_password"]
+            )
         except ValidationError as exc:
             form.add_error("new_password", exc)
         else:
-            login(request, request.user)  # type: ignore[arg-type]
+            login(request, current_user(request))
             messages.success(request, "密码已修改")
             return redirect("home")
-    return render(request, "accounts/password_change.html", {
-        "form": form, "breadcrumbs": [("修改密码", None)],
-    })
+    return render(
+        request,
+        "accounts/password_change.html",
+        {
+            "form": form,
+            "breadcrumbs": [("修改密码", None)],
+        },
+    )
 
 
 def user_list(request: HttpRequest) -> HttpResponse:
@@ -83,14 +89,22 @@ def user_list(request: HttpRequest) -> HttpResponse:
     if q:
         users = users.filter(username__icontains=q) | users.filter(full_name__icontains=q)
     page = Paginator(users.order_by("region_id", "username"), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {
-        "page_obj": page, "q": q, "breadcrumbs": [("系统管理", None), ("用户与角色", None)],
-    })
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "page_obj": page,
+            "q": q,
+            "breadcrumbs": [("系统管理", None), ("用户与角色", None)],
+        },
+    )
 
 
 def user_create(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.MANAGE_USERS)
-    form = UserCreateForm(request.POST or None, initial={"region_code": request.user.region_id})  # type: ignore[union-attr]
+    form = UserCreateForm(
+        request.POST or None, initial={"region_code": current_user(request).region_id}
+    )
     if request.method == "POST" and form.is_valid():
         region = Region.objects.filter(code=form.cleaned_data["region_code"]).first()
         if region is None:
@@ -98,7 +112,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 user, password = services.user_create(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=current_user(request),
                     username=form.cleaned_data["username"],
                     full_name=form.cleaned_data["full_name"],
                     phone=form.cleaned_data["phone"],
@@ -109,52 +123,77 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 messages.success(
-                    request, f"已创建用户 {user.username}，初始密码：{password}（首次登录须修改，仅显示一次）"
+                    request,
+                    f"已创建用户 {user.username}，初始密码：{password}（首次登录须修改，仅显示一次）",
                 )
                 return redirect("accounts:user_detail", pk=user.pk)
-    return render(request, "accounts/user_form.html", {
-        "form": form,
-        "breadcrumbs": [("系统管理", None), ("用户与角色", reverse("accounts:user_list")), ("新建用户", None)],
-    })
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "breadcrumbs": [
+                ("系统管理", None),
+                ("用户与角色", reverse("accounts:user_list")),
+                ("新建用户", None),
+            ],
+        },
+    )
 
 
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_scoped_or_404(request.user, User.objects.select_related("region"), Action.MANAGE_USERS, pk=pk)
+    user = get_scoped_or_404(
+        request.user, User.objects.select_related("region"), Action.MANAGE_USERS, pk=pk
+    )
     grants = list(user.role_grants.all())
-    form = RolesForm(request.POST or None, initial={
-        "roles": [g.role for g in grants],
-        "department": next((g.department for g in grants if g.department), ""),
-    })
+    form = RolesForm(
+        request.POST or None,
+        initial={
+            "roles": [g.role for g in grants],
+            "department": next((g.department for g in grants if g.department), ""),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_roles_set(actor=request.user, user=user, roles=form.role_specs())  # type: ignore[arg-type]
+            services.user_roles_set(actor=current_user(request), user=user, roles=form.role_specs())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "角色已更新")
             return redirect("accounts:user_detail", pk=user.pk)
-    return render(request, "accounts/user_detail.html", {
-        "subject": user, "grants": grants, "form": form, "locked": services.is_locked(user),
-        "region_path": region_path(user.region) if user.region else [],
-        "breadcrumbs": [("系统管理", None), ("用户与角色", reverse("accounts:user_list")), (user.username, None)],
-    })
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "subject": user,
+            "grants": grants,
+            "form": form,
+            "locked": services.is_locked(user),
+            "region_path": region_path(user.region) if user.region else [],
+            "breadcrumbs": [
+                ("系统管理", None),
+                ("用户与角色", reverse("accounts:user_list")),
+                (user.username, None),
+            ],
+        },
+    )
 
 
 @require_POST
 def user_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = get_scoped_or_404(request.user, User.objects.all(), Action.MANAGE_USERS, pk=pk)
-    actor = request.user
+    actor = current_user(request)
     if action == "unlock":
-        services.user_unlock(actor=actor, user=user)  # type: ignore[arg-type]
+        services.user_unlock(actor=actor, user=user)
         messages.success(request, "已解除锁定")
     elif action == "deactivate":
-        services.user_set_active(actor=actor, user=user, active=False)  # type: ignore[arg-type]
+        services.user_set_active(actor=actor, user=user, active=False)
         messages.success(request, "已停用该账号，其会话已全部结束")
     elif action == "activate":
-        services.user_set_active(actor=actor, user=user, active=True)  # type: ignore[arg-type]
+        services.user_set_active(actor=actor, user=user, active=True)
         messages.success(request, "已启用该账号")
     elif action == "reset_password":
-        password = services.user_reset_password(actor=actor, user=user)  # type: ignore[arg-type]
+        password = services.user_reset_password(actor=actor, user=user)
         messages.success(request, f"新的临时密码：{password}（首次登录须修改，仅显示一次）")
     else:
         from django.http import Http404
@@ -174,6 +213,11 @@ def system_status(request: HttpRequest) -> HttpResponse:
         ("用户数", f"{User.objects.count():,}"),
         ("审计记录数", f"{AuditEvent.objects.count():,}"),
     ]
-    return render(request, "accounts/system_status.html", {
-        "facts": facts, "breadcrumbs": [("系统管理", None), ("系统状态", None)],
-    })
+    return render(
+        request,
+        "accounts/system_status.html",
+        {
+            "facts": facts,
+            "breadcrumbs": [("系统管理", None), ("系统状态", None)],
+        },
+    )

@@ -16,8 +16,14 @@ from huanjie.elections import selectors as election_selectors
 from huanjie.regions import selectors as region_selectors
 from huanjie.regions.models import Region
 
-api = NinjaAPI(title="换届通 API", version="1", auth=django_auth, urls_namespace="api",
-               docs_url="/docs", openapi_url="/openapi.json")
+api = NinjaAPI(
+    title="换届通 API",
+    version="1",
+    auth=django_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
 
 
 class RegionOut(Schema):
@@ -84,7 +90,9 @@ def region_get(request: HttpRequest, code: str) -> Region:
 
 
 @api.get("/regions/{code}/children", response=list[RegionOut], tags=["区划"], summary="下级区划")
-def region_children(request: HttpRequest, code: str, q: str = "", limit: int = 500, offset: int = 0) -> Any:
+def region_children(
+    request: HttpRequest, code: str, q: str = "", limit: int = 500, offset: int = 0
+) -> Any:
     region = region_selectors.access_region(request.user, code)
     if q:
         rows = region_selectors.search_regions(request.user, region, q)
@@ -105,12 +113,18 @@ def campaign_get(request: HttpRequest, pk: int) -> Any:
     return election_selectors.access_campaign(request.user, pk)
 
 
-@api.get("/campaigns/{pk}/villages", response=list[CampaignVillageOut], tags=["换届"],
-         summary="换届中本人范围内的村(社区)")
+@api.get(
+    "/campaigns/{pk}/villages",
+    response=list[CampaignVillageOut],
+    tags=["换届"],
+    summary="换届中本人范围内的村(社区)",
+)
 def campaign_villages(request: HttpRequest, pk: int, limit: int = 500, offset: int = 0) -> Any:
     campaign = election_selectors.access_campaign(request.user, pk)
     limit = max(1, min(limit, 1000))
-    rows = election_selectors.campaign_villages_visible_to(request.user, campaign).order_by("region_id")
+    rows = election_selectors.campaign_villages_visible_to(request.user, campaign).order_by(
+        "region_id"
+    )
     return list(rows[offset : offset + limit])
 
 

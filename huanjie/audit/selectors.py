@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -21,7 +21,7 @@ def audit_events_for(user: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]
     if filters.get("date_from"):
         qs = qs.filter(at__gte=_day_start(filters["date_from"]))
     if filters.get("date_to"):
-        qs = qs.filter(at__lt=_day_start(filters["date_to"]) + timezone.timedelta(days=1))
+        qs = qs.filter(at__lt=_day_start(filters["date_to"]) + timedelta(days=1))
     if filters.get("username"):
         qs = qs.filter(username=filters["username"])
     if filters.get("action"):

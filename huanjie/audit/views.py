@@ -23,11 +23,17 @@ EXPORT_LIMIT = 100_000
 class AuditFilterForm(StyledFormMixin, forms.Form):
     small = True
 
-    date_from = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     username = forms.CharField(label="用户名", required=False, max_length=150)
     action = forms.CharField(label="事件", required=False, max_length=60)
-    outcome = forms.ChoiceField(label="结果", required=False, choices=[("", "全部"), *Outcome.choices])
+    outcome = forms.ChoiceField(
+        label="结果", required=False, choices=[("", "全部"), *Outcome.choices]
+    )
     q = forms.CharField(label="对象/说明", required=False, max_length=100)
 
 
@@ -43,19 +49,31 @@ def event_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     if filters:
         # SECURITY.md L1: the audit administrator's own searches are logged too.
-        audit_record(actor=request.user, action="audit.search",
-                     changes={k: str(v) for k, v in filters.items() if v})
+        audit_record(
+            actor=request.user,
+            action="audit.search",
+            changes={k: str(v) for k, v in filters.items() if v},
+        )
     verify = None
     if request.GET.get("verify") == "1":
         count, broken = audit_verify()
         verify = {"count": count, "broken": broken}
-        audit_record(actor=request.user, action="audit.verify",
-                     outcome=Outcome.SUCCESS if broken is None else Outcome.FAILURE,
-                     message=f"校验{count}条" + ("" if broken is None else f"，第{broken.position}条断裂"))
-    return render(request, "audit/event_list.html", {
-        "form": form, "page_obj": page, "verify": verify,
-        "breadcrumbs": [("安全审计", None), ("审计日志", None)],
-    })
+        audit_record(
+            actor=request.user,
+            action="audit.verify",
+            outcome=Outcome.SUCCESS if broken is None else Outcome.FAILURE,
+            message=f"校验{count}条" + ("" if broken is None else f"，第{broken.position}条断裂"),
+        )
+    return render(
+        request,
+        "audit/event_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "verify": verify,
+            "breadcrumbs": [("安全审计", None), ("审计日志", None)],
+        },
+    )
 
 
 def event_export(request: HttpRequest) -> HttpResponse:
@@ -63,31 +81,72 @@ def event_export(request: HttpRequest) -> HttpResponse:
     _, filters = _filters(request)
     events = audit_events_for(request.user, filters)[:EXPORT_LIMIT]
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     sheet = book.add_worksheet("审计日志")
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    columns = ["序号", "时间", "用户名", "角色", "数据范围", "IP地址", "事件", "对象类型", "对象ID",
-               "对象", "变更内容", "结果", "说明", "前一行哈希", "本行哈希"]
+    columns = [
+        "序号",
+        "时间",
+        "用户名",
+        "角色",
+        "数据范围",
+        "IP地址",
+        "事件",
+        "对象类型",
+        "对象ID",
+        "对象",
+        "变更内容",
+        "结果",
+        "说明",
+        "前一行哈希",
+        "本行哈希",
+    ]
     widths = [8, 20, 14, 18, 14, 15, 22, 18, 10, 28, 40, 6, 30, 20, 20]
     for col, (title, width) in enumerate(zip(columns, widths, strict=True)):
         sheet.write_string(0, col, title, head)
         sheet.set_column(col, col, width)
     count = 0
     for row, e in enumerate(events.iterator(chunk_size=2000), start=1):
-        values = [str(e.id), timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.username, e.role,
-                  e.scope, e.ip or "", e.action, e.object_type, e.object_id, e.object_repr,
-                  str(e.changes) if e.changes else "", e.get_outcome_display(), e.message, e.prev_hash, e.row_hash]
+        values = [
+            str(e.id),
+            timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+            e.username,
+            e.role,
+            e.scope,
+            e.ip or "",
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.object_repr,
+            str(e.changes) if e.changes else "",
+            e.get_outcome_display(),
+            e.message,
+            e.prev_hash,
+            e.row_hash,
+        ]
         for col, value in enumerate(values):
             sheet.write_string(row, col, safe_cell(value))
         count = row
     sheet.freeze_panes(1, 0)
     book.close()
-    audit_record(actor=request.user, action="audit.export",
-                 changes={"filters": {k: str(v) for k, v in filters.items() if v}, "rows": count})
+    audit_record(
+        actor=request.user,
+        action="audit.export",
+        changes={"filters": {k: str(v) for k, v in filters.items() if v}, "rows": count},
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
     response["Cache-Control"] = "no-store"
     return response

@@ -38,7 +38,9 @@ def test_a_town_officer_sees_their_villages_and_not_another_towns(page, live_ser
 
 
 def test_the_layout_fits_a_phone(browser, live_server, cast):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True
+    )
     page = context.new_page()
     login(page, live_server, "county")
     page.goto(f"{live_server.url}/regions/630121/")

@@ -10,8 +10,10 @@ from huanjie.lib.forms import StyledFormMixin
 def _profile_choices() -> list[tuple[str, str]]:
     from huanjie.rules.profiles import PROVINCE_PROFILES
 
-    return [("", "全国法律（村民委员会组织法、城市居民委员会组织法）"),
-            *((code, f"{name}选举办法") for code, name in sorted(PROVINCE_PROFILES.items()))]
+    return [
+        ("", "全国法律（村民委员会组织法、城市居民委员会组织法）"),
+        *((code, f"{name}选举办法") for code, name in sorted(PROVINCE_PROFILES.items())),
+    ]
 
 
 class DateInput(forms.DateInput):
@@ -19,8 +21,11 @@ class DateInput(forms.DateInput):
 
 
 class CampaignForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label="换届名称", max_length=100,
-                           widget=forms.TextInput(attrs={"placeholder": "例如：2026年村(社区)“两委”换届"}))
+    name = forms.CharField(
+        label="换届名称",
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "例如：2026年村(社区)“两委”换届"}),
+    )
     term_number = forms.IntegerField(label="届次（第N届）", min_value=1, max_value=99)
     rule_province = forms.ChoiceField(label="选举规则", required=False)
     window_start = forms.DateField(label="换届开始日期", widget=DateInput)

@@ -48,13 +48,20 @@ def campaign_villages_visible_to(user: Any, campaign: Campaign) -> QuerySet[Camp
 
 def access_campaign_village(user: Any, campaign: Campaign, code: str) -> CampaignVillage:
     return get_scoped_or_404(
-        user, CampaignVillage.objects.filter(campaign=campaign).select_related("campaign", "region"),
-        Action.VIEW_CAMPAIGNS, field="region__code", region_id=code,
+        user,
+        CampaignVillage.objects.filter(campaign=campaign).select_related("campaign", "region"),
+        Action.VIEW_CAMPAIGNS,
+        field="region__code",
+        region_id=code,
     )
 
 
 def campaign_summary(user: Any, campaign: Campaign) -> dict[str, int]:
-    rows = campaign_villages_visible_to(user, campaign).values("included", "region__kind").annotate(c=Count("id"))
+    rows = (
+        campaign_villages_visible_to(user, campaign)
+        .values("included", "region__kind")
+        .annotate(c=Count("id"))
+    )
     summary = {"total": 0, "included": 0, "excluded": 0, "village": 0, "community": 0}
     for row in rows:
         summary["total"] += row["c"]

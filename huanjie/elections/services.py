@@ -47,7 +47,9 @@ def campaign_create(
     _check_manage(actor, region)
     name = name.strip()
     if region.level > Region.Level.COUNTY:
-        raise ValidationError(MSG_REGION_LEVEL.format(region=region.display_name, level=region.get_level_display()))
+        raise ValidationError(
+            MSG_REGION_LEVEL.format(region=region.display_name, level=region.get_level_display())
+        )
     if window_end < window_start:
         raise ValidationError(MSG_WINDOW_INVERTED.format(start=window_start, end=window_end))
     if not 1 <= term_number <= 99:
@@ -56,14 +58,19 @@ def campaign_create(
         if rule_province not in PROVINCE_PROFILES:
             raise ValidationError(MSG_PROFILE_UNKNOWN.format(code=rule_province))
         if region.code[:2] != rule_province:
-            raise ValidationError(MSG_PROFILE_OTHER_PROVINCE.format(
-                province=region.code[:2], other=PROVINCE_PROFILES[rule_province]))
+            raise ValidationError(
+                MSG_PROFILE_OTHER_PROVINCE.format(
+                    province=region.code[:2], other=PROVINCE_PROFILES[rule_province]
+                )
+            )
     excluded = excluded or {}
     for code, reason in excluded.items():
         if not reason.strip():
             raise ValidationError(f"{code}：{MSG_REASON_REQUIRED}")
     villages = list(
-        Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=region.code).values_list("code", flat=True)
+        Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=region.code).values_list(
+            "code", flat=True
+        )
     )
     if not villages:
         raise ValidationError(MSG_NO_VILLAGES.format(region=region.display_name))
@@ -71,8 +78,13 @@ def campaign_create(
     if unknown:
         raise ValidationError(f"{sorted(unknown)[0]}：{MSG_NOT_IN_CAMPAIGN}")
     campaign = Campaign(
-        name=name, term_number=term_number, region=region, rule_province=rule_province,
-        window_start=window_start, window_end=window_end, created_by=actor,
+        name=name,
+        term_number=term_number,
+        region=region,
+        rule_province=rule_province,
+        window_start=window_start,
+        window_end=window_end,
+        created_by=actor,
     )
     try:
         with transaction.atomic():
@@ -80,7 +92,9 @@ def campaign_create(
             CampaignVillage.objects.bulk_create(
                 (
                     CampaignVillage(
-                        campaign=campaign, region_id=code, included=code not in excluded,
+                        campaign=campaign,
+                        region_id=code,
+                        included=code not in excluded,
                         exclusion_reason=excluded.get(code, "").strip(),
                     )
                     for code in villages
@@ -88,29 +102,51 @@ def campaign_create(
                 batch_size=500,
             )
             audit_record(
-                actor=actor, action="campaign.create", obj=campaign,
+                actor=actor,
+                action="campaign.create",
+                obj=campaign,
                 changes={
-                    "region": region.code, "term_number": term_number, "rule_province": rule_province,
+                    "region": region.code,
+                    "term_number": term_number,
+                    "rule_province": rule_province,
                     "window": [window_start.isoformat(), window_end.isoformat()],
-                    "villages": len(villages), "excluded": sorted(excluded),
+                    "villages": len(villages),
+                    "excluded": sorted(excluded),
                 },
             )
     except IntegrityError as exc:
-        raise ValidationError(MSG_DUPLICATE_TERM.format(region=region.display_name, term=term_number)) from exc
+        raise ValidationError(
+            MSG_DUPLICATE_TERM.format(region=region.display_name, term=term_number)
+        ) from exc
     return campaign
 
 
 def campaign_update(
-    *, actor: User, campaign: Campaign, name: str, rule_province: str, window_start: date, window_end: date
+    *,
+    actor: User,
+    campaign: Campaign,
+    name: str,
+    rule_province: str,
+    window_start: date,
+    window_end: date,
 ) -> Campaign:
     _check_manage(actor, campaign.region)
     if window_end < window_start:
         raise ValidationError(MSG_WINDOW_INVERTED.format(start=window_start, end=window_end))
-    if rule_province and (rule_province not in PROVINCE_PROFILES or campaign.region_id[:2] != rule_province):
+    if rule_province and (
+        rule_province not in PROVINCE_PROFILES or campaign.region_id[:2] != rule_province
+    ):
         raise ValidationError(MSG_PROFILE_UNKNOWN.format(code=rule_province))
-    new = {"name": name.strip(), "rule_province": rule_province, "window_start": window_start, "window_end": window_end}
+    new = {
+        "name": name.strip(),
+        "rule_province": rule_province,
+        "window_start": window_start,
+        "window_end": window_end,
+    }
     changes = {
-        k: {"old": str(getattr(campaign, k)), "new": str(v)} for k, v in new.items() if getattr(campaign, k) != v
+        k: {"old": str(getattr(campaign, k)), "new": str(v)}
+        for k, v in new.items()
+        if getattr(campaign, k) != v
     }
     if not changes:
         return campaign
@@ -122,7 +158,9 @@ def campaign_update(
     return campaign
 
 
-def campaign_village_set(*, actor: User, entry: CampaignVillage, included: bool, reason: str = "") -> CampaignVillage:
+def campaign_village_set(
+    *, actor: User, entry: CampaignVillage, included: bool, reason: str = ""
+) -> CampaignVillage:
     """Leave a village out of the campaign (with its reason) or bring it back in."""
     _check_manage(actor, entry.campaign.region)
     if not in_scope(actor, entry.region_id):
@@ -136,7 +174,9 @@ def campaign_village_set(*, actor: User, entry: CampaignVillage, included: bool,
         entry.exclusion_reason = "" if included else reason
         entry.save(update_fields=["included", "exclusion_reason"])
         audit_record(
-            actor=actor, action="campaign.village_include" if included else "campaign.village_exclude",
-            obj=entry, changes={"old": old, "new": {"included": included, "reason": entry.exclusion_reason}},
+            actor=actor,
+            action="campaign.village_include" if included else "campaign.village_exclude",
+            obj=entry,
+            changes={"old": old, "new": {"included": included, "reason": entry.exclusion_reason}},
         )
     return entry

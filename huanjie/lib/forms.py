@@ -19,5 +19,9 @@ class StyledFormMixin:
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 continue
-            css = f"form-select form-select{size}" if isinstance(widget, forms.Select) else f"form-control form-control{size}"
+            css = (
+                f"form-select form-select{size}"
+                if isinstance(widget, forms.Select)
+                else f"form-control form-control{size}"
+            )
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()

@@ -445,7 +445,10 @@ class _VillageBuilder:
                 gap = _years(rng.uniform(20, 35) if parent_sex == "F" else rng.uniform(22, 38))
                 parent_birth = head.birth - gap
                 if parent_birth < self.as_of - _years(95):
-                    parent_birth = self.between(self.as_of - _years(95), self.as_of - _years(90)) or parent_birth
+                    parent_birth = (
+                        self.between(self.as_of - _years(95), self.as_of - _years(90))
+                        or parent_birth
+                    )
                 if head.birth - parent_birth < _years(20):
                     break
                 region = self.region(parent_birth, origin)

@@ -6,7 +6,6 @@ from django.db import models
 from django.utils import timezone
 
 from huanjie.lib import ethnicity
-
 from huanjie.regions.models import Region
 
 

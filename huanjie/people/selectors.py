@@ -11,15 +11,26 @@ from huanjie.accounts.permissions import Action, scoped
 from huanjie.people.models import Person
 from huanjie.regions.models import Region
 
-PERSON_LIST_FIELDS = ("id", "name", "sex", "birth_date", "ethnicity", "id_masked", "group_name",
-                      "household_no", "region_id")
+PERSON_LIST_FIELDS = (
+    "id",
+    "name",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "id_masked",
+    "group_name",
+    "household_no",
+    "region_id",
+)
 
 
 def people_visible_to(user: Any) -> QuerySet[Person]:
     return scoped(user, Person.objects.all(), Action.VIEW_PEOPLE).only(*PERSON_LIST_FIELDS)
 
 
-def people_of_region(user: Any, region: Region, *, q: str = "", group: str = "") -> QuerySet[Person]:
+def people_of_region(
+    user: Any, region: Region, *, q: str = "", group: str = ""
+) -> QuerySet[Person]:
     qs = people_visible_to(user).filter(region__code__startswith=region.code)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(household_no=q))
@@ -31,9 +42,12 @@ def people_of_region(user: Any, region: Region, *, q: str = "", group: str = "")
 def population_by_child(user: Any, region: Region, child_code_length: int) -> dict[str, int]:
     """People registered under each child region, in one grouped query."""
     rows = (
-        people_visible_to(user).filter(region__code__startswith=region.code)
+        people_visible_to(user)
+        .filter(region__code__startswith=region.code)
         .annotate(prefix=Substr("region_id", 1, child_code_length))
-        .values("prefix").annotate(c=Count("id")).order_by()
+        .values("prefix")
+        .annotate(c=Count("id"))
+        .order_by()
     )
     return {row["prefix"]: row["c"] for row in rows}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from datetime import date
 
 from django.db import connection, transaction
@@ -46,18 +47,33 @@ def person_row(p: PersonIn) -> Person:
     )
 
 
-_COLUMNS = ("id_cipher", "id_hash", "id_masked", "name", "sex", "birth_date", "ethnicity", "region_id",
-            "group_name", "household_no", "created_at")
+_COLUMNS = (
+    "id_cipher",
+    "id_hash",
+    "id_masked",
+    "name",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "region_id",
+    "group_name",
+    "household_no",
+    "created_at",
+)
 
 
 def _existing_hashes(hashes: list[str], chunk: int = 900) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(hashes), chunk):
-        found.update(Person.objects.filter(id_hash__in=hashes[i : i + chunk]).values_list("id_hash", flat=True))
+        found.update(
+            Person.objects.filter(id_hash__in=hashes[i : i + chunk]).values_list(
+                "id_hash", flat=True
+            )
+        )
     return found
 
 
-def _insert_rows(rows: list[tuple[object, ...]]) -> None:
+def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
     """Bulk insert past the ORM: COPY on PostgreSQL, one executemany on SQLite (ECOSYSTEM.md §2:
     the ORM's bulk_create costs 25-30 µs per object, ten times the database's own work)."""
     table = Person._meta.db_table
@@ -77,17 +93,37 @@ def people_bulk_create(*, actor: object | None, people: Iterable[PersonIn], sour
     import checks every row before it calls this). A person already present is kept as is and
     counted. One audit event for the batch, with the counts."""
     now = timezone.now()
-    rows: dict[str, tuple[object, ...]] = {}
+    rows: dict[str, tuple[Any, ...]] = {}
     for p in people:
         r = person_row(p)
-        rows.setdefault(r.id_hash, (r.id_cipher, r.id_hash, r.id_masked, r.name, r.sex, r.birth_date,
-                                    r.ethnicity, r.region_id, r.group_name, r.household_no, now))
+        rows.setdefault(
+            r.id_hash,
+            (
+                r.id_cipher,
+                r.id_hash,
+                r.id_masked,
+                r.name,
+                r.sex,
+                r.birth_date,
+                r.ethnicity,
+                r.region_id,
+                r.group_name,
+                r.household_no,
+                now,
+            ),
+        )
     with transaction.atomic():
         existing = _existing_hashes(list(rows))
         new = [row for h, row in rows.items() if h not in existing]
         _insert_rows(new)
         audit_record(
-            actor=actor, action="people.bulk_create", object_type="people.person",
-            changes={"source": source, "created": len(new), "skipped_existing": len(rows) - len(new)},
+            actor=actor,
+            action="people.bulk_create",
+            object_type="people.person",
+            changes={
+                "source": source,
+                "created": len(new),
+                "skipped_existing": len(rows) - len(new),
+            },
         )
     return len(new)

@@ -36,7 +36,9 @@ def region_path(region: Region) -> list[Region]:
     return [found[c] for c in codes if c in found]
 
 
-def breadcrumbs_for(user: Any, region: Region, *, link_last: bool = False) -> list[tuple[str, str | None]]:
+def breadcrumbs_for(
+    user: Any, region: Region, *, link_last: bool = False
+) -> list[tuple[str, str | None]]:
     prefix = scope_code(user) or ""
     crumbs: list[tuple[str, str | None]] = []
     path = region_path(region)

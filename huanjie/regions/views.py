@@ -6,21 +6,28 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from huanjie.accounts.permissions import Action, can, require
+from huanjie.accounts.permissions import Action, can, current_user, require
 from huanjie.people import selectors as people_selectors
 from huanjie.regions import selectors
 from huanjie.regions.forms import KindCorrectForm
 from huanjie.regions.models import Region
 from huanjie.regions.services import region_kind_correct
 
-SORTS = {"code": "code", "-code": "-code", "name": "name", "-name": "-name", "kind": "kind", "-kind": "-kind"}
+SORTS = {
+    "code": "code",
+    "-code": "-code",
+    "name": "name",
+    "-name": "-name",
+    "kind": "kind",
+    "-kind": "-kind",
+}
 
 
 def regions_home(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_REGIONS)
-    if not request.user.region_id:  # type: ignore[union-attr]
+    if not current_user(request).region_id:
         raise Http404("未找到")
-    return redirect("regions:detail", code=request.user.region_id)  # type: ignore[union-attr]
+    return redirect("regions:detail", code=current_user(request).region_id)
 
 
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -51,23 +58,38 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         if region.is_village_level:
             groups = people_selectors.groups_of_village(region)
             people = Paginator(
-                people_selectors.people_of_region(request.user, region, q=q, group=group)
-                .order_by("group_name", "household_no", "id"), 50,
+                people_selectors.people_of_region(request.user, region, q=q, group=group).order_by(
+                    "group_name", "household_no", "id"
+                ),
+                50,
             ).get_page(request.GET.get("page"))
         else:
             population = people_selectors.population_by_child(
-                request.user, region, selectors.CHILD_CODE_LENGTH[region.level])
+                request.user, region, selectors.CHILD_CODE_LENGTH[region.level]
+            )
             for child in page.object_list:
                 child.population = population.get(child.code, 0)  # type: ignore[attr-defined]
             totals["population"] = sum(population.values())
-    return render(request, "regions/detail.html", {
-        "people": people, "groups": groups, "group": group,
-        "show_population": can(request.user, Action.VIEW_PEOPLE),
-        "region": region, "page_obj": page, "q": q, "kind": kind, "sort": request.GET.get("sort", "code"),
-        "totals": totals, "kind_form": form, "searching": bool(q or kind),
-        "kinds": Region.Kind.choices,
-        "breadcrumbs": [("行政区划", None), *selectors.breadcrumbs_for(request.user, region)],
-    })
+    return render(
+        request,
+        "regions/detail.html",
+        {
+            "people": people,
+            "groups": groups,
+            "group": group,
+            "show_population": can(request.user, Action.VIEW_PEOPLE),
+            "region": region,
+            "page_obj": page,
+            "q": q,
+            "kind": kind,
+            "sort": request.GET.get("sort", "code"),
+            "totals": totals,
+            "kind_form": form,
+            "searching": bool(q or kind),
+            "kinds": Region.Kind.choices,
+            "breadcrumbs": [("行政区划", None), *selectors.breadcrumbs_for(request.user, region)],
+        },
+    )
 
 
 def region_kind(request: HttpRequest, code: str) -> HttpResponse:
@@ -78,12 +100,18 @@ def region_kind(request: HttpRequest, code: str) -> HttpResponse:
     form = KindCorrectForm(request.POST)
     if form.is_valid():
         try:
-            region_kind_correct(actor=request.user, region=region, kind=form.cleaned_data["kind"],
-                                reason=form.cleaned_data["reason"])
+            region_kind_correct(
+                actor=current_user(request),
+                region=region,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
-            messages.success(request, f"已将“{region.display_name}”的类别更正为{region.get_kind_display()}")
+            messages.success(
+                request, f"已将“{region.display_name}”的类别更正为{region.get_kind_display()}"
+            )
     else:
         messages.error(request, "请选择类别并填写更正原因")
     return redirect("regions:detail", code=code)

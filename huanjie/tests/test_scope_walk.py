@@ -35,13 +35,22 @@ def routes_with_arguments() -> dict[str, str]:
 @pytest.fixture
 def objects(cast):
     campaign = campaign_create(
-        actor=cast.county_officer, name="2026年村(社区)“两委”换届", term_number=12,
-        region=Region.objects.get(code="630121"), rule_province="",
-        window_start=date(2026, 11, 1), window_end=date(2027, 3, 31),
+        actor=cast.county_officer,
+        name="2026年村(社区)“两委”换届",
+        term_number=12,
+        region=Region.objects.get(code="630121"),
+        rule_province="",
+        window_start=date(2026, 11, 1),
+        window_end=date(2027, 3, 31),
     )
-    other_admin, _ = user_create(actor=None, username="othersec", full_name="外县安全员",
-                                 region=Region.objects.get(code="630123"),
-                                 roles=[RoleSpec(Role.SECURITY_ADMIN)], password="Other-Passw0rd-1")
+    other_admin, _ = user_create(
+        actor=None,
+        username="othersec",
+        full_name="外县安全员",
+        region=Region.objects.get(code="630123"),
+        roles=[RoleSpec(Role.SECURITY_ADMIN)],
+        password="Other-Passw0rd-1",
+    )
     return {"campaign": campaign, "other_security_admin": other_admin}
 
 
@@ -51,15 +60,20 @@ def cases(cast, objects):
     officer = cast.other_county_officer
     admin = objects["other_security_admin"]
     return {
-        "regions:detail": [(f"/regions/{VILLAGE}/", officer), ("/regions/630121100/", officer),
-                           ("/regions/630121/", officer)],
+        "regions:detail": [
+            (f"/regions/{VILLAGE}/", officer),
+            ("/regions/630121100/", officer),
+            ("/regions/630121/", officer),
+        ],
         "regions:kind": [(f"/regions/{VILLAGE}/kind/", officer)],
         "elections:campaign_detail": [(f"/campaigns/{c}/", officer)],
         "elections:campaign_edit": [(f"/campaigns/{c}/edit/", officer)],
         "elections:campaign_village": [(f"/campaigns/{c}/villages/{VILLAGE}/", officer)],
         "accounts:user_detail": [(f"/accounts/users/{u}/", admin)],
-        "accounts:user_action": [(f"/accounts/users/{u}/{a}/", admin)
-                                 for a in ("unlock", "deactivate", "activate", "reset_password")],
+        "accounts:user_action": [
+            (f"/accounts/users/{u}/{a}/", admin)
+            for a in ("unlock", "deactivate", "activate", "reset_password")
+        ],
         "api:region_get": [("/api/regions/630121", officer), (f"/api/regions/{VILLAGE}", officer)],
         "api:region_children": [("/api/regions/630121/children", officer)],
         "api:campaign_get": [(f"/api/campaigns/{c}", officer)],
@@ -94,6 +108,11 @@ def test_every_object_of_another_county_answers_404(cast, objects):
 def test_the_same_objects_answer_200_to_their_own_county(cast, objects):
     client = cast.client(cast.county_officer)
     c = objects["campaign"].pk
-    for url in (f"/regions/{VILLAGE}/", "/regions/630121/", f"/campaigns/{c}/",
-                "/api/regions/630121", f"/api/campaigns/{c}/villages"):
+    for url in (
+        f"/regions/{VILLAGE}/",
+        "/regions/630121/",
+        f"/campaigns/{c}/",
+        "/api/regions/630121",
+        f"/api/campaigns/{c}/villages",
+    ):
         assert client.get(url).status_code == 200, url

@@ -22,7 +22,13 @@ from huanjie.regions.models import Region
 A = Action
 # The matrix as a county official would state it; every cell is checked.
 EXPECTED: dict[str, set[Action]] = {
-    Role.COUNTY_OFFICER: {A.VIEW_REGIONS, A.CORRECT_REGION_KIND, A.VIEW_CAMPAIGNS, A.MANAGE_CAMPAIGNS, A.VIEW_PEOPLE},
+    Role.COUNTY_OFFICER: {
+        A.VIEW_REGIONS,
+        A.CORRECT_REGION_KIND,
+        A.VIEW_CAMPAIGNS,
+        A.MANAGE_CAMPAIGNS,
+        A.VIEW_PEOPLE,
+    },
     Role.TOWN_OFFICER: {A.VIEW_REGIONS, A.VIEW_CAMPAIGNS, A.VIEW_PEOPLE},
     Role.VILLAGE_CLERK: {A.VIEW_REGIONS, A.VIEW_CAMPAIGNS, A.VIEW_PEOPLE},
     Role.REVIEWER: {A.VIEW_REGIONS},
@@ -83,7 +89,10 @@ def test_business_roles_combine():
 def test_the_service_refuses_two_administrator_roles_with_a_chinese_message(cast):
     with pytest.raises(ValidationError) as exc:
         user_create(
-            actor=cast.security_admin, username="twohats", full_name="张三", region=Region.objects.get(code="630121"),
+            actor=cast.security_admin,
+            username="twohats",
+            full_name="张三",
+            region=Region.objects.get(code="630121"),
             roles=[RoleSpec("system_admin"), RoleSpec("audit_admin")],
         )
     assert exc.value.messages == [ROLE_CONFLICT_TWO_ADMINS]
@@ -92,8 +101,11 @@ def test_the_service_refuses_two_administrator_roles_with_a_chinese_message(cast
 
 def test_changing_roles_refuses_a_second_administrator_role(cast):
     with pytest.raises(ValidationError):
-        user_roles_set(actor=cast.security_admin, user=cast.system_admin,
-                       roles=[RoleSpec("system_admin"), RoleSpec("security_admin")])
+        user_roles_set(
+            actor=cast.security_admin,
+            user=cast.system_admin,
+            roles=[RoleSpec("system_admin"), RoleSpec("security_admin")],
+        )
     assert set(cast.system_admin.role_grants.values_list("role", flat=True)) == {"system_admin"}
 
 

@@ -4,38 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('user_id', models.BigIntegerField(null=True, verbose_name='用户ID')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='用户名')),
-                ('role', models.CharField(blank=True, max_length=200, verbose_name='角色')),
-                ('scope', models.CharField(blank=True, max_length=12, verbose_name='数据范围')),
-                ('ip', models.GenericIPAddressField(null=True, verbose_name='IP地址')),
-                ('request_id', models.CharField(blank=True, max_length=32, verbose_name='请求ID')),
-                ('action', models.CharField(db_index=True, max_length=60, verbose_name='事件')),
-                ('object_type', models.CharField(blank=True, max_length=60, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='对象ID')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('changes', models.JSONField(default=dict, verbose_name='变更内容')),
-                ('outcome', models.CharField(choices=[('success', '成功'), ('failure', '失败')], max_length=10, verbose_name='结果')),
-                ('message', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('prev_hash', models.CharField(max_length=64, verbose_name='前一行哈希')),
-                ('row_hash', models.CharField(max_length=64, verbose_name='本行哈希')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                ("user_id", models.BigIntegerField(null=True, verbose_name="用户ID")),
+                ("username", models.CharField(blank=True, max_length=150, verbose_name="用户名")),
+                ("role", models.CharField(blank=True, max_length=200, verbose_name="角色")),
+                ("scope", models.CharField(blank=True, max_length=12, verbose_name="数据范围")),
+                ("ip", models.GenericIPAddressField(null=True, verbose_name="IP地址")),
+                ("request_id", models.CharField(blank=True, max_length=32, verbose_name="请求ID")),
+                ("action", models.CharField(db_index=True, max_length=60, verbose_name="事件")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=60, verbose_name="对象类型"),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="对象ID")),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="对象")),
+                ("changes", models.JSONField(default=dict, verbose_name="变更内容")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("success", "成功"), ("failure", "失败")],
+                        max_length=10,
+                        verbose_name="结果",
+                    ),
+                ),
+                ("message", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                ("prev_hash", models.CharField(max_length=64, verbose_name="前一行哈希")),
+                ("row_hash", models.CharField(max_length=64, verbose_name="本行哈希")),
             ],
             options={
-                'verbose_name': '审计事件',
-                'verbose_name_plural': '审计事件',
-                'ordering': ['-id'],
+                "verbose_name": "审计事件",
+                "verbose_name_plural": "审计事件",
+                "ordering": ["-id"],
             },
         ),
     ]

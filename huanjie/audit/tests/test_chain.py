@@ -26,7 +26,10 @@ def _disable_guard() -> None:
 
 @pytest.fixture
 def five_events(db):
-    return [audit_record(actor=None, action="test.event", object_id=str(i), message=f"第{i}条") for i in range(5)]
+    return [
+        audit_record(actor=None, action="test.event", object_id=str(i), message=f"第{i}条")
+        for i in range(5)
+    ]
 
 
 def test_an_intact_chain_verifies(five_events):
@@ -46,7 +49,11 @@ def test_a_changed_row_is_named(five_events):
     AuditEvent.objects.filter(pk=five_events[2].pk).update(message="改过")
     _, broken = audit_verify()
     assert broken is not None
-    assert (broken.position, broken.event_id, broken.reason) == (3, five_events[2].pk, "记录内容被修改")
+    assert (broken.position, broken.event_id, broken.reason) == (
+        3,
+        five_events[2].pk,
+        "记录内容被修改",
+    )
 
 
 def test_a_removed_row_is_named(five_events):
@@ -95,7 +102,9 @@ def test_the_audit_administrator_browses_and_exports(cast):
     assert response.status_code == 200
     export = client.get("/audit/export.xlsx?action=user")
     assert export.status_code == 200
-    sheet = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
+    sheet = (
+        CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
+    )
     assert sheet[0][:3] == ["序号", "时间", "用户名"]
     assert {row[6] for row in sheet[1:]} == {"user.create"}
     assert AuditEvent.objects.filter(action="audit.export", username="auditadmin").exists()
@@ -107,7 +116,9 @@ def test_the_audit_page_verifies_the_chain(cast):
     assert "哈希链无断裂" in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["county_officer", "system_admin", "security_admin", "town_officer"])
+@pytest.mark.parametrize(
+    "who", ["county_officer", "system_admin", "security_admin", "town_officer"]
+)
 def test_nobody_else_reads_the_audit_log(cast, who):
     client = cast.client(getattr(cast, who))
     assert client.get("/audit/").status_code == 404

@@ -6,63 +6,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='换届名称')),
-                ('term_number', models.PositiveSmallIntegerField(verbose_name='届次')),
-                ('rule_province', models.CharField(blank=True, max_length=2, verbose_name='选举规则')),
-                ('window_start', models.DateField(verbose_name='换届开始日期')),
-                ('window_end', models.DateField(verbose_name='换届结束日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='regions.region', verbose_name='组织单位区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="换届名称")),
+                ("term_number", models.PositiveSmallIntegerField(verbose_name="届次")),
+                (
+                    "rule_province",
+                    models.CharField(blank=True, max_length=2, verbose_name="选举规则"),
+                ),
+                ("window_start", models.DateField(verbose_name="换届开始日期")),
+                ("window_end", models.DateField(verbose_name="换届结束日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="campaigns",
+                        to="regions.region",
+                        verbose_name="组织单位区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '换届',
-                'verbose_name_plural': '换届',
-                'ordering': ['-window_start', 'region_id'],
+                "verbose_name": "换届",
+                "verbose_name_plural": "换届",
+                "ordering": ["-window_start", "region_id"],
             },
         ),
         migrations.CreateModel(
-            name='CampaignVillage',
+            name="CampaignVillage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('included', models.BooleanField(default=True, verbose_name='纳入本次换届')),
-                ('exclusion_reason', models.CharField(blank=True, max_length=200, verbose_name='不纳入原因')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='villages', to='elections.campaign')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaign_entries', to='regions.region', verbose_name='村(社区)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("included", models.BooleanField(default=True, verbose_name="纳入本次换届")),
+                (
+                    "exclusion_reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="不纳入原因"),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="villages",
+                        to="elections.campaign",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="campaign_entries",
+                        to="regions.region",
+                        verbose_name="村(社区)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '换届村(社区)',
-                'verbose_name_plural': '换届村(社区)',
-                'ordering': ['region_id'],
+                "verbose_name": "换届村(社区)",
+                "verbose_name_plural": "换届村(社区)",
+                "ordering": ["region_id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('window_end__gte', models.F('window_start'))), name='campaign_window_not_inverted'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("window_end__gte", models.F("window_start"))),
+                name="campaign_window_not_inverted",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.UniqueConstraint(fields=('region', 'term_number'), name='campaign_one_per_term'),
+            model_name="campaign",
+            constraint=models.UniqueConstraint(
+                fields=("region", "term_number"), name="campaign_one_per_term"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaignvillage',
-            constraint=models.UniqueConstraint(fields=('campaign', 'region'), name='campaignvillage_unique'),
+            model_name="campaignvillage",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "region"), name="campaignvillage_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaignvillage',
-            constraint=models.CheckConstraint(condition=models.Q(('included', True), models.Q(('exclusion_reason', ''), _negated=True), _connector='OR'), name='campaignvillage_exclusion_has_reason'),
+            model_name="campaignvillage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("included", True),
+                    models.Q(("exclusion_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="campaignvillage_exclusion_has_reason",
+            ),
         ),
     ]

@@ -20,9 +20,15 @@ START, END = date(2026, 11, 1), date(2027, 3, 31)
 
 
 def _create(cast, **kw):
-    args = {"actor": cast.county_officer, "name": "2026年村(社区)“两委”换届", "term_number": 12,
-            "region": Region.objects.get(code="630121"), "rule_province": "",
-            "window_start": START, "window_end": END}
+    args = {
+        "actor": cast.county_officer,
+        "name": "2026年村(社区)“两委”换届",
+        "term_number": 12,
+        "region": Region.objects.get(code="630121"),
+        "rule_province": "",
+        "window_start": START,
+        "window_end": END,
+    }
     args.update(kw)
     return campaign_create(**args)
 
@@ -70,18 +76,28 @@ def test_leaving_a_village_out_needs_a_reason(cast):
     with pytest.raises(ValidationError) as exc:
         campaign_village_set(actor=cast.county_officer, entry=entry, included=False, reason="  ")
     assert exc.value.messages == [MSG_REASON_REQUIRED]
-    campaign_village_set(actor=cast.county_officer, entry=entry, included=False, reason="村委会空缺，依法另行安排")
+    campaign_village_set(
+        actor=cast.county_officer, entry=entry, included=False, reason="村委会空缺，依法另行安排"
+    )
     entry.refresh_from_db()
     assert entry.included is False
-    assert AuditEvent.objects.filter(action="campaign.village_exclude", object_id=str(entry.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="campaign.village_exclude", object_id=str(entry.pk)
+    ).exists()
 
 
 def test_the_form_refuses_an_inverted_window(cast):
     client = cast.client(cast.county_officer)
-    response = client.post("/campaigns/new/", {
-        "name": "测试换届", "term_number": 12, "rule_province": "",
-        "window_start": "2027-03-31", "window_end": "2026-11-01",
-    })
+    response = client.post(
+        "/campaigns/new/",
+        {
+            "name": "测试换届",
+            "term_number": 12,
+            "rule_province": "",
+            "window_start": "2027-03-31",
+            "window_end": "2026-11-01",
+        },
+    )
     assert response.status_code == 200
     assert "换届结束日期（2026-11-01）不能早于开始日期（2027-03-31）" in response.content.decode()
     assert not Campaign.objects.exists()
@@ -89,15 +105,23 @@ def test_the_form_refuses_an_inverted_window(cast):
 
 def test_the_form_creates_a_campaign(cast):
     client = cast.client(cast.county_officer)
-    response = client.post("/campaigns/new/", {
-        "name": "2026年村(社区)“两委”换届", "term_number": 12, "rule_province": "",
-        "window_start": "2026-11-01", "window_end": "2027-03-31",
-    })
+    response = client.post(
+        "/campaigns/new/",
+        {
+            "name": "2026年村(社区)“两委”换届",
+            "term_number": 12,
+            "rule_province": "",
+            "window_start": "2026-11-01",
+            "window_end": "2027-03-31",
+        },
+    )
     campaign = Campaign.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/campaigns/{campaign.pk}/"
 
 
-def test_a_town_officer_sees_the_county_campaign_but_only_their_villages(cast, django_assert_max_num_queries):
+def test_a_town_officer_sees_the_county_campaign_but_only_their_villages(
+    cast, django_assert_max_num_queries
+):
     campaign = _create(cast)
     client = cast.client(cast.town_officer)
     with django_assert_max_num_queries(14):
@@ -105,7 +129,12 @@ def test_a_town_officer_sees_the_county_campaign_but_only_their_villages(cast, d
     codes = {e.region_id for e in response.context["page_obj"]}
     assert codes == {"630121100001", "630121100206", "630121100207"}
     assert client.get("/campaigns/new/").status_code == 404
-    assert client.post(f"/campaigns/{campaign.pk}/villages/{VILLAGE}/", {"action": "exclude", "reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            f"/campaigns/{campaign.pk}/villages/{VILLAGE}/", {"action": "exclude", "reason": "x"}
+        ).status_code
+        == 404
+    )
 
 
 def test_the_api_lists_the_campaign_and_scoped_villages(cast):

@@ -5,35 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('id_cipher', models.TextField(verbose_name='身份证号(密文)')),
-                ('id_hash', models.CharField(max_length=64, unique=True, verbose_name='身份证号索引')),
-                ('id_masked', models.CharField(max_length=18, verbose_name='身份证号')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('sex', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
-                ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('ethnicity', models.CharField(default='01', max_length=2, verbose_name='民族')),
-                ('group_name', models.CharField(blank=True, max_length=50, verbose_name='村民小组')),
-                ('household_no', models.CharField(blank=True, max_length=30, verbose_name='户号')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='regions.region', verbose_name='户籍地')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("id_cipher", models.TextField(verbose_name="身份证号(密文)")),
+                (
+                    "id_hash",
+                    models.CharField(max_length=64, unique=True, verbose_name="身份证号索引"),
+                ),
+                ("id_masked", models.CharField(max_length=18, verbose_name="身份证号")),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "男"), ("F", "女")], max_length=1, verbose_name="性别"
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="出生日期")),
+                ("ethnicity", models.CharField(default="01", max_length=2, verbose_name="民族")),
+                (
+                    "group_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="村民小组"),
+                ),
+                ("household_no", models.CharField(blank=True, max_length=30, verbose_name="户号")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="regions.region",
+                        verbose_name="户籍地",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人员',
-                'verbose_name_plural': '人员',
-                'ordering': ['region_id', 'household_no', 'id'],
-                'indexes': [models.Index(fields=['region', 'household_no'], name='person_region_household')],
+                "verbose_name": "人员",
+                "verbose_name_plural": "人员",
+                "ordering": ["region_id", "household_no", "id"],
+                "indexes": [
+                    models.Index(fields=["region", "household_no"], name="person_region_household")
+                ],
             },
         ),
     ]

@@ -49,26 +49,41 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
-        parser.add_argument("--scale", type=float, default=0.4,
-                            help="人口规模系数，1.0 约为全县实际户籍人口（默认 0.4）")
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=0.4,
+            help="人口规模系数，1.0 约为全县实际户籍人口（默认 0.4）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         report = regions_load(under=COUNTY)
         self.stdout.write(f"区划：{report.summary()}")
         county = Region.objects.get(code=COUNTY)
-        villages = list(Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=COUNTY).order_by("code"))
+        villages = list(
+            Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=COUNTY).order_by(
+                "code"
+            )
+        )
         accounts = self._users(villages)
         officer = User.objects.get(username="dt_county")
         campaign = Campaign.objects.filter(region=county, term_number=12).first()
         if campaign is None:
             left_out = villages[-1]
             campaign = campaign_create(
-                actor=officer, name="2026年村(社区)“两委”换届", term_number=12, region=county,
-                rule_province="", window_start=date(2026, 11, 1), window_end=date(2027, 3, 31),
+                actor=officer,
+                name="2026年村(社区)“两委”换届",
+                term_number=12,
+                region=county,
+                rule_province="",
+                window_start=date(2026, 11, 1),
+                window_end=date(2027, 3, 31),
                 excluded={left_out.code: "村(社区)撤并调整中，待区划调整后另行安排"},
             )
-        self.stdout.write(f"换届：{campaign.name}（第{campaign.term_number}届），{campaign.villages.count()} 个村(社区)")
+        self.stdout.write(
+            f"换届：{campaign.name}（第{campaign.term_number}届），{campaign.villages.count()} 个村(社区)"
+        )
         if Person.objects.filter(region__code__startswith=COUNTY).exists():
             self.stdout.write("人员：已存在，保留不变")
         else:
@@ -77,7 +92,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("演示用户（密码每次运行重新生成）：")
         for username, password, role, full_name, region in accounts:
-            self.stdout.write(f"  {username:<14} {password:<16} {Role(role).label} · {full_name} · {region.display_name}")
+            self.stdout.write(
+                f"  {username:<14} {password:<16} {Role(role).label} · {full_name} · {region.display_name}"
+            )
         self.stdout.write(f"\n完成，用时 {time.perf_counter() - started:.1f} 秒。")
 
     def _users(self, villages: list[Region]) -> list[tuple[str, str, str, str, Region]]:
@@ -89,15 +106,26 @@ class Command(BaseCommand):
             password = generate_password()
             user = User.objects.filter(username=username).first()
             if user is None:
-                user_create(actor=None, username=username, full_name=full_name, region=region,
-                            roles=[RoleSpec(role=role, department=dept)], password=password)
+                user_create(
+                    actor=None,
+                    username=username,
+                    full_name=full_name,
+                    region=region,
+                    roles=[RoleSpec(role=role, department=dept)],
+                    password=password,
+                )
             else:
                 with transaction.atomic():
                     user.set_password(password)
                     user.failed_logins = 0
                     user.locked_until = None
                     user.save(update_fields=["password", "failed_logins", "locked_until"])
-                    audit_record(actor=None, action="user.password_reset", obj=user, message="演示数据重新加载")
+                    audit_record(
+                        actor=None,
+                        action="user.password_reset",
+                        obj=user,
+                        message="演示数据重新加载",
+                    )
             accounts.append((username, password, role, full_name, region))
         return accounts
 
@@ -112,11 +140,18 @@ class Command(BaseCommand):
             base = rng.randint(1800, 3600) if community else rng.randint(700, 2200)
             size = max(20, int(base * scale))
             for p in generate_village(village.code, community, rng, size, taken=taken):
-                batch.append(PersonIn(
-                    id_number=p.id_number, name=p.name, sex=p.sex, birth_date=p.birth_date,
-                    ethnicity=p.ethnicity, region_code=village.code, group_name=p.group_name,
-                    household_no=p.household_no,
-                ))
+                batch.append(
+                    PersonIn(
+                        id_number=p.id_number,
+                        name=p.name,
+                        sex=p.sex,
+                        birth_date=p.birth_date,
+                        ethnicity=p.ethnicity,
+                        region_code=village.code,
+                        group_name=p.group_name,
+                        household_no=p.household_no,
+                    )
+                )
             if len(batch) >= 20000:
                 total += people_bulk_create(actor=None, people=batch, source="demo")
                 batch = []
