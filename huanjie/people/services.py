@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 from datetime import date
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone

@@ -35,6 +35,9 @@ class Region(models.Model):
     kind = models.CharField("村/社区", max_length=10, choices=Kind.choices, blank=True)
     # Set when a county user corrected the kind by hand; a reload of the region file keeps it.
     kind_corrected = models.BooleanField("类别已人工更正", default=False)
+    # Set by the loader when the kind was a fallback guess from the name (kinds.py), so that a
+    # county user confirms or corrects it; a correction clears it.
+    kind_doubtful = models.BooleanField("类别存疑", default=False)
 
     class Meta:
         verbose_name = "行政区划"

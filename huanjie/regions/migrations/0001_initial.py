@@ -5,30 +5,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=12, primary_key=True, serialize=False, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='简称')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '省级'), (2, '地级'), (3, '县级'), (4, '乡级'), (5, '村级')], verbose_name='层级')),
-                ('kind', models.CharField(blank=True, choices=[('village', '村'), ('community', '社区')], max_length=10, verbose_name='村/社区')),
-                ('kind_corrected', models.BooleanField(default=False, verbose_name='类别已人工更正')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='上级')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=12, primary_key=True, serialize=False, verbose_name="区划代码"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("short_name", models.CharField(blank=True, max_length=100, verbose_name="简称")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "省级"), (2, "地级"), (3, "县级"), (4, "乡级"), (5, "村级")],
+                        verbose_name="层级",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("village", "村"), ("community", "社区")],
+                        max_length=10,
+                        verbose_name="村/社区",
+                    ),
+                ),
+                (
+                    "kind_corrected",
+                    models.BooleanField(default=False, verbose_name="类别已人工更正"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['level', 'code'], name='region_level_code')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('level', 5), ('kind', ''), _connector='OR'), name='region_kind_only_on_village_level')],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["code"],
+                "indexes": [models.Index(fields=["level", "code"], name="region_level_code")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("level", 5), ("kind", ""), _connector="OR"),
+                        name="region_kind_only_on_village_level",
+                    )
+                ],
             },
         ),
     ]
