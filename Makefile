@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml scripts/system-deps.sh
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)），请先安装：sudo apt-get install -y python3.11 python3.11-venv" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
-	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 demo: install
