@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "huanjie.audit",
     "huanjie.people",
     "huanjie.elections",
+    "huanjie.voters",
 ]
 
 MIDDLEWARE = [

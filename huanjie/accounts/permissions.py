@@ -36,6 +36,11 @@ class Action(enum.StrEnum):
     VIEW_CAMPAIGNS = "view_campaigns"
     MANAGE_CAMPAIGNS = "manage_campaigns"
     VIEW_PEOPLE = "view_people"
+    SET_ELECTION_DATE = "set_election_date"
+    MANAGE_VOTERS = "manage_voters"  # register, import, publish, objections, proxies
+    REVEAL_ID = "reveal_id"  # see a full ID number, with a typed reason, logged
+    RESOLVE_DUPLICATES = "resolve_duplicates"
+    MANAGE_PARTY = "manage_party"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
@@ -48,9 +53,19 @@ _BUSINESS_READ = frozenset({Action.VIEW_REGIONS, Action.VIEW_CAMPAIGNS})
 # the audit administrator alone reads the audit log; nobody edits it).
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COUNTY_OFFICER: _BUSINESS_READ
-    | {Action.CORRECT_REGION_KIND, Action.MANAGE_CAMPAIGNS, Action.VIEW_PEOPLE},
-    Role.TOWN_OFFICER: _BUSINESS_READ | {Action.VIEW_PEOPLE},
-    Role.VILLAGE_CLERK: _BUSINESS_READ | {Action.VIEW_PEOPLE},
+    | {
+        Action.CORRECT_REGION_KIND,
+        Action.MANAGE_CAMPAIGNS,
+        Action.VIEW_PEOPLE,
+        Action.SET_ELECTION_DATE,
+        Action.MANAGE_VOTERS,
+        Action.REVEAL_ID,
+        Action.RESOLVE_DUPLICATES,
+        Action.MANAGE_PARTY,
+    },
+    Role.TOWN_OFFICER: _BUSINESS_READ
+    | {Action.VIEW_PEOPLE, Action.SET_ELECTION_DATE, Action.MANAGE_VOTERS, Action.MANAGE_PARTY},
+    Role.VILLAGE_CLERK: _BUSINESS_READ | {Action.VIEW_PEOPLE, Action.MANAGE_VOTERS},
     # A review department sees only the candidates sent to it (a later issue); regions only here.
     Role.REVIEWER: frozenset({Action.VIEW_REGIONS}),
     Role.INSPECTOR: _BUSINESS_READ,

@@ -46,6 +46,9 @@ class CampaignVillage(models.Model):
     )
     included = models.BooleanField("纳入本次换届", default=True)
     exclusion_reason = models.CharField("不纳入原因", max_length=200, blank=True)
+    # The day this village elects its villagers' (residents') committee: the anchor of the
+    # legal calendar (voter list D-20, objections, proxies). Set by the town.
+    election_date = models.DateField("选举日", null=True, blank=True)
 
     class Meta:
         verbose_name = "换届村(社区)"

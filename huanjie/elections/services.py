@@ -180,3 +180,35 @@ def campaign_village_set(
             changes={"old": old, "new": {"included": included, "reason": entry.exclusion_reason}},
         )
     return entry
+
+
+MSG_DATE_OUTSIDE_WINDOW = "选举日（{day}）应在换届工作期间（{start}至{end}）内"
+
+
+def campaign_village_set_election_date(
+    *, actor: User, entry: CampaignVillage, election_date: date
+) -> CampaignVillage:
+    """Fix a village's election day, the anchor of its legal calendar. A town officer sets it
+    for the villages of the town; the county for any of its villages."""
+    if not in_scope(actor, entry.region_id) or not can(actor, Action.SET_ELECTION_DATE):
+        raise ValidationError(MSG_NOT_ALLOWED)
+    campaign = entry.campaign
+    if not campaign.window_start <= election_date <= campaign.window_end:
+        raise ValidationError(
+            MSG_DATE_OUTSIDE_WINDOW.format(
+                day=election_date, start=campaign.window_start, end=campaign.window_end
+            )
+        )
+    old = entry.election_date
+    with transaction.atomic():
+        entry.election_date = election_date
+        entry.save(update_fields=["election_date"])
+        audit_record(
+            actor=actor,
+            action="campaign.village_election_date",
+            obj=entry,
+            changes={
+                "election_date": {"old": str(old) if old else None, "new": str(election_date)}
+            },
+        )
+    return entry
