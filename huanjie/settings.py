@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "huanjie.people",
     "huanjie.elections",
     "huanjie.voters",
+    "huanjie.party",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("regions/", include("huanjie.regions.urls")),
     path("campaigns/", include("huanjie.elections.urls")),
     path("audit/", include("huanjie.audit.urls")),
+    path("voters/", include("huanjie.voters.urls")),
+    path("party/", include("huanjie.party.urls")),
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),
 ]
