@@ -49,3 +49,12 @@ def page(browser):  # type: ignore[no-untyped-def]
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(autouse=True)
+def _flushable_audit_log(transactional_db: None) -> None:
+    """A live-server test ends by emptying every table, which the audit log's append-only
+    triggers refuse; in the throwaway test database they are dropped first."""
+    from huanjie.conftest import disable_audit_guard
+
+    disable_audit_guard()

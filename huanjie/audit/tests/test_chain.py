@@ -7,21 +7,12 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from python_calamine import CalamineWorkbook
 
 from huanjie.audit.models import AuditEvent
 from huanjie.audit.services import audit_record, audit_verify
-
-
-def _disable_guard() -> None:
-    """What an intruder with database access would do first."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
-        else:
-            cursor.execute("DROP TRIGGER audit_auditevent_no_update")
-            cursor.execute("DROP TRIGGER audit_auditevent_no_delete")
+from huanjie.conftest import disable_audit_guard
 
 
 @pytest.fixture
@@ -45,7 +36,7 @@ def test_the_application_cannot_update_or_delete_a_row(five_events):
 
 
 def test_a_changed_row_is_named(five_events):
-    _disable_guard()
+    disable_audit_guard()
     AuditEvent.objects.filter(pk=five_events[2].pk).update(message="改过")
     _, broken = audit_verify()
     assert broken is not None
@@ -57,7 +48,7 @@ def test_a_changed_row_is_named(five_events):
 
 
 def test_a_removed_row_is_named(five_events):
-    _disable_guard()
+    disable_audit_guard()
     AuditEvent.objects.filter(pk=five_events[1].pk).delete()
     _, broken = audit_verify()
     assert broken is not None
@@ -66,7 +57,7 @@ def test_a_removed_row_is_named(five_events):
 
 
 def test_reordered_rows_are_named(five_events):
-    _disable_guard()
+    disable_audit_guard()
     a, b = five_events[1], five_events[3]
     # Swap the content of two rows, hashes included: each row still matches its own hash.
     fields = ["at", "action", "object_id", "message", "prev_hash", "row_hash"]
@@ -82,7 +73,7 @@ def test_reordered_rows_are_named(five_events):
 def test_the_verify_command_names_the_first_broken_row(five_events, capsys):
     call_command("audit", "verify")
     assert "共 5 条记录" in capsys.readouterr().out
-    _disable_guard()
+    disable_audit_guard()
     AuditEvent.objects.filter(pk=five_events[3].pk).update(username="intruder")
     with pytest.raises(SystemExit) as exc:
         call_command("audit", "verify")
