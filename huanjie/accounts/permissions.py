@@ -188,6 +188,7 @@ def menu_for(user: User) -> list[tuple[str, list[MenuItem]]]:
         ("工作台", "首页", "home", Action.VIEW_REGIONS),
         ("换届工作", "换届列表", "elections:campaign_list", Action.VIEW_CAMPAIGNS),
         ("换届工作", "新建换届", "elections:campaign_create", Action.MANAGE_CAMPAIGNS),
+        ("换届工作", "党组织与党员", "party:index", Action.VIEW_CAMPAIGNS),
         ("基础数据", "行政区划", "regions:home", Action.VIEW_REGIONS),
         ("系统管理", "用户与角色", "accounts:user_list", Action.MANAGE_USERS),
         ("系统管理", "系统状态", "accounts:system_status", Action.VIEW_SYSTEM),

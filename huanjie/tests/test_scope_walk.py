@@ -51,7 +51,40 @@ def objects(cast):
         roles=[RoleSpec(Role.SECURITY_ADMIN)],
         password="Other-Passw0rd-1",
     )
-    return {"campaign": campaign, "other_security_admin": other_admin}
+    from huanjie.lib import idcard
+    from huanjie.party.services import branch_create, member_add
+
+    branch = branch_create(
+        actor=cast.town_officer,
+        village=Region.objects.get(code=VILLAGE),
+        name="中共红河限村支部委员会",
+        kind="branch",
+    )
+    member = member_add(
+        actor=cast.town_officer,
+        branch=branch,
+        id_number=idcard.generate("630121", date(1970, 3, 1), "M", 7),
+        name="马成林",
+    )
+    return {
+        "campaign": campaign,
+        "other_security_admin": other_admin,
+        "branch": branch,
+        "member": member,
+    }
+
+
+def party_cases(c, b, m, officer):
+    base = f"/party/campaigns/{c}"
+    return {
+        "party:branch_list": [(f"{base}/", officer)],
+        "party:branch_create": [(f"{base}/branches/new/", officer)],
+        "party:branch_detail": [(f"{base}/branches/{b}/", officer)],
+        "party:member_add": [(f"{base}/branches/{b}/members/new/", officer)],
+        "party:member_detail": [(f"{base}/branches/{b}/members/{m}/", officer)],
+        "party:member_status": [(f"{base}/branches/{b}/members/{m}/status/", officer)],
+        "party:member_registration": [(f"{base}/branches/{b}/members/{m}/registration/", officer)],
+    }
 
 
 def cases(cast, objects):
@@ -74,6 +107,7 @@ def cases(cast, objects):
             (f"/accounts/users/{u}/{a}/", admin)
             for a in ("unlock", "deactivate", "activate", "reset_password")
         ],
+        **party_cases(c, objects["branch"].pk, objects["member"].pk, officer),
         "api:region_get": [("/api/regions/630121", officer), (f"/api/regions/{VILLAGE}", officer)],
         "api:region_children": [("/api/regions/630121/children", officer)],
         "api:campaign_get": [(f"/api/campaigns/{c}", officer)],

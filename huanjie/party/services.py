@@ -1,0 +1,304 @@
+"""Write services for Party organisations, members and member registration. Each checks the
+actor's right and scope, validates, saves, and writes its audit event in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from huanjie.accounts.models import User
+from huanjie.accounts.permissions import Action, can, in_scope
+from huanjie.audit.services import audit_record
+from huanjie.elections.models import Campaign, CampaignVillage
+from huanjie.lib import idcard
+from huanjie.lib.crypto import lookup_hash
+from huanjie.party.models import (
+    BranchKind,
+    MemberRegistration,
+    MemberStatus,
+    PartyBranch,
+    PartyMember,
+)
+from huanjie.people.models import Person, Sex
+from huanjie.people.services import PersonIn, person_row
+from huanjie.regions.models import Region
+from huanjie.rules.profiles import EXCLUSION_LABELS
+
+MSG_NOT_ALLOWED = "无权管理该村党组织"
+MSG_NOT_VILLAGE = "党组织只能建在村(社区)，“{region}”是{level}"
+MSG_DUPLICATE_BRANCH = "“{village}”已有党组织“{branch}”"
+MSG_NAME_REQUIRED = "请填写党组织名称"
+MSG_KIND_UNKNOWN = "党组织类别“{kind}”不在规定之列"
+MSG_NAME_MISMATCH = "身份证号{masked}已登记为“{existing}”，与填写的姓名“{name}”不符，请核对"
+MSG_BIRTH_MISMATCH = "出生日期{stated:%Y-%m-%d}与身份证号中的{id_birth:%Y-%m-%d}不符"
+MSG_DUPLICATE_MEMBER = "{name}（{masked}）已是{branch}的党员，不能重复添加"
+MSG_STATUS_UNKNOWN = "党员状态“{status}”不在规定之列"
+MSG_NOT_IN_CAMPAIGN = "“{village}”不在本次换届范围内"
+MSG_EXCLUSION_UNKNOWN = "不计入应到会人数的理由“{reason}”不在规定之列"
+MSG_DETAINED_IS_STATUS = (
+    "被依法留置、逮捕的党员请将其党员状态改为“被依法留置、逮捕”，不作为不计入理由登记"
+)
+MSG_EXCLUSION_NOT_VOTING = "{status}没有表决权，本就不计入应到会人数，无需作不计入处理"
+MSG_APPROVAL_WITHOUT_REASON = "未选择不计入应到会人数的理由，无从审批"
+
+
+def _check_manage(actor: User, village: Region) -> None:
+    if not can(actor, Action.MANAGE_PARTY) or not in_scope(actor, village.code):
+        raise ValidationError(MSG_NOT_ALLOWED)
+
+
+def branch_create(*, actor: User, village: Region, name: str, kind: str) -> PartyBranch:
+    """Create the Party organisation of a village-level unit (one per village)."""
+    _check_manage(actor, village)
+    name = name.strip()
+    if not village.is_village_level:
+        raise ValidationError(
+            MSG_NOT_VILLAGE.format(region=village.display_name, level=village.get_level_display())
+        )
+    if not name:
+        raise ValidationError(MSG_NAME_REQUIRED)
+    if kind not in BranchKind.values:
+        raise ValidationError(MSG_KIND_UNKNOWN.format(kind=kind))
+    existing = PartyBranch.objects.filter(village=village).first()
+    if existing is not None:
+        raise ValidationError(
+            MSG_DUPLICATE_BRANCH.format(village=village.display_name, branch=existing.name)
+        )
+    try:
+        with transaction.atomic():
+            branch = PartyBranch.objects.create(village=village, name=name, kind=kind)
+            audit_record(
+                actor=actor,
+                action="party.branch_create",
+                obj=branch,
+                changes={"village": village.code, "name": name, "kind": kind},
+            )
+    except IntegrityError as exc:  # a concurrent create of the same village's branch
+        raise ValidationError(
+            MSG_DUPLICATE_BRANCH.format(village=village.display_name, branch=name)
+        ) from exc
+    return branch
+
+
+def _find_or_create_person(
+    *,
+    actor: User,
+    branch: PartyBranch,
+    id_number: str,
+    name: str,
+    sex: str,
+    birth_date: date | None,
+) -> Person:
+    """The person with this ID number, or a new one registered in the branch's village. Call
+    inside transaction.atomic()."""
+    # The stated sex by its Chinese name, so a mismatch reads "与登记的性别“女”不符".
+    checked = idcard.check(id_number, sex=Sex(sex).label if sex else None)
+    if not checked.ok:
+        raise ValidationError([p.message for p in checked.problems])
+    normalized = checked.normalized
+    masked = idcard.mask(normalized)
+    person = Person.objects.filter(id_hash=lookup_hash(normalized)).first()
+    if person is not None:
+        # Two names on one ID number is a typing error somewhere: a person decides which.
+        if person.name != name:
+            raise ValidationError(
+                MSG_NAME_MISMATCH.format(masked=masked, existing=person.name, name=name)
+            )
+        return person
+    id_birth = checked.birth_date
+    assert id_birth is not None and checked.sex is not None  # an ok check has read both
+    if birth_date is not None and birth_date != id_birth:
+        raise ValidationError(MSG_BIRTH_MISMATCH.format(stated=birth_date, id_birth=id_birth))
+    person = person_row(
+        PersonIn(
+            id_number=normalized,
+            name=name,
+            sex=sex or checked.sex,
+            birth_date=id_birth,
+            ethnicity="01",
+            region_code=branch.village_id,
+        )
+    )
+    person.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action="people.create",
+        obj=person,
+        changes={"id_masked": masked, "region": branch.village_id, "source": "party.member_add"},
+    )
+    return person
+
+
+def member_add(
+    *,
+    actor: User,
+    branch: PartyBranch,
+    id_number: str,
+    name: str,
+    sex: str = "",
+    birth_date: date | None = None,
+    status: str = MemberStatus.FULL,
+    flowing: bool = False,
+    joined_on: date | None = None,
+) -> PartyMember:
+    """Add a member to a branch by ID number: the person already on record, or a new person
+    (sex and birth date default to those the ID number encodes; stated ones must agree)."""
+    _check_manage(actor, branch.village)
+    name = name.strip()
+    if not name:
+        raise ValidationError("请填写姓名")
+    if sex and sex not in Sex.values:
+        raise ValidationError(f"性别“{sex}”不在规定之列")
+    if status not in MemberStatus.values:
+        raise ValidationError(MSG_STATUS_UNKNOWN.format(status=status))
+    with transaction.atomic():
+        person = _find_or_create_person(
+            actor=actor,
+            branch=branch,
+            id_number=id_number,
+            name=name,
+            sex=sex,
+            birth_date=birth_date,
+        )
+        duplicate = MSG_DUPLICATE_MEMBER.format(
+            name=person.name, masked=person.id_masked, branch=branch.name
+        )
+        if PartyMember.objects.filter(branch=branch, person=person).exists():
+            raise ValidationError(duplicate)
+        try:
+            with transaction.atomic():
+                member = PartyMember.objects.create(
+                    branch=branch,
+                    person=person,
+                    status=status,
+                    flowing=flowing,
+                    joined_on=joined_on,
+                )
+        except IntegrityError as exc:  # the same person added twice at once
+            raise ValidationError(duplicate) from exc
+        audit_record(
+            actor=actor,
+            action="party.member_add",
+            obj=member,
+            changes={
+                "branch": branch.pk,
+                "id_masked": person.id_masked,
+                "status": status,
+                "flowing": flowing,
+            },
+        )
+    return member
+
+
+def member_set_status(
+    *, actor: User, member: PartyMember, status: str, flowing: bool | None = None
+) -> PartyMember:
+    """Change a member's status (and, when given, whether he is a flowing member)."""
+    _check_manage(actor, member.branch.village)
+    if status not in MemberStatus.values:
+        raise ValidationError(MSG_STATUS_UNKNOWN.format(status=status))
+    changes: dict[str, object] = {}
+    if status != member.status:
+        changes["status"] = [member.status, status]
+    if flowing is not None and flowing != member.flowing:
+        changes["flowing"] = [member.flowing, flowing]
+    if not changes:
+        return member
+    member.status = status
+    if flowing is not None:
+        member.flowing = flowing
+    with transaction.atomic():
+        member.save(update_fields=["status", "flowing"])
+        audit_record(actor=actor, action="party.member_status", obj=member, changes=changes)
+    return member
+
+
+def member_registration_set(
+    *,
+    actor: User,
+    campaign: Campaign,
+    member: PartyMember,
+    registered: bool,
+    registered_on: date | None = None,
+    exclusion: str = "",
+    note: str = "",
+    approved: bool = False,
+) -> MemberRegistration:
+    """Record a member's registration for the campaign's members' meeting (党员选举登记) and any
+    request to leave him out of the expected attendance, with its approval (RULES.md P8b).
+
+    Sets the whole state: a registration date defaults to today; an exclusion is only for a full
+    member (the others never count), and a member under 留置/逮捕 is a status, not a reason here.
+    """
+    village = member.branch.village
+    _check_manage(actor, village)
+    if not CampaignVillage.objects.filter(campaign=campaign, region=village).exists():
+        raise ValidationError(MSG_NOT_IN_CAMPAIGN.format(village=village.display_name))
+    note = note.strip()
+    if exclusion:
+        if exclusion not in EXCLUSION_LABELS:
+            raise ValidationError(MSG_EXCLUSION_UNKNOWN.format(reason=exclusion))
+        if exclusion == "detained":
+            raise ValidationError(MSG_DETAINED_IS_STATUS)
+        if not member.votes:
+            raise ValidationError(
+                MSG_EXCLUSION_NOT_VOTING.format(status=member.get_status_display())
+            )
+    elif approved:
+        raise ValidationError(MSG_APPROVAL_WITHOUT_REASON)
+    if registered and registered_on is None:
+        registered_on = timezone.localdate()
+    if not registered:
+        registered_on = None
+    with transaction.atomic():
+        reg, created = MemberRegistration.objects.select_for_update().get_or_create(
+            campaign=campaign, member=member
+        )
+        before = {
+            "registered": reg.registered,
+            "registered_on": reg.registered_on,
+            "exclusion": reg.exclusion,
+            "note": reg.exclusion_note,
+            "approved": reg.approved,
+        }
+        reg.registered = registered
+        reg.registered_on = registered_on
+        reg.exclusion = exclusion
+        reg.exclusion_note = note
+        reg.approved = approved
+        after = {
+            "registered": registered,
+            "registered_on": registered_on,
+            "exclusion": exclusion,
+            "note": note,
+            "approved": approved,
+        }
+        reg.save(
+            update_fields=[
+                "registered",
+                "registered_on",
+                "exclusion",
+                "exclusion_note",
+                "approved",
+                "updated_at",
+            ]
+        )
+        changes = {
+            key: [_plain(before[key]), _plain(value)]
+            for key, value in after.items()
+            if created or before[key] != value
+        }
+        audit_record(
+            actor=actor,
+            action="party.registration_set",
+            obj=reg,
+            changes={"campaign": campaign.pk, "member": member.pk, **changes},
+        )
+    return reg
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
