@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from huanjie.audit.services import audit_record
 from huanjie.lib import idcard
+from huanjie.lib.bulk import copy_rows
 from huanjie.lib.crypto import encrypt_field, lookup_hash
 from huanjie.people.models import Person
 
@@ -74,18 +75,7 @@ def _existing_hashes(hashes: list[str], chunk: int = 900) -> set[str]:
 
 
 def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
-    """Bulk insert past the ORM: COPY on PostgreSQL, one executemany on SQLite (ECOSYSTEM.md §2:
-    the ORM's bulk_create costs 25-30 µs per object, ten times the database's own work)."""
-    table = Person._meta.db_table
-    cols = ", ".join(_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(_COLUMNS))
-            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+    copy_rows(Person._meta.db_table, _COLUMNS, rows)
 
 
 def people_bulk_create(*, actor: object | None, people: Iterable[PersonIn], source: str) -> int:

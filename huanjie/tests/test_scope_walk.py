@@ -71,6 +71,130 @@ def objects(cast):
         "other_security_admin": other_admin,
         "branch": branch,
         "member": member,
+        **voter_objects(cast, campaign),
+    }
+
+
+def voter_objects(cast, campaign):
+    """A registration, a published list, an objection, a proxy and an open conflict in 红河限村."""
+    from huanjie.conftest import OTHER_TOWN_VILLAGE
+    from huanjie.elections.models import CampaignVillage
+    from huanjie.elections.services import campaign_village_set_election_date
+    from huanjie.voters import services as voters
+    from huanjie.voters.tests.test_roll_cast import make_person
+
+    for code in (VILLAGE, OTHER_TOWN_VILLAGE):
+        entry = CampaignVillage.objects.get(campaign=campaign, region_id=code)
+        campaign_village_set_election_date(
+            actor=cast.county_officer, entry=entry, election_date=date(2026, 12, 20)
+        )
+    village = Region.objects.get(code=VILLAGE)
+    regs = []
+    for name in ("马玉兰", "祁国强"):
+        person, _ = make_person(name)
+        regs.append(
+            voters.voter_register(
+                actor=cast.county_officer,
+                campaign=campaign,
+                village=village,
+                person=person,
+                category="hukou_resident",
+            )
+        )
+    twice, _ = make_person("鲁成福", region=OTHER_TOWN_VILLAGE)
+    voters.voter_register(
+        actor=cast.county_officer,
+        campaign=campaign,
+        village=Region.objects.get(code=OTHER_TOWN_VILLAGE),
+        person=twice,
+        category="hukou_resident",
+    )
+    try:
+        voters.voter_register(
+            actor=cast.county_officer,
+            campaign=campaign,
+            village=village,
+            person=twice,
+            category="hukou_resident",
+        )
+    except voters.DuplicateRegistration as exc:
+        conflict = exc.conflict
+    proxy = voters.proxy_record(
+        actor=cast.county_officer,
+        principal=regs[0],
+        holder=regs[1],
+        relation="配偶",
+        close_relative=True,
+        filed_on=date(2026, 11, 20),
+    )
+    publication = voters.voter_list_publish(
+        actor=cast.county_officer,
+        campaign=campaign,
+        village=village,
+        published_on=date(2026, 11, 25),
+    )
+    objection = voters.objection_record(
+        actor=cast.county_officer,
+        publication=publication,
+        filer_name="马玉兰",
+        subject_name="马小军",
+        kind="omitted",
+        detail="应登记而未登记",
+        filed_on=date(2026, 11, 27),
+        received_on=date(2026, 11, 27),
+    )
+    from huanjie.voters.models import ImportJob
+
+    job = ImportJob.objects.create(
+        campaign=campaign,
+        region=village,
+        filename="红河限村.xlsx",
+        sha256="0" * 64,
+        created_by=cast.county_officer,
+    )
+    return {
+        "import_job": job,
+        "registration": regs[0],
+        "publication": publication,
+        "objection": objection,
+        "proxy": proxy,
+        "conflict": conflict,
+    }
+
+
+def voter_cases(objects, officer):
+    c = objects["campaign"].pk
+    base = f"/voters/{c}/{VILLAGE}"
+    r, p, o, k, j = (
+        objects[n].pk
+        for n in ("registration", "publication", "objection", "conflict", "import_job")
+    )
+    return {
+        "voters:roll": [(f"{base}/", officer)],
+        "voters:election_date": [(f"{base}/election-date/", officer)],
+        "voters:register": [(f"{base}/register/", officer)],
+        "voters:remove": [(f"{base}/registrations/{r}/remove/", officer)],
+        "voters:reveal": [(f"{base}/registrations/{r}/reveal/", officer)],
+        "voters:carry_over": [(f"{base}/carry-over/", officer)],
+        "voters:publish": [(f"{base}/publish/", officer)],
+        "voters:notice_pdf": [(f"{base}/publications/{p}/notice.pdf", officer)],
+        "voters:objections": [(f"{base}/objections/", officer)],
+        "voters:objection_decide": [(f"{base}/objections/{o}/decide/", officer)],
+        "voters:proxies": [(f"{base}/proxies/", officer)],
+        "voters:proxy_notice": [(f"{base}/proxies/notice.pdf", officer)],
+        "voters:figures": [
+            (f"/voters/{c}/figures/630121/", officer),
+            (f"/voters/{c}/figures/630121100/", officer),
+        ],
+        "voters:conflicts": [(f"/voters/{c}/conflicts/", officer)],
+        "voters:conflict_resolve": [(f"/voters/{c}/conflicts/{k}/resolve/", officer)],
+        "voters:import_upload": [(f"{base}/import/", officer)],
+        "voters:import_template": [(f"{base}/import/template.xlsx", officer)],
+        "voters:import_roll_xlsx": [(f"{base}/roll.xlsx", officer)],
+        "voters:import_job": [(f"/voters/imports/{j}/", officer)],
+        "voters:import_confirm": [(f"/voters/imports/{j}/run/", officer)],
+        "voters:import_progress": [(f"/voters/imports/{j}/progress/", officer)],
+        "voters:import_problems": [(f"/voters/imports/{j}/problems.xlsx", officer)],
     }
 
 
@@ -108,6 +232,7 @@ def cases(cast, objects):
             for a in ("unlock", "deactivate", "activate", "reset_password")
         ],
         **party_cases(c, objects["branch"].pk, objects["member"].pk, officer),
+        **voter_cases(objects, officer),
         "api:region_get": [("/api/regions/630121", officer), (f"/api/regions/{VILLAGE}", officer)],
         "api:region_children": [("/api/regions/630121/children", officer)],
         "api:campaign_get": [(f"/api/campaigns/{c}", officer)],

@@ -1,9 +1,9 @@
 """Voter registration (选民登记): the roll of each village in a campaign, its published list,
 objections, proxies and imports.
 
-One person is registered in one village only per campaign (村民委员会组织法(2025) 第十六条:
+One person is actively registered in one village only per campaign (村民委员会组织法(2025) 第十六条:
 "已在户籍所在村或者居住村登记参加选举的村民，不得再参加其他地方村民委员会的选举"): the database
-enforces it with a unique constraint on (campaign, person); a second attempt becomes a
+enforces it with a unique constraint on (campaign, person) over active rows; a second attempt becomes a
 RegistrationConflict for the county to resolve, naming where the first registration is.
 """
 
@@ -89,8 +89,15 @@ class VoterRegistration(models.Model):
         verbose_name_plural = "选民登记"
         ordering = ["village_id", "group_name", "id"]
         constraints = [
+            # Only an active registration counts: a person removed from one roll (迁出) may be
+            # registered in another village of the same campaign, and the removal stays on record.
             models.UniqueConstraint(
-                fields=["campaign", "person"], name="registration_one_village_per_campaign"
+                fields=["campaign", "person"],
+                condition=models.Q(active=True),
+                name="registration_one_village_per_campaign",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "village", "person"], name="registration_once_per_village"
             ),
             models.CheckConstraint(
                 condition=models.Q(active=True, removed_reason="")
@@ -100,6 +107,8 @@ class VoterRegistration(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "village", "active"], name="registration_roll"),
+            # The cross-village duplicate check reads this index only (ECOSYSTEM.md §2.3).
+            models.Index(fields=["campaign", "person", "village"], name="registration_person"),
         ]
 
     def __str__(self) -> str:
@@ -160,6 +169,9 @@ class VoterListPublication(models.Model):
     # The frozen list: [{"group": "第一村民小组", "names": ["张三", ...]}, ...] — no ID numbers.
     snapshot = models.JSONField("名单")
     voters = models.PositiveIntegerField("选民人数")
+    # What a 补正榜 (version 2+) changes against the list before it: [{"change": "增加"|"删除"|
+    # "更正", "name": ..., "group": ..., "reason": ..., "objection": id}]; empty for version 1.
+    changes = models.JSONField("补正内容", default=list, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

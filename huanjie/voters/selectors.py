@@ -1,0 +1,211 @@
+"""Reads of the rolls, scoped to the user: a village's roll is visible to whom the village is in
+scope; everything else answers the same 404 (SECURITY.md C3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+
+from huanjie.accounts.permissions import Action, get_scoped_or_404, scoped
+from huanjie.elections.models import Campaign, CampaignVillage
+from huanjie.elections.selectors import access_campaign, access_campaign_village
+from huanjie.regions.models import Region
+from huanjie.voters.models import (
+    Category,
+    ChangeReason,
+    Objection,
+    Proxy,
+    RegistrationConflict,
+    VoterListPublication,
+    VoterRegistration,
+)
+
+
+def access_roll(user: Any, campaign_pk: int, code: str) -> CampaignVillage:
+    """The campaign's entry for one village in the user's scope, or 404."""
+    campaign = access_campaign(user, campaign_pk)
+    return access_campaign_village(user, campaign, code)
+
+
+def registrations_of(entry: CampaignVillage) -> QuerySet[VoterRegistration]:
+    return VoterRegistration.objects.filter(
+        campaign=entry.campaign, village=entry.region
+    ).select_related("person")
+
+
+def access_registration(user: Any, entry: CampaignVillage, pk: int) -> VoterRegistration:
+    return get_scoped_or_404(
+        user,
+        registrations_of(entry).select_related("village", "campaign"),
+        Action.VIEW_CAMPAIGNS,
+        field="village__code",
+        pk=pk,
+    )
+
+
+def publications_of(entry: CampaignVillage) -> QuerySet[VoterListPublication]:
+    return VoterListPublication.objects.filter(
+        campaign=entry.campaign, village=entry.region
+    ).order_by("version")
+
+
+def access_publication(user: Any, entry: CampaignVillage, version: int) -> VoterListPublication:
+    return get_scoped_or_404(
+        user,
+        publications_of(entry).select_related("village", "campaign"),
+        Action.VIEW_CAMPAIGNS,
+        field="village__code",
+        version=version,
+    )
+
+
+def objections_of(entry: CampaignVillage) -> QuerySet[Objection]:
+    return Objection.objects.filter(
+        publication__campaign=entry.campaign, publication__village=entry.region
+    ).select_related("publication", "subject")
+
+
+def access_objection(user: Any, entry: CampaignVillage, pk: int) -> Objection:
+    return get_scoped_or_404(
+        user,
+        objections_of(entry).select_related("publication__village", "publication__campaign"),
+        Action.VIEW_CAMPAIGNS,
+        field="publication__village__code",
+        pk=pk,
+    )
+
+
+def proxies_of(entry: CampaignVillage) -> QuerySet[Proxy]:
+    return (
+        Proxy.objects.filter(campaign=entry.campaign, village=entry.region)
+        .select_related("principal__person", "holder__person")
+        .order_by("holder__group_name", "holder_id", "id")
+    )
+
+
+def open_conflicts(user: Any, campaign: Campaign) -> QuerySet[RegistrationConflict]:
+    """Open cross-village duplicates a county may resolve: both villages in scope."""
+    qs = RegistrationConflict.objects.filter(
+        campaign=campaign, status=RegistrationConflict.Status.OPEN
+    ).select_related(
+        "person", "village", "village__parent", "first__village", "first__village__parent"
+    )
+    return scoped(user, qs, Action.RESOLVE_DUPLICATES, field="village__code").filter(
+        first__village__code__startswith=user.region_id or "-"
+    )
+
+
+def access_conflict(user: Any, campaign: Campaign, pk: int) -> RegistrationConflict:
+    return get_scoped_or_404(
+        user,
+        RegistrationConflict.objects.filter(campaign=campaign).select_related(
+            "first", "first__village", "village", "person", "campaign"
+        ),
+        Action.RESOLVE_DUPLICATES,
+        field="village__code",
+        pk=pk,
+    )
+
+
+@dataclass
+class VillageFigures:
+    region: Region
+    election_date: Any = None
+    registered: int = 0
+    men: int = 0
+    women: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    added: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+    objections_open: int = 0
+    proxies: int = 0
+    published_on: Any = None
+    versions: int = 0
+
+    @property
+    def added_total(self) -> int:
+        return sum(self.added.values())
+
+    @property
+    def removed_total(self) -> int:
+        return sum(self.removed.values())
+
+
+def roll_figures(
+    user: Any, campaign: Campaign, region: Region
+) -> tuple[list[VillageFigures], VillageFigures]:
+    """Per village under `region` (in the user's scope): registered, by category and sex, added
+    and removed by reason, open objections, proxies and publication; and the totals. Five
+    grouped queries whatever the number of villages."""
+    entries = (
+        CampaignVillage.objects.filter(
+            campaign=campaign, included=True, region__code__startswith=region.code
+        )
+        .filter(region__code__startswith=user.region_id or "-")
+        .select_related("region")
+        .order_by("region_id")
+    )
+    rows = {e.region_id: VillageFigures(e.region, e.election_date) for e in entries}
+    within = Q(village__code__startswith=region.code)
+    regs = (
+        VoterRegistration.objects.filter(within, campaign=campaign)
+        .values("village_id", "active", "category", "person__sex", "added_reason", "removed_reason")
+        .annotate(n=Count("id"))
+    )
+    for r in regs:
+        f = rows.get(r["village_id"])
+        if f is None:
+            continue
+        n = r["n"]
+        f.added[r["added_reason"]] = f.added.get(r["added_reason"], 0) + n
+        if not r["active"]:
+            f.removed[r["removed_reason"]] = f.removed.get(r["removed_reason"], 0) + n
+            continue
+        f.registered += n
+        f.by_category[r["category"]] = f.by_category.get(r["category"], 0) + n
+        if r["person__sex"] == "F":
+            f.women += n
+        else:
+            f.men += n
+    objections = (
+        Objection.objects.filter(
+            publication__campaign=campaign,
+            publication__village__code__startswith=region.code,
+            outcome=Objection.Outcome.PENDING,
+        )
+        .values("publication__village_id")
+        .annotate(n=Count("id"))
+    )
+    for r in objections:
+        if r["publication__village_id"] in rows:
+            rows[r["publication__village_id"]].objections_open = r["n"]
+    for r in (
+        Proxy.objects.filter(within, campaign=campaign).values("village_id").annotate(n=Count("id"))
+    ):
+        if r["village_id"] in rows:
+            rows[r["village_id"]].proxies = r["n"]
+    pubs = (
+        VoterListPublication.objects.filter(within, campaign=campaign)
+        .values("village_id")
+        .annotate(first=Min("published_on"), versions=Max("version"))
+    )
+    for r in pubs:
+        if r["village_id"] in rows:
+            rows[r["village_id"]].published_on = r["first"]
+            rows[r["village_id"]].versions = r["versions"]
+    total = VillageFigures(region)
+    for f in rows.values():
+        for attr in ("registered", "men", "women", "objections_open", "proxies"):
+            setattr(total, attr, getattr(total, attr) + getattr(f, attr))
+        for name in ("by_category", "added", "removed"):
+            into = getattr(total, name)
+            for k, v in getattr(f, name).items():
+                into[k] = into.get(k, 0) + v
+        total.versions += 1 if f.versions else 0
+    return list(rows.values()), total
+
+
+CATEGORY_LABELS = dict(Category.choices)
+REASON_LABELS = dict(ChangeReason.choices)

@@ -1,0 +1,94 @@
+"""The import pages: upload → preview → confirm (immediate backend) → result; 404 outside scope."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import include, path, reverse
+
+from huanjie import urls as root_urls
+from huanjie.conftest import OTHER_TOWN_VILLAGE, VILLAGE
+from huanjie.voters import import_views
+from huanjie.voters import urls as voters_urls
+from huanjie.voters.models import ImportJob, VoterRegistration
+from huanjie.voters.tests.test_import import GOOD, IMMEDIATE, csv_bytes, make_campaign
+
+# Until voters/urls.py includes import_views.urlpatterns, mount them here the same way.
+_voters = (list(voters_urls.urlpatterns) + list(import_views.urlpatterns), "voters")
+urlpatterns = [p for p in root_urls.urlpatterns if str(getattr(p, "pattern", "")) != "voters/"] + [
+    path("voters/", include(_voters))
+]
+
+pytestmark = pytest.mark.urls(__name__)
+
+
+@pytest.fixture
+def campaign(cast):
+    return make_campaign(cast)
+
+
+def _upload(client, campaign, code=VILLAGE, data=None):
+    return client.post(
+        reverse("voters:import_upload", args=[campaign.pk, code]),
+        {"file": SimpleUploadedFile("名单.csv", data or csv_bytes(GOOD))},
+    )
+
+
+def test_upload_preview_confirm_and_the_roll_exists(cast, campaign):
+    client = cast.client(cast.village_clerk)
+    assert (
+        client.get(reverse("voters:import_upload", args=[campaign.pk, VILLAGE])).status_code == 200
+    )
+    response = _upload(client, campaign)
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("voters:import_job", args=[job.pk])
+    page = client.get(response["Location"])
+    assert "确认导入" in page.content.decode()
+    with override_settings(TASKS=IMMEDIATE):
+        client.post(reverse("voters:import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.SUCCEEDED
+    assert VoterRegistration.objects.count() == 3
+    progress = client.get(reverse("voters:import_progress", args=[job.pk]))
+    assert progress["HX-Refresh"] == "true"
+    for name in ("import_template", "import_roll_xlsx"):
+        r = client.get(reverse(f"voters:{name}", args=[campaign.pk, VILLAGE]))
+        assert r.status_code == 200
+        assert r["Cache-Control"] == "no-store"
+
+
+def test_a_rejected_file_shows_its_problems_and_offers_them_as_xlsx(cast, campaign):
+    client = cast.client(cast.town_officer)
+    bad = csv_bytes([["姓名", "身份证号"], ["张伟", "123"]])
+    job_page = client.get(_upload(client, campaign, data=bad)["Location"])
+    assert "身份证号应为18位，当前为3位" in job_page.content.decode()
+    job = ImportJob.objects.get()
+    r = client.get(reverse("voters:import_problems", args=[job.pk]))
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_other_county_and_other_town_get_404(cast, campaign):
+    _upload(cast.client(cast.county_officer), campaign)
+    job = ImportJob.objects.get()
+    village_urls = [
+        reverse(f"voters:{n}", args=[campaign.pk, VILLAGE])
+        for n in ("import_upload", "import_template", "import_roll_xlsx")
+    ]
+    job_urls = [
+        reverse(f"voters:{n}", args=[job.pk])
+        for n in ("import_job", "import_progress", "import_problems")
+    ]
+    other = cast.client(cast.other_county_officer)
+    for url in village_urls + job_urls:
+        assert other.get(url).status_code == 404, url
+    assert other.post(reverse("voters:import_confirm", args=[job.pk])).status_code == 404
+    clerk = cast.client(cast.village_clerk)
+    for name in ("import_upload", "import_roll_xlsx"):
+        url = reverse(f"voters:{name}", args=[campaign.pk, OTHER_TOWN_VILLAGE])
+        assert clerk.get(url).status_code == 404
+    assert cast.client(cast.inspector).get(village_urls[0]).status_code == 404
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PREVIEW

@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from huanjie.audit.models import AuditEvent
+from huanjie.conftest import OTHER_TOWN_VILLAGE, VILLAGE
+from huanjie.voters.models import ChangeReason, RegistrationConflict, VoterRegistration
+from huanjie.voters.services import (
+    MSG_FROZEN,
+    MSG_NO_ELECTION_DATE,
+    DuplicateRegistration,
+    conflict_resolve,
+    roll_carry_over,
+    voter_list_publish,
+    voter_register,
+    voter_remove,
+)
+from huanjie.voters.tests.test_roll_cast import make_campaign, make_person, make_roll
+
+
+def _register(cast, roll, person, category="hukou_resident", actor=None, group="第一村民小组"):
+    return voter_register(
+        actor=actor or cast.village_clerk,
+        campaign=roll.campaign,
+        village=roll.village,
+        person=person,
+        category=category,
+        group_name=group,
+    )
+
+
+def test_it_registers_an_adult_of_the_village_with_its_audit_event(cast):
+    roll = make_roll(cast)
+    person, _ = make_person("张三")
+    reg = _register(cast, roll, person)
+    assert reg.active and reg.added_reason == ChangeReason.NEW and reg.flag == ""
+    event = AuditEvent.objects.get(action="voter.register")
+    assert event.changes["category"] == "hukou_resident"
+
+
+def test_it_refuses_someone_under_eighteen_on_election_day(cast):
+    roll = make_roll(cast)
+    person, _ = make_person("李小", birth=date(2008, 12, 21))
+    with pytest.raises(ValidationError) as exc:
+        _register(cast, roll, person)
+    assert exc.value.messages[0].startswith("选举日未满18周岁（2026年12月21日年满）")
+    assert not VoterRegistration.objects.exists()
+
+
+def test_one_turning_eighteen_on_election_day_is_registered(cast):
+    roll = make_roll(cast)
+    person, _ = make_person("李大", birth=date(2008, 12, 20))
+    assert _register(cast, roll, person).active
+
+
+def test_it_refuses_before_the_election_day_is_set(cast):
+    roll = make_roll(cast, day=None)
+    person, _ = make_person("张三")
+    with pytest.raises(ValidationError) as exc:
+        _register(cast, roll, person)
+    assert exc.value.messages == [MSG_NO_ELECTION_DATE]
+
+
+def test_a_hukou_category_for_someone_of_another_village_is_flagged_not_refused(cast):
+    roll = make_roll(cast)
+    person, _ = make_person("王五", region=OTHER_TOWN_VILLAGE)
+    reg = _register(cast, roll, person)
+    assert reg.active
+    assert reg.flag == "户籍不在本村(社区)，与登记类别“户籍在本村并且在本村居住”不符，请核实"
+
+
+def test_a_second_village_is_refused_naming_the_first_and_kept_for_the_county(cast):
+    roll = make_roll(cast)
+    other = make_roll(cast, code=OTHER_TOWN_VILLAGE, campaign=roll.campaign)
+    person, _ = make_person("赵六")
+    _register(cast, roll, person)
+    with pytest.raises(DuplicateRegistration) as exc:
+        _register(
+            cast, other, person, category="incomer_or_worker_one_year", actor=cast.county_officer
+        )
+    assert exc.value.messages == ["已在桥头镇红河限村登记，已提交县级处理"]
+    conflict = RegistrationConflict.objects.get()
+    assert conflict.status == "open" and conflict.village_id == OTHER_TOWN_VILLAGE
+    assert conflict.first.village_id == VILLAGE
+    assert VoterRegistration.objects.filter(person=person).count() == 1
+
+
+def test_the_county_moves_a_conflict_and_the_first_registration_stays_on_record(cast):
+    roll = make_roll(cast)
+    other = make_roll(cast, code=OTHER_TOWN_VILLAGE, campaign=roll.campaign)
+    person, _ = make_person("赵六")
+    first = _register(cast, roll, person)
+    with pytest.raises(DuplicateRegistration) as exc:
+        _register(
+            cast, other, person, category="incomer_or_worker_one_year", actor=cast.county_officer
+        )
+    with pytest.raises(ValidationError):
+        conflict_resolve(actor=cast.town_officer, conflict=exc.value.conflict, decision="moved")
+    conflict_resolve(actor=cast.county_officer, conflict=exc.value.conflict, decision="moved")
+    first.refresh_from_db()
+    assert not first.active and first.removed_reason == ChangeReason.REGISTERED_ELSEWHERE
+    moved = VoterRegistration.objects.get(person=person, active=True)
+    assert moved.village_id == OTHER_TOWN_VILLAGE and moved.added_reason == ChangeReason.MOVED_IN
+
+
+def test_removal_takes_only_a_removal_reason(cast):
+    roll = make_roll(cast)
+    reg = _register(cast, roll, make_person("张三")[0])
+    with pytest.raises(ValidationError) as exc:
+        voter_remove(actor=cast.village_clerk, registration=reg, reason=ChangeReason.TURNED_18)
+    assert exc.value.messages == ["“turned_18”不是除名原因"]
+    voter_remove(actor=cast.village_clerk, registration=reg, reason=ChangeReason.DIED)
+    reg.refresh_from_db()
+    assert not reg.active and reg.removed_reason == "died"
+
+
+def test_after_publication_the_roll_changes_only_through_objections(cast):
+    roll = make_roll(cast)
+    reg = _register(cast, roll, make_person("张三")[0])
+    voter_list_publish(
+        actor=cast.village_clerk,
+        campaign=roll.campaign,
+        village=roll.village,
+        published_on=date(2026, 11, 30),
+    )
+    frozen = MSG_FROZEN.format(day="2026年11月30日")
+    with pytest.raises(ValidationError) as exc:
+        _register(cast, roll, make_person("李四")[0])
+    assert exc.value.messages == [frozen]
+    with pytest.raises(ValidationError) as exc:
+        voter_remove(actor=cast.village_clerk, registration=reg, reason=ChangeReason.DIED)
+    assert exc.value.messages == [frozen]
+
+
+def test_a_clerk_of_another_village_cannot_register_here(cast):
+    other = make_roll(cast, code=OTHER_TOWN_VILLAGE)
+    with pytest.raises(ValidationError) as exc:
+        _register(cast, other, make_person("张三")[0])
+    assert exc.value.messages == ["无权办理该村(社区)的选民登记"]
+
+
+def test_carry_over_works_through_the_changes_since_the_last_term(cast):
+    previous = make_campaign(cast, term=11, start=date(2021, 1, 1), end=date(2021, 12, 31))
+    old = make_roll(cast, day=date(2021, 6, 1), campaign=previous)
+    stays, _ = make_person("留守")
+    moved, _ = make_person("迁走")
+    incomer, _ = make_person("外来", region=OTHER_TOWN_VILLAGE)
+    for person, category in (
+        (stays, "hukou_resident"),
+        (moved, "hukou_resident"),
+        (incomer, "incomer_one_year"),
+    ):
+        VoterRegistration.objects.create(
+            campaign=previous,
+            village=old.village,
+            person=person,
+            category=category,
+            group_name="第一村民小组",
+        )
+    moved.region_id = OTHER_TOWN_VILLAGE
+    moved.save()
+    make_person("新成年", birth=date(2006, 1, 1), group="第二村民小组")
+    make_person("未成年", birth=date(2010, 1, 1))
+    make_person("漏登", birth=date(1970, 1, 1))
+    roll = make_roll(cast)
+    result = roll_carry_over(
+        actor=cast.village_clerk,
+        campaign=roll.campaign,
+        village=roll.village,
+        previous_campaign=previous,
+    )
+    assert (result.carried, result.turned_18, result.moved_out, result.flagged) == (2, 1, 1, 2)
+    regs = {r.person.name: r for r in VoterRegistration.objects.filter(campaign=roll.campaign)}
+    assert set(regs) == {"留守", "迁走", "外来", "新成年", "漏登"}
+    assert regs["留守"].added_reason == "carried" and regs["留守"].active
+    assert not regs["迁走"].active and regs["迁走"].removed_reason == "moved_out"
+    assert regs["外来"].flag and regs["外来"].category == "incomer_one_year"
+    assert (
+        regs["新成年"].added_reason == "turned_18" and regs["新成年"].group_name == "第二村民小组"
+    )
+    assert regs["漏登"].flag == "上届名单中没有，请核实（迁入或漏登）"
+    assert AuditEvent.objects.get(action="voter.carry_over").changes["turned_18"] == 1
