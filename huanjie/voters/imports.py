@@ -250,6 +250,24 @@ def _no_progress(phase: str, done: int) -> None:
     pass
 
 
+def _refuse_published(campaign: Campaign, codes: list[str]) -> None:
+    """A published list is frozen: after publication the roll changes only through objections
+    (村民委员会组织法(2025) 第十七条), so a file for a published village is refused whole."""
+    from huanjie.voters.models import VoterListPublication
+    from huanjie.voters.services import MSG_FROZEN, voter_rules
+
+    first = (
+        VoterListPublication.objects.filter(campaign=campaign, village_id__in=codes)
+        .order_by("published_on")
+        .first()
+    )
+    if first is not None:
+        raise ImportRefused(
+            f"{first.village.display_name}："
+            + MSG_FROZEN.format(day=voter_rules._cn_date(first.published_on))
+        )
+
+
 def run_pipeline(
     *,
     campaign: Campaign,
@@ -275,6 +293,7 @@ def run_pipeline(
         raise ImportRefused(MSG_NO_ELECTION_DATE.format(village=villages[scope.code].label))
     if not villages:
         raise ImportRefused(MSG_NOT_INCLUDED.format(village=scope.display_name))
+    _refuse_published(campaign, list(villages))
     sheet = importing.open_sheet(path, kind, limits)
     first: list[tuple[int, importing.Cells]] = []
     for item in sheet.rows:

@@ -330,3 +330,20 @@ def test_an_upload_outside_the_users_scope_is_refused(cast, campaign):
 
     with pytest.raises(ValidationError):
         preview(cast, campaign, csv_bytes(GOOD), code=OTHER_TOWN_VILLAGE, actor=cast.village_clerk)
+
+
+def test_a_file_for_a_published_list_is_refused_whole(cast, campaign):
+    from huanjie.voters.services import voter_list_publish
+
+    job = run(cast, preview(cast, campaign, csv_bytes(GOOD)))
+    assert job.status == ImportJob.Status.SUCCEEDED
+    voter_list_publish(
+        actor=cast.county_officer,
+        campaign=campaign,
+        village=Region.objects.get(code=VILLAGE),
+        published_on=date(2026, 12, 20),  # 26 days before election day
+    )
+    again = preview(cast, campaign, csv_bytes([HEADER, ["赵敏", pid(9, "F"), "女", "汉族", "第三组"]]))
+    assert again.status == ImportJob.Status.REJECTED
+    assert "名单只能通过申诉处理改变" in again.message
+    assert VoterRegistration.objects.count() == 3
