@@ -343,7 +343,9 @@ def test_a_file_for_a_published_list_is_refused_whole(cast, campaign):
         village=Region.objects.get(code=VILLAGE),
         published_on=date(2026, 12, 20),  # 26 days before election day
     )
-    again = preview(cast, campaign, csv_bytes([HEADER, ["赵敏", pid(9, "F"), "女", "汉族", "第三组"]]))
+    again = preview(
+        cast, campaign, csv_bytes([HEADER, ["赵敏", pid(9, "F"), "女", "汉族", "第三组"]])
+    )
     assert again.status == ImportJob.Status.REJECTED
     assert "名单只能通过申诉处理改变" in again.message
     assert VoterRegistration.objects.count() == 3
