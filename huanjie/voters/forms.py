@@ -28,8 +28,18 @@ CLERK_REMOVALS = [
 
 class RollFilterForm(StyledFormMixin, forms.Form):
     small = True
-    q = forms.CharField(label="姓名", required=False, max_length=50)
-    group = forms.CharField(label="村民小组", required=False, max_length=50)
+    q = forms.CharField(
+        label="姓名",
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": "姓名"}),
+    )
+    group = forms.CharField(
+        label="村民小组",
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": "村民小组"}),
+    )
     category = forms.ChoiceField(
         label="登记类别", required=False, choices=[("", "全部类别"), *Category.choices]
     )

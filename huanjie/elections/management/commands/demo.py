@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -18,8 +18,8 @@ from django.db import transaction
 from huanjie.accounts.models import Department, Role, User
 from huanjie.accounts.services import RoleSpec, generate_password, user_create
 from huanjie.audit.services import audit_record
-from huanjie.elections.models import Campaign
-from huanjie.elections.services import campaign_create
+from huanjie.elections.models import Campaign, CampaignVillage
+from huanjie.elections.services import campaign_create, campaign_village_set_election_date
 from huanjie.people.demo import generate_village
 from huanjie.people.models import Person
 from huanjie.people.services import PersonIn, people_bulk_create
@@ -128,6 +128,23 @@ class Command(BaseCommand):
                     )
             accounts.append((username, password, role, full_name, region))
         return accounts
+
+    def _election_days(self, campaign: Campaign, officer: User) -> None:
+        """Each town holds its villages' elections on one day, the towns a week apart from
+        2027-01-10: far enough ahead that a clerk can still publish the list 20 days before."""
+        entries = CampaignVillage.objects.filter(
+            campaign=campaign, included=True, election_date=None
+        )
+        towns = sorted({e.region_id[:9] for e in entries})
+        days = {
+            town: date(2027, 1, 10) + timedelta(days=7 * (i % 10)) for i, town in enumerate(towns)
+        }
+        for entry in entries.select_related("campaign"):
+            campaign_village_set_election_date(
+                actor=officer, entry=entry, election_date=days[entry.region_id[:9]]
+            )
+        if towns:
+            self.stdout.write(f"选举日：{len(towns)} 个乡镇，{days[towns[0]]:%Y-%m-%d} 起每周一批")
 
     def _people(self, villages: list[Region], seed: int, scale: float) -> int:
         rng = random.Random(seed)
