@@ -44,6 +44,7 @@ test-browser: install
 bench: install
 	$(BIN)/python bench/bench_tally.py
 	$(BIN)/python bench/bench_regions.py
+	$(BIN)/python bench/bench_import.py
 
 docs: install
 	$(BIN)/python -m huanjie.rules.docs > docs/rules.md
