@@ -20,7 +20,9 @@ $(VENV)/.installed: requirements.lock pyproject.toml scripts/system-deps.sh
 demo: install
 	$(BIN)/huanjie migrate --no-input -v 0
 	$(BIN)/huanjie demo
-	@echo "换届通演示系统： http://$(HOST)/"
+	@echo "换届通演示系统： http://$(HOST)/ （后台任务进程随之启动，Ctrl-C 同时结束）"
+	$(BIN)/huanjie db_worker --interval 1 --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/huanjie runserver $(HOST) --insecure --noreload
 
 lint: install
