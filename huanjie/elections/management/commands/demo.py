@@ -84,6 +84,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"换届：{campaign.name}（第{campaign.term_number}届），{campaign.villages.count()} 个村(社区)"
         )
+        self._election_days(campaign, officer)
         if Person.objects.filter(region__code__startswith=COUNTY).exists():
             self.stdout.write("人员：已存在，保留不变")
         else:
