@@ -85,6 +85,7 @@ class Command(BaseCommand):
             f"换届：{campaign.name}（第{campaign.term_number}届），{campaign.villages.count()} 个村(社区)"
         )
         self._election_days(campaign, officer)
+        self._party(campaign, options["seed"])
         if Person.objects.filter(region__code__startswith=COUNTY).exists():
             self.stdout.write("人员：已存在，保留不变")
         else:
@@ -146,6 +147,62 @@ class Command(BaseCommand):
             )
         if towns:
             self.stdout.write(f"选举日：{len(towns)} 个乡镇，{days[towns[0]]:%Y-%m-%d} 起每周一批")
+
+    def _party(self, campaign: Campaign, seed: int) -> None:
+        """Party branches with members in 桥头镇 and 城关镇 (through the party services, so each
+        member is audited); the other towns are left for the demo users to fill in."""
+        from huanjie.lib.crypto import decrypt_field
+        from huanjie.party.models import MemberStatus, PartyBranch
+        from huanjie.party.services import branch_create, member_add, member_registration_set
+
+        if PartyBranch.objects.filter(village__code__startswith=COUNTY).exists():
+            return
+        rng = random.Random(seed + 1)
+        town_officer = {
+            TOWN: User.objects.get(username="dt_town"),
+            OTHER_TOWN: User.objects.get(username="dt_town2"),
+        }
+        statuses = (
+            [MemberStatus.FULL] * 17
+            + [MemberStatus.PROBATIONARY] * 2
+            + [MemberStatus.PROBATION_DISCIPLINE]
+        )
+        members = 0
+        for town, actor in town_officer.items():
+            villages = Region.objects.filter(
+                level=Region.Level.VILLAGE, code__startswith=town
+            ).order_by("code")
+            for village in villages[:8]:
+                short = village.display_name
+                branch = branch_create(
+                    actor=actor, village=village, name=f"中共{short}支部委员会", kind="branch"
+                )
+                adults = list(
+                    Person.objects.filter(
+                        region=village, birth_date__lte=date(1999, 1, 1)
+                    ).order_by("id")[:400]
+                )
+                for person in rng.sample(adults, min(len(adults), rng.randint(12, 36))):
+                    member = member_add(
+                        actor=actor,
+                        branch=branch,
+                        name=person.name,
+                        id_number=decrypt_field(person.id_cipher, "person.id_number"),
+                        status=rng.choice(statuses),
+                        flowing=rng.random() < 0.12,
+                    )
+                    if member.status == MemberStatus.FULL and (
+                        not member.flowing or rng.random() < 0.6
+                    ):
+                        member_registration_set(
+                            actor=actor,
+                            campaign=campaign,
+                            member=member,
+                            registered=True,
+                            registered_on=date(2026, 11, 20),
+                        )
+                    members += 1
+        self.stdout.write(f"党组织：桥头镇、城关镇各 8 个村党支部，党员 {members} 人")
 
     def _people(self, villages: list[Region], seed: int, scale: float) -> int:
         rng = random.Random(seed)
