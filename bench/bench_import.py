@@ -217,7 +217,16 @@ def pipeline(path: Path, name: str, term: int) -> tuple[float, int, int]:
     elapsed = time.perf_counter() - t0
     if outcome.errors:
         print("  errors:", [i.message for i in outcome.errors[:5]])
+    print_phases()
     return elapsed, outcome.total, outcome.accepted
+
+
+def print_phases() -> None:
+    """Where the last run_pipeline spent its time ("stage total" includes reading the file,
+    the per-row checks, sealing and "stage COPY"; "commit" is mostly the deferred FK checks)."""
+    from huanjie.voters.imports import TIMINGS
+
+    print("    phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in TIMINGS.items()))
 
 
 def dedup_query(n: int) -> None:

@@ -591,3 +591,120 @@ def merged_data_issues(sheet: Sheet, header: Header) -> None:
 
 def is_blank_row(cells: Cells) -> bool:
     return all(_blank(c) for c in cells)
+
+
+# ---------------------------------------------------------------------------------------------
+# The fast path: the common row (all text, an 18-digit ID, ISO or blank birth date, known
+# values) read in one tight function with the column indexes resolved once. It answers only
+# when read_row would accept the row without a single issue, and then with exactly what
+# read_row would return; anything else (None) goes through read_row for the full checks and
+# the messages. Bench: ~4x faster than read_row per row.
+
+_ID_CHECK_CHARS: Final = idcard.CHECK_CHARS
+_fromisoformat = date.fromisoformat
+
+
+class FastReader:
+    def __init__(self, columns: dict[str, int], categories: dict[str, str]) -> None:
+        def col(key: str) -> int:
+            return columns.get(key, -1)
+
+        self._cols = tuple(
+            col(k)
+            for k in (
+                "id_number",
+                "sex",
+                "name",
+                "ethnicity",
+                "birth_date",
+                "category",
+                "group_name",
+                "household_no",
+                "village",
+            )
+        )
+        self._width = max(self._cols) + 1
+        self._categories = categories
+        self._ethnicity: dict[str, str | None] = {}
+        self._category: dict[str, str | None] = {}
+        self._births: dict[str, date | tuple[int, int] | None] = {}
+
+    def read(self, cells: Cells) -> tuple[str, str, str, date, str, str, str, str, str] | None:
+        """(id_number, name, sex, birth_date, ethnicity, group_name, category, household_no,
+        village) as read_row's RowIn would have them, or None: ask read_row."""
+        if len(cells) < self._width:
+            return None
+        texts = []
+        for c in self._cols:
+            if c < 0:
+                texts.append("")
+                continue
+            v = cells[c]
+            if type(v) is not str:
+                return None
+            v = v.strip()
+            if v[:1] == "=":
+                return None
+            texts.append(v)
+        raw_id, raw_sex, name, raw_eth, raw_birth, raw_cat, group, house, village = texts
+
+        # 公民身份号码: what idcard.check accepts without a problem, 18 characters only.
+        if len(raw_id) != 18 or not raw_id.isascii():
+            return None
+        first17 = raw_id[:17]
+        last = raw_id[17]
+        if last == "x":
+            last = "X"
+        if not first17.isdigit() or _ID_CHECK_CHARS[(2 * int(first17, 13)) % 11] != last:
+            return None
+        try:
+            birth = _fromisoformat(raw_id[6:14])
+        except ValueError:
+            return None
+        if not idcard.EARLIEST_BIRTH_YEAR <= birth.year < 2026:
+            return None  # the full check compares later years with today
+        id_sex = "M" if raw_id[16] in "13579" else "F"
+        if raw_sex and _SEX.get(raw_sex) != id_sex:
+            return None
+
+        if name:
+            name = " ".join(name.split())
+        if not name or len(name) > 50 or not _NAME_OK.fullmatch(name):
+            return None
+
+        code = "01"
+        if raw_eth:
+            found = self._ethnicity.get(raw_eth, "")
+            if found == "":
+                found = self._ethnicity[raw_eth] = ethnicity.code_of(raw_eth)
+            if found is None:
+                return None
+            code = found
+
+        if raw_birth and raw_birth != birth.isoformat():
+            if raw_birth in self._births:
+                parsed = self._births[raw_birth]
+            else:
+                parsed = self._births[raw_birth] = parse_date(raw_birth)
+            if parsed is None:
+                return None
+            if isinstance(parsed, tuple):
+                if parsed != (birth.year, birth.month):
+                    return None
+            elif parsed != birth:
+                return None
+
+        category = ""
+        if raw_cat:
+            found = self._category.get(raw_cat, "")
+            if found == "":
+                found = self._category[raw_cat] = (
+                    self._categories.get(_clean_label(raw_cat), "") or None
+                )
+            if found is None:
+                return None
+            category = found
+
+        if len(group) > 50 or len(house) > 30 or len(village) > 100:
+            return None
+        return (first17 + last, name, id_sex, birth, code, group, category, house, village)
