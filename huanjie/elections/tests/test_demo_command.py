@@ -8,9 +8,12 @@ import pytest
 from django.core.management import call_command
 
 from huanjie.accounts.models import User
+from huanjie.audit.models import AuditEvent
 from huanjie.elections.models import Campaign, CampaignVillage
+from huanjie.party.models import PartyMember
 from huanjie.people.models import Person
 from huanjie.regions.models import Region
+from huanjie.voters.models import VoterRegistration
 
 
 @pytest.mark.django_db
@@ -27,9 +30,16 @@ def test_the_demo_loads_the_county_and_reloads_idempotently():
     people = Person.objects.count()
     assert people > 313 * 10
     assert User.objects.filter(username__startswith="dt_").count() == 9
+    # Every included village outside 桥头镇 has its adults registered, through the import.
+    registered = VoterRegistration.objects.filter(campaign=campaign)
+    assert registered.exists()
+    assert not registered.filter(village__code__startswith="630121100").exists()
+    assert AuditEvent.objects.filter(action="voters.import").count() == 1
+    assert PartyMember.objects.exists()
     for username in ("dt_county", "dt_town", "dt_clerk", "dt_auditadmin"):
         assert username in text
     call_command("demo", scale=0.02, stdout=io.StringIO())
     assert Person.objects.count() == people
     assert Campaign.objects.count() == 1
     assert User.objects.filter(username__startswith="dt_").count() == 9
+    assert VoterRegistration.objects.count() == registered.count()

@@ -85,12 +85,13 @@ class Command(BaseCommand):
             f"换届：{campaign.name}（第{campaign.term_number}届），{campaign.villages.count()} 个村(社区)"
         )
         self._election_days(campaign, officer)
-        self._party(campaign, options["seed"])
         if Person.objects.filter(region__code__startswith=COUNTY).exists():
             self.stdout.write("人员：已存在，保留不变")
         else:
             created = self._people(villages, options["seed"], options["scale"])
             self.stdout.write(f"人员：新建 {created:,} 人")
+            self._rolls(campaign, county, officer)
+        self._party(campaign, options["seed"])
         self.stdout.write("")
         self.stdout.write("演示用户（密码每次运行重新生成）：")
         for username, password, role, full_name, region in accounts:
@@ -147,6 +148,55 @@ class Command(BaseCommand):
             )
         if towns:
             self.stdout.write(f"选举日：{len(towns)} 个乡镇，{days[towns[0]]:%Y-%m-%d} 起每周一批")
+
+    def _rolls(self, campaign: Campaign, county: Region, officer: User) -> None:
+        """Register the adult residents of every included village through the county's import
+        (the same pipeline and audit event as an uploaded file), except the demo clerk's village
+        and the rest of 桥头镇, whose rolls the demo users import, register and publish themselves."""
+        import csv
+        import tempfile
+        from pathlib import Path
+
+        from huanjie.lib.crypto import decrypt_field
+        from huanjie.voters.importing import Limits
+        from huanjie.voters.imports import run_pipeline
+
+        entries = CampaignVillage.objects.filter(campaign=campaign, included=True).exclude(
+            region__code__startswith=TOWN
+        )
+        days = dict(entries.values_list("region_id", "election_date"))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "大通县选民名单.csv"
+            with path.open("w", newline="", encoding="utf-8") as fh:
+                out = csv.writer(fh)
+                out.writerow(["村(社区)代码", "姓名", "公民身份号码", "村民小组", "户号"])
+                people = Person.objects.filter(region_id__in=list(days)).order_by("region_id", "id")
+                for p in people.iterator(chunk_size=5000):
+                    day = days[p.region_id]
+                    if (
+                        day.year
+                        - p.birth_date.year
+                        - ((day.month, day.day) < (p.birth_date.month, p.birth_date.day))
+                    ) < 18:
+                        continue
+                    number = decrypt_field(p.id_cipher, "person.id_number")
+                    out.writerow([p.region_id, p.name, number, p.group_name, p.household_no])
+            outcome = run_pipeline(
+                campaign=campaign,
+                scope=county,
+                path=path,
+                filename=path.name,
+                commit=True,
+                limits=Limits(max_bytes=2**31, max_uncompressed=2**32, max_rows=2_000_000),
+                audit=lambda o: audit_record(
+                    actor=officer,
+                    action="voters.import",
+                    object_type="elections.campaign",
+                    object_id=str(campaign.pk),
+                    changes={"source": "demo", "accepted": o.accepted},
+                ),
+            )
+        self.stdout.write(f"选民登记：{outcome.accepted:,} 人（桥头镇各村留待演示导入）")
 
     def _party(self, campaign: Campaign, seed: int) -> None:
         """Party branches with members in 桥头镇 and 城关镇 (through the party services, so each
