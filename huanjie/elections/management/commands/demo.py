@@ -158,13 +158,26 @@ class Command(BaseCommand):
         from pathlib import Path
 
         from huanjie.lib.crypto import decrypt_field
+        from huanjie.rules.voters import age_on
         from huanjie.voters.importing import Limits
         from huanjie.voters.imports import run_pipeline
 
         entries = CampaignVillage.objects.filter(campaign=campaign, included=True).exclude(
             region__code__startswith=TOWN
         )
-        days = dict(entries.values_list("region_id", "election_date"))
+        days: dict[str, date] = {
+            code: day for code, day in entries.values_list("region_id", "election_date") if day
+        }
+
+        def audit(outcome: Any) -> None:
+            audit_record(
+                actor=officer,
+                action="voters.import",
+                object_type="elections.campaign",
+                object_id=str(campaign.pk),
+                changes={"source": "demo", "accepted": outcome.accepted},
+            )
+
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "大通县选民名单.csv"
             with path.open("w", newline="", encoding="utf-8") as fh:
@@ -172,13 +185,8 @@ class Command(BaseCommand):
                 out.writerow(["村(社区)代码", "姓名", "公民身份号码", "村民小组", "户号"])
                 people = Person.objects.filter(region_id__in=list(days)).order_by("region_id", "id")
                 for p in people.iterator(chunk_size=5000):
-                    day = days[p.region_id]
-                    if (
-                        day.year
-                        - p.birth_date.year
-                        - ((day.month, day.day) < (p.birth_date.month, p.birth_date.day))
-                    ) < 18:
-                        continue
+                    if age_on(p.birth_date, days[p.region_id]) < 18:
+                        continue  # not a voter on election day (村民委员会组织法 第十六条)
                     number = decrypt_field(p.id_cipher, "person.id_number")
                     out.writerow([p.region_id, p.name, number, p.group_name, p.household_no])
             outcome = run_pipeline(
@@ -188,13 +196,7 @@ class Command(BaseCommand):
                 filename=path.name,
                 commit=True,
                 limits=Limits(max_bytes=2**31, max_uncompressed=2**32, max_rows=2_000_000),
-                audit=lambda o: audit_record(
-                    actor=officer,
-                    action="voters.import",
-                    object_type="elections.campaign",
-                    object_id=str(campaign.pk),
-                    changes={"source": "demo", "accepted": o.accepted},
-                ),
+                audit=audit,
             )
         self.stdout.write(f"选民登记：{outcome.accepted:,} 人（桥头镇各村留待演示导入）")
 
