@@ -13,8 +13,6 @@ from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action, can, in_scope
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
-from huanjie.lib import idcard
-from huanjie.lib.crypto import lookup_hash
 from huanjie.party.models import (
     BranchKind,
     MemberRegistration,
@@ -23,7 +21,11 @@ from huanjie.party.models import (
     PartyMember,
 )
 from huanjie.people.models import Person, Sex
-from huanjie.people.services import PersonIn, person_row
+from huanjie.people.services import (  # noqa: F401  (messages re-exported for the party pages)
+    MSG_BIRTH_MISMATCH,
+    MSG_NAME_MISMATCH,
+    person_find_or_create,
+)
 from huanjie.regions.models import Region
 from huanjie.rules.profiles import EXCLUSION_LABELS
 
@@ -32,8 +34,6 @@ MSG_NOT_VILLAGE = "党组织只能建在村(社区)，“{region}”是{level}"
 MSG_DUPLICATE_BRANCH = "“{village}”已有党组织“{branch}”"
 MSG_NAME_REQUIRED = "请填写党组织名称"
 MSG_KIND_UNKNOWN = "党组织类别“{kind}”不在规定之列"
-MSG_NAME_MISMATCH = "身份证号{masked}已登记为“{existing}”，与填写的姓名“{name}”不符，请核对"
-MSG_BIRTH_MISMATCH = "出生日期{stated:%Y-%m-%d}与身份证号中的{id_birth:%Y-%m-%d}不符"
 MSG_DUPLICATE_MEMBER = "{name}（{masked}）已是{branch}的党员，不能重复添加"
 MSG_STATUS_UNKNOWN = "党员状态“{status}”不在规定之列"
 MSG_NOT_IN_CAMPAIGN = "“{village}”不在本次换届范围内"
@@ -92,44 +92,16 @@ def _find_or_create_person(
     sex: str,
     birth_date: date | None,
 ) -> Person:
-    """The person with this ID number, or a new one registered in the branch's village. Call
-    inside transaction.atomic()."""
-    # The stated sex by its Chinese name, so a mismatch reads "与登记的性别“女”不符".
-    checked = idcard.check(id_number, sex=Sex(sex).label if sex else None)
-    if not checked.ok:
-        raise ValidationError([p.message for p in checked.problems])
-    normalized = checked.normalized
-    masked = idcard.mask(normalized)
-    person = Person.objects.filter(id_hash=lookup_hash(normalized)).first()
-    if person is not None:
-        # Two names on one ID number is a typing error somewhere: a person decides which.
-        if person.name != name:
-            raise ValidationError(
-                MSG_NAME_MISMATCH.format(masked=masked, existing=person.name, name=name)
-            )
-        return person
-    id_birth = checked.birth_date
-    assert id_birth is not None and checked.sex is not None  # an ok check has read both
-    if birth_date is not None and birth_date != id_birth:
-        raise ValidationError(MSG_BIRTH_MISMATCH.format(stated=birth_date, id_birth=id_birth))
-    person = person_row(
-        PersonIn(
-            id_number=normalized,
-            name=name,
-            sex=sex or checked.sex,
-            birth_date=id_birth,
-            ethnicity="01",
-            region_code=branch.village_id,
-        )
-    )
-    person.save(force_insert=True)
-    audit_record(
+    """The person with this ID number, or a new one registered in the branch's village."""
+    return person_find_or_create(
         actor=actor,
-        action="people.create",
-        obj=person,
-        changes={"id_masked": masked, "region": branch.village_id, "source": "party.member_add"},
+        id_number=id_number,
+        name=name,
+        sex=sex,
+        birth_date=birth_date,
+        region_code=branch.village_id,
+        source="party.member_add",
     )
-    return person
 
 
 def member_add(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from huanjie.audit.services import audit_record
 from huanjie.lib import idcard
 from huanjie.lib.bulk import copy_rows
 from huanjie.lib.crypto import encrypt_field, lookup_hash
-from huanjie.people.models import Person
+from huanjie.people.models import Person, Sex
 
 ID_PURPOSE = "person.id_number"
 
@@ -117,3 +118,69 @@ def people_bulk_create(*, actor: object | None, people: Iterable[PersonIn], sour
             },
         )
     return len(new)
+
+
+MSG_NAME_MISMATCH = "身份证号{masked}已登记为“{existing}”，与填写的姓名“{name}”不符，请核对"
+MSG_BIRTH_MISMATCH = "出生日期{stated:%Y-%m-%d}与身份证号中的{id_birth:%Y-%m-%d}不符"
+MSG_NAME_REQUIRED = "人员库中没有此身份证号，请填写姓名"
+MSG_SEX_UNKNOWN = "性别“{sex}”不在规定之列"
+
+
+def person_find_or_create(
+    *,
+    actor: Any,
+    id_number: str,
+    name: str,
+    region_code: str,
+    source: str,
+    sex: str = "",
+    birth_date: date | None = None,
+) -> Person:
+    """The person with this ID number, found by its keyed hash, or a new person registered in
+    `region_code` (a village-level code, the 户籍地). The one path by which a single person is
+    added (the party roll, a registration by hand); bulk files go through the import.
+
+    The number is checked (check digit, date, the stated sex); a known number under another name
+    is refused for a person to decide, never silently renamed. Sex and birth date default to
+    what the number encodes. Call inside transaction.atomic()."""
+    if sex and sex not in Sex.values:
+        raise ValidationError(MSG_SEX_UNKNOWN.format(sex=sex))
+    # The stated sex by its Chinese name, so a mismatch reads "与登记的性别“女”不符".
+    checked = idcard.check(id_number, sex=Sex(sex).label if sex else None)
+    if not checked.ok:
+        raise ValidationError([p.message for p in checked.problems])
+    normalized = checked.normalized
+    masked = idcard.mask(normalized)
+    name = name.strip()
+    person = Person.objects.filter(id_hash=lookup_hash(normalized)).first()
+    if person is not None:
+        if name and person.name != name:
+            raise ValidationError(
+                MSG_NAME_MISMATCH.format(masked=masked, existing=person.name, name=name)
+            )
+        return person
+    if not name:
+        raise ValidationError(MSG_NAME_REQUIRED)
+    id_birth = checked.birth_date
+    assert id_birth is not None and checked.sex is not None  # an ok check has read both
+    if birth_date is not None and birth_date != id_birth:
+        raise ValidationError(MSG_BIRTH_MISMATCH.format(stated=birth_date, id_birth=id_birth))
+    person = person_row(
+        PersonIn(
+            id_number=normalized,
+            name=name,
+            sex=sex or checked.sex,
+            birth_date=id_birth,
+            ethnicity="01",
+            region_code=region_code,
+        )
+    )
+    with transaction.atomic():
+        person.save(force_insert=True)
+        audit_record(
+            actor=actor,
+            action="people.create",
+            obj=person,
+            changes={"id_masked": masked, "region": region_code, "source": source},
+        )
+    return person

@@ -937,34 +937,24 @@ MSG_REGION_UNKNOWN = "户籍地区划代码“{code}”不是村(社区)"
 def person_for_registration(
     *, actor: User, id_number: str, name: str, sex: str, region: Region
 ) -> Person:
-    """The person with this (normalized, checked) ID number, found by its keyed hash; created
-    through the people write path (audited there) when new, with `region` as 户籍地."""
-    from huanjie.lib import idcard
-    from huanjie.lib.crypto import lookup_hash
-    from huanjie.people.services import PersonIn, people_bulk_create
+    """The person with this ID number, or a new one with `region` as 户籍地 (people's one path)."""
+    from huanjie.people.services import person_find_or_create
 
-    found = Person.objects.filter(id_hash=lookup_hash(id_number)).first()
-    if found is not None:
-        return found
-    if not name.strip():
-        raise ValidationError(MSG_PERSON_UNKNOWN)
     if region.level != Region.Level.VILLAGE:
         raise ValidationError(MSG_REGION_UNKNOWN.format(code=region.code))
-    people_bulk_create(
+    found = find_person(id_number)
+    if found is not None:
+        return found  # the registration form looks a known person up by number alone
+    if not name.strip():
+        raise ValidationError(MSG_PERSON_UNKNOWN)
+    return person_find_or_create(
         actor=actor,
-        people=[
-            PersonIn(
-                id_number=id_number,
-                name=name.strip(),
-                sex=sex or idcard.sex_of(id_number),
-                birth_date=idcard.birth_date_of(id_number),
-                ethnicity="01",
-                region_code=region.code,
-            )
-        ],
+        id_number=id_number,
+        name=name,
+        sex=sex,
+        region_code=region.code,
         source="voters.register",
     )
-    return Person.objects.get(id_hash=lookup_hash(id_number))
 
 
 def find_person(id_number: str) -> Person | None:
