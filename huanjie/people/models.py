@@ -18,7 +18,9 @@ class Person(models.Model):
     # The ID number itself is never stored in clear (SECURITY.md D2/D3): an AES-GCM ciphertext,
     # a keyed hash for lookups and duplicate checks, and the mask shown on every page.
     id_cipher = models.TextField("身份证号(密文)")
-    id_hash = models.CharField("身份证号索引", max_length=64, unique=True)
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL that would add a second,
+    # pattern-ops index that no query uses and every bulk load pays for.
+    id_hash = models.CharField("身份证号索引", max_length=64)
     id_masked = models.CharField("身份证号", max_length=18)
     name = models.CharField("姓名", max_length=50)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
@@ -26,7 +28,11 @@ class Person(models.Model):
     ethnicity = models.CharField("民族", max_length=2, default="01")  # GB 3304 code
     # The village-level unit of the household registration (户籍所在村/社区).
     region = models.ForeignKey(
-        Region, verbose_name="户籍地", on_delete=models.PROTECT, related_name="people"
+        Region,
+        verbose_name="户籍地",
+        on_delete=models.PROTECT,
+        related_name="people",
+        db_index=False,  # the (region, household_no) index serves every lookup by region
     )
     group_name = models.CharField("村民小组", max_length=50, blank=True)
     household_no = models.CharField("户号", max_length=30, blank=True)
@@ -37,6 +43,7 @@ class Person(models.Model):
         verbose_name_plural = "人员"
         ordering = ["region_id", "household_no", "id"]
         indexes = [models.Index(fields=["region", "household_no"], name="person_region_household")]
+        constraints = [models.UniqueConstraint(fields=["id_hash"], name="person_id_hash_unique")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"

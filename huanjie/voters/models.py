@@ -64,9 +64,18 @@ REMOVAL_REASONS = frozenset(
 
 
 class VoterRegistration(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="registrations")
+    # No single-column indexes on campaign and village: the composite indexes below lead with
+    # them and serve every query, and each extra index slows a bulk import of a province. The
+    # person keeps its own (a person's registrations across campaigns).
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="registrations", db_index=False
+    )
     village = models.ForeignKey(
-        Region, verbose_name="村(社区)", on_delete=models.PROTECT, related_name="registrations"
+        Region,
+        verbose_name="村(社区)",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        db_index=False,
     )
     person = models.ForeignKey(
         Person, verbose_name="人员", on_delete=models.PROTECT, related_name="registrations"
@@ -106,7 +115,7 @@ class VoterRegistration(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["campaign", "village", "active"], name="registration_roll"),
+            # The roll of a village reads the (campaign, village, person) unique index.
             # The cross-village duplicate check reads this index only (ECOSYSTEM.md §2.3).
             models.Index(fields=["campaign", "person", "village"], name="registration_person"),
         ]
