@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -943,3 +943,26 @@ def _discard(job: ImportJob) -> None:
     if job.stored_path:
         Path(job.stored_path).unlink(missing_ok=True)
         job.stored_path = ""
+
+
+PREVIEW_LIFETIME = timedelta(hours=24)
+MSG_PREVIEW_EXPIRED = "预览超过24小时未确认，已过期，上传的文件已删除，请重新上传"
+
+
+def import_previews_expire(*, now: datetime | None = None) -> int:
+    """End the previews nobody confirmed within a day and delete their files (SECURITY.md R2:
+    no uploaded roll lingers on disk). Run by `huanjie voters purge` (cron, hourly)."""
+    cutoff = (now or timezone.now()) - PREVIEW_LIFETIME
+    expired = 0
+    for job in ImportJob.objects.filter(status=ImportJob.Status.PREVIEW, created_at__lt=cutoff):
+        with transaction.atomic():
+            _discard(job)
+            job.status = ImportJob.Status.FAILED
+            job.message = MSG_PREVIEW_EXPIRED
+            job.finished_at = timezone.now()
+            job.save(update_fields=["stored_path", "status", "message", "finished_at"])
+            audit_record(
+                actor=None, action="voters.import_expire", obj=job, message=MSG_PREVIEW_EXPIRED
+            )
+        expired += 1
+    return expired

@@ -420,3 +420,23 @@ def test_fast_reader_agrees_with_read_row():
             row.village,
         )
     assert answered == 5
+
+
+def test_an_unconfirmed_preview_expires_and_its_file_is_deleted(cast, campaign):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    job = preview(cast, campaign, csv_bytes(GOOD))
+    stored = Path(job.stored_path)
+    assert stored.exists()
+    assert imports.import_previews_expire() == 0  # still fresh
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    out = io.StringIO()
+    call_command("voters", "purge", stdout=out)
+    assert "1 个" in out.getvalue()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and not job.stored_path
+    assert not stored.exists()
+    assert AuditEvent.objects.filter(action="voters.import_expire", object_id=str(job.pk)).exists()
