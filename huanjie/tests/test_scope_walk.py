@@ -189,6 +189,7 @@ def voter_cases(objects, officer):
         "voters:conflicts": [(f"/voters/{c}/conflicts/", officer)],
         "voters:conflict_resolve": [(f"/voters/{c}/conflicts/{k}/resolve/", officer)],
         "voters:import_upload": [(f"{base}/import/", officer)],
+        "voters:import_town": [(f"/voters/{c}/towns/630121100/import/", officer)],
         "voters:import_template": [(f"{base}/import/template.xlsx", officer)],
         "voters:import_roll_xlsx": [(f"{base}/roll.xlsx", officer)],
         "voters:import_job": [(f"/voters/imports/{j}/", officer)],

@@ -16,6 +16,7 @@ from huanjie.accounts.permissions import Action, current_user, get_scoped_or_404
 from huanjie.elections.models import CampaignVillage
 from huanjie.elections.selectors import access_campaign, access_campaign_village
 from huanjie.lib.forms import StyledFormMixin
+from huanjie.regions.models import Region
 from huanjie.voters import exports, imports
 from huanjie.voters.importing import MAX_FILE_BYTES
 from huanjie.voters.models import ImportJob, VoterRegistration
@@ -99,6 +100,47 @@ def import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     )
 
 
+def town_import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """A town's whole roll in one file, each row naming its village by 村(社区)代码 or name."""
+    campaign = access_campaign(request.user, pk)
+    town = get_scoped_or_404(
+        request.user,
+        Region.objects.filter(level=Region.Level.TOWN, code__startswith=campaign.region_id),
+        Action.MANAGE_VOTERS,
+        field="code",
+        code=code,
+    )
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = imports.roll_import_preview(
+                actor=current_user(request),
+                campaign=campaign,
+                town=town,
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("voters:import_job", job_id=job.pk)
+    return render(
+        request,
+        "voters/town_import_upload.html",
+        {
+            "campaign": campaign,
+            "town": town,
+            "form": form,
+            "jobs": ImportJob.objects.filter(campaign=campaign, region=town)[:10],
+            "breadcrumbs": [
+                ("换届工作", None),
+                (campaign.name, reverse("elections:campaign_detail", args=[campaign.pk])),
+                (town.display_name, None),
+                ("导入全镇选民名单", None),
+            ],
+        },
+    )
+
+
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     return render(
@@ -173,6 +215,7 @@ def import_roll_xlsx(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 _VILLAGE = r"^(?P<pk>\d+)/(?P<code>\d{12})/"
 urlpatterns = [
     re_path(_VILLAGE + r"import/$", import_upload, name="import_upload"),
+    re_path(r"^(?P<pk>\d+)/towns/(?P<code>\d{9})/import/$", town_import_upload, name="import_town"),
     re_path(_VILLAGE + r"import/template\.xlsx$", import_template, name="import_template"),
     re_path(_VILLAGE + r"roll\.xlsx$", import_roll_xlsx, name="import_roll_xlsx"),
     path("imports/<int:job_id>/", import_job, name="import_job"),

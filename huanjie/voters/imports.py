@@ -769,18 +769,23 @@ def roll_import_preview(
     *,
     actor: User,
     campaign: Campaign,
-    village: CampaignVillage,
+    village: CampaignVillage | None = None,
+    town: Region | None = None,
     upload: UploadedFile,
     limits: Limits | None = None,
 ) -> ImportJob:
     """Store the upload and dry-run it: the job comes back in "preview" (ready to confirm) or
     "rejected" (with its message and problems); the roll is never touched."""
-    if not can(actor, Action.MANAGE_VOTERS) or not in_scope(actor, village.region_id):
+    # One village's file, or a town's file with a 村(社区)代码 column (the towns send them up).
+    scope = village.region if village is not None else town
+    if scope is None or not scope.code.startswith(campaign.region_id):
+        raise ValidationError(MSG_DENIED)
+    if not can(actor, Action.MANAGE_VOTERS) or not in_scope(actor, scope.code):
         raise ValidationError(MSG_DENIED)
     limits = limits or Limits()
     job = ImportJob(
         campaign=campaign,
-        region=village.region,
+        region=scope,
         filename=(upload.name or "")[:200],
         sha256="",
         created_by=actor,
@@ -797,7 +802,7 @@ def roll_import_preview(
     try:
         outcome = run_pipeline(
             campaign=campaign,
-            scope=village.region,
+            scope=scope,
             path=path,
             filename=job.filename,
             commit=False,

@@ -414,6 +414,7 @@ def figures(request: HttpRequest, pk: int, region_code: str) -> HttpResponse:
         {
             "campaign": campaign,
             "region": region,
+            "can_import": can(request.user, Action.MANAGE_VOTERS),
             "rows": rows,
             "total": total,
             "categories": [c for c in Category.choices if c[0] in total.by_category]

@@ -92,3 +92,30 @@ def test_other_county_and_other_town_get_404(cast, campaign):
     assert cast.client(cast.inspector).get(village_urls[0]).status_code == 404
     job.refresh_from_db()
     assert job.status == ImportJob.Status.PREVIEW
+
+
+def test_a_town_officer_imports_the_whole_towns_roll_in_one_file(cast, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from huanjie.conftest import TOWN
+    from huanjie.voters.tests.test_import import csv_bytes, make_campaign, pid
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    campaign = make_campaign(cast)
+    rows = [
+        ["村(社区)代码", "姓名", "公民身份号码"],
+        ["630121100206", "张伟", pid(31)],
+        ["630121100207", "李秀英", pid(32, "F")],
+    ]
+    client = cast.client(cast.town_officer)
+    url = f"/voters/{campaign.pk}/towns/{TOWN}/import/"
+    response = client.post(url, {"file": SimpleUploadedFile("桥头镇.csv", csv_bytes(rows))})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.region_id == TOWN and job.accepted == 2, job.message
+    client.post(f"/voters/imports/{job.pk}/run/")
+    villages = dict(VoterRegistration.objects.values_list("person__name", "village_id"))
+    assert villages == {"张伟": "630121100206", "李秀英": "630121100207"}
+    assert client.get(f"/voters/imports/{job.pk}/").status_code == 200
+    # Another town's officer, and the other county, get 404 for this town's upload page.
+    assert cast.client(cast.other_county_officer).get(url).status_code == 404
+    assert cast.client(cast.village_clerk).get(url).status_code == 404
