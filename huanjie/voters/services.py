@@ -26,6 +26,7 @@ from huanjie.audit.models import AuditEvent, Outcome
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.lib.crypto import decrypt_field
+from huanjie.lib.strokes import name_key
 from huanjie.people.models import Person
 from huanjie.people.services import ID_PURPOSE
 from huanjie.regions.models import Region
@@ -531,18 +532,20 @@ def conflict_resolve(
 
 
 def roll_snapshot(campaign: Campaign, village: Region) -> list[dict[str, Any]]:
-    """The active roll by 村民小组, as published. No stroke-order (姓氏笔画) table exists yet, so
-    groups come in their natural order (第二 before 第十一) and names follow the household
-    register: household number, then name."""
+    """The active roll by 村民小组, as published: groups in their natural order (第二 before
+    第十一), names in 姓氏笔画 order within each group, as a village posts its list."""
     rows = (
         VoterRegistration.objects.filter(campaign=campaign, village=village, active=True)
-        .order_by("group_name", "person__household_no", "person__name", "id")
+        .order_by("group_name", "id")
         .values_list("group_name", "person__name")
     )
     groups: dict[str, list[str]] = {}
     for group, name in rows:
         groups.setdefault(group or "未分组", []).append(name)
-    return [{"group": g, "names": groups[g]} for g in sorted(groups, key=group_order)]
+    return [
+        {"group": g, "names": sorted(groups[g], key=name_key)}
+        for g in sorted(groups, key=group_order)
+    ]
 
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}

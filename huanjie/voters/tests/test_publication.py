@@ -103,3 +103,21 @@ def test_the_publish_page_shows_the_legal_latest_date(cast):
     response = client.post(url, {"published_on": "2026-11-29"})
     assert response.status_code == 302
     assert VoterListPublication.objects.get().published_on == date(2026, 11, 29)
+
+
+def test_the_published_names_follow_surname_strokes_within_each_group(cast):
+    roll = make_roll(cast)
+    for name in ("陈静", "王芳", "张伟", "丁一", "李娜"):
+        person, _ = make_person(name)
+        voter_register(
+            actor=cast.village_clerk,
+            campaign=roll.campaign,
+            village=roll.village,
+            person=person,
+            category="hukou_resident",
+            group_name="第一村民小组",
+        )
+    publication = _publish(cast, roll, date(2026, 11, 30))
+    assert publication.snapshot == [
+        {"group": "第一村民小组", "names": ["丁一", "王芳", "李娜", "张伟", "陈静"]}
+    ]
