@@ -124,6 +124,12 @@ def audit_record(
     return event
 
 
+def audit_head() -> AuditEvent | None:
+    """The newest row. Its hash, copied off the system every day, is what lets a truncated
+    chain be detected: the verify walk alone cannot see rows cut from the end (SECURITY.md L5)."""
+    return AuditEvent.objects.order_by("-id").first()
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     position: int  # 1-based position in the chain

@@ -13,7 +13,7 @@ from django.utils import timezone
 from huanjie.accounts.permissions import Action, require
 from huanjie.audit.models import AuditEvent, Outcome
 from huanjie.audit.selectors import audit_events_for
-from huanjie.audit.services import audit_record, audit_verify
+from huanjie.audit.services import audit_head, audit_record, audit_verify
 from huanjie.lib.forms import StyledFormMixin
 from huanjie.lib.xlsx import safe_cell
 
@@ -71,6 +71,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "verify": verify,
+            "head": audit_head(),
             "breadcrumbs": [("安全审计", None), ("审计日志", None)],
         },
     )

@@ -114,3 +114,9 @@ def test_nobody_else_reads_the_audit_log(cast, who):
     client = cast.client(getattr(cast, who))
     assert client.get("/audit/").status_code == 404
     assert client.get("/audit/export.xlsx").status_code == 404
+
+
+def test_the_head_command_prints_the_newest_hash_to_copy_off_the_system(five_events, capsys):
+    call_command("audit", "head")
+    out = capsys.readouterr().out
+    assert five_events[-1].row_hash in out and f"第{five_events[-1].id}条" in out
