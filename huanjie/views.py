@@ -7,7 +7,7 @@ from huanjie.accounts.permissions import Action, can, current_user, is_admin_acc
 from huanjie.accounts.services import describe_roles
 from huanjie.elections.selectors import campaign_summary, campaigns_visible_to
 from huanjie.regions.models import Region
-from huanjie.regions.selectors import breadcrumbs_for, child_counts
+from huanjie.regions.selectors import breadcrumbs_for, child_counts, totals_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,14 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     region: Region | None = user.region
     campaigns = list(campaigns_visible_to(user)[:5])
     summaries = [(c, campaign_summary(user, c)) for c in campaigns]
-    totals = {"units": 0, "village": 0, "community": 0}
-    if region is not None:
-        if region.is_village_level:
-            totals = {"units": 1, region.kind or "village": 1}
-        else:
-            for c in child_counts(region).values():
-                for key in totals:
-                    totals[key] += c.get(key, 0)
+    totals = totals_of(region, child_counts(region)) if region is not None else {}
     return render(
         request,
         "home.html",

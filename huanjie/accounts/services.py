@@ -153,16 +153,23 @@ def user_unlock(*, actor: User, user: User) -> User:
     return user
 
 
-def user_reset_password(*, actor: User, user: User) -> str:
-    if not in_scope(actor, user.region_id or ""):
+def user_reset_password(*, actor: User | None, user: User, message: str = "") -> str:
+    """A new random password, which must be changed at first login, and the end of the user's
+    sessions and of any lock. `actor` None means the system (the demo loader), whose users keep
+    the printed password (SECURITY.md A8 applies to people, not to a demo)."""
+    if actor is not None and not in_scope(actor, user.region_id or ""):
         raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=user.region))
     new = generate_password()
     with transaction.atomic():
         user.set_password(new)
-        user.must_change_password = True
-        user.save(update_fields=["password", "must_change_password"])
+        user.must_change_password = actor is not None
+        user.failed_logins = 0
+        user.locked_until = None
+        user.save(
+            update_fields=["password", "must_change_password", "failed_logins", "locked_until"]
+        )
         _end_sessions(user)
-        audit_record(actor=actor, action="user.password_reset", obj=user)
+        audit_record(actor=actor, action="user.password_reset", obj=user, message=message)
     return new
 
 

@@ -40,6 +40,7 @@ from huanjie.lib.idcard import normalize
 
 __all__ = [
     "FieldDecryptError",
+    "FieldSealer",
     "KeyRing",
     "decrypt_field",
     "encrypt_field",
@@ -166,6 +167,38 @@ def rotate_field(token: str, purpose: str) -> str:
     if not needs_rotation(token):
         return token
     return encrypt_field(decrypt_field(token, purpose), purpose)
+
+
+class FieldSealer:
+    """``encrypt_field`` and ``lookup_hash`` for one purpose, for a bulk import's millions of
+    rows: the key ring and HMAC key are looked up once and nonces drawn 4,096 at a time (one
+    getrandom() call instead of one a row). Same token format as ``encrypt_field``; the input
+    must already be normalised (idcard.normalize)."""
+
+    _BATCH = 4096
+
+    def __init__(self, purpose: str) -> None:
+        ring = key_ring()
+        self._cipher = ring.ciphers[ring.current]
+        self._prefix = f"v{ring.current}:"
+        self._aad = _aad(purpose)
+        self._hash_key = _lookup_key_for(settings.HUANJIE_LOOKUP_KEY)
+        self._nonces = b""
+        self._at = 0
+
+    def seal(self, normalized: str) -> tuple[str, str]:
+        """(token, lookup hash) of an already normalised value."""
+        raw = normalized.encode()
+        at = self._at
+        if at >= len(self._nonces):
+            self._nonces = os.urandom(NONCE_BYTES * self._BATCH)
+            at = 0
+        nonce = self._nonces[at : at + NONCE_BYTES]
+        self._at = at + NONCE_BYTES
+        token = self._prefix + base64.urlsafe_b64encode(
+            nonce + self._cipher.encrypt(nonce, raw, self._aad)
+        ).decode("ascii")
+        return token, hmac.digest(self._hash_key, raw, hashlib.sha256).hex()
 
 
 @lru_cache(maxsize=8)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from huanjie.lib import ethnicity
 from huanjie.regions.models import Region
+from huanjie.rules.voters import age_on
 
 
 class Sex(models.TextChoices):
@@ -55,6 +56,4 @@ class Person(models.Model):
     @property
     def age(self) -> int:
         """Whole years today (Asia/Shanghai); eligibility on election day is the engine's job."""
-        today = timezone.localdate()
-        b = self.birth_date
-        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+        return age_on(self.birth_date, timezone.localdate())

@@ -76,6 +76,20 @@ def child_counts(region: Region) -> dict[str, dict[str, int]]:
     return counts
 
 
+def totals_of(region: Region, counts: dict[str, dict[str, int]]) -> dict[str, int]:
+    """The region's own totals from its children's counts (child_counts): units, villages,
+    communities and towns. A village-level unit counts itself."""
+    if region.is_village_level:
+        return {"units": 1, "village": 0, "community": 0, "towns": 0} | {
+            region.kind or "village": 1
+        }
+    totals = {"units": 0, "village": 0, "community": 0, "towns": 0}
+    for c in counts.values():
+        for key in totals:
+            totals[key] += c.get(key, 0)
+    return totals
+
+
 def search_regions(user: Any, under: Region, q: str, kind: str = "") -> QuerySet[Region]:
     qs = regions_visible_to(user).filter(code__startswith=under.code).exclude(code=under.code)
     if q:

@@ -44,10 +44,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     counts = selectors.child_counts(region)
     for child in page.object_list:
         child.counts = counts.get(child.code, {})  # type: ignore[attr-defined]
-    totals = {"units": 0, "village": 0, "community": 0, "towns": 0}
-    for c in counts.values():
-        for key in totals:
-            totals[key] += c.get(key, 0)
+    totals = selectors.totals_of(region, counts)
     form = None
     if region.is_village_level and can(request.user, Action.CORRECT_REGION_KIND):
         form = KindCorrectForm(initial={"kind": region.kind})

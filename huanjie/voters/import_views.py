@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from huanjie.accounts.permissions import Action, current_user, get_scoped_or_404, require
 from huanjie.elections.models import CampaignVillage
-from huanjie.elections.selectors import access_campaign, access_campaign_village
+from huanjie.elections.selectors import access_campaign
 from huanjie.lib.forms import StyledFormMixin
 from huanjie.regions.models import Region
 from huanjie.voters import exports, imports
 from huanjie.voters.importing import MAX_FILE_BYTES
 from huanjie.voters.models import ImportJob, VoterRegistration
+from huanjie.voters.selectors import access_roll
 
 
 class UploadForm(StyledFormMixin, forms.Form):
@@ -30,9 +31,8 @@ class UploadForm(StyledFormMixin, forms.Form):
 
 
 def _entry(request: HttpRequest, pk: int, code: str) -> CampaignVillage:
-    campaign = access_campaign(request.user, pk)
     require(request.user, Action.MANAGE_VOTERS)
-    return access_campaign_village(request.user, campaign, code)
+    return access_roll(request.user, pk, code)
 
 
 def _job(request: HttpRequest, job_id: int) -> ImportJob:

@@ -10,11 +10,8 @@ it back, so its counts are exactly what the run will do.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import logging
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +33,7 @@ from huanjie.audit.models import Outcome
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.lib.bulk import copy_rows, create_temp_table
-from huanjie.lib.crypto import key_ring
+from huanjie.lib.crypto import FieldSealer
 from huanjie.lib.idcard import mask
 from huanjie.people.models import Person
 from huanjie.people.services import ID_PURPOSE
@@ -106,38 +103,6 @@ def uploads_dir() -> Path:
     path = Path(settings.VAR_DIR) / "uploads"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-# ---------------------------------------------------------------------------------------------
-# Sealing: the ID encrypted and hashed exactly as huanjie.lib.crypto does, with the key material
-# looked up once per file instead of once per row (about 3x faster on a million rows).
-
-
-class Sealer:
-    def __init__(self) -> None:
-        ring = key_ring()
-        self._cipher = ring.ciphers[ring.current]
-        self._prefix = f"v{ring.current}:"
-        self._aad = ID_PURPOSE.encode()
-        self._hash_key = settings.HUANJIE_LOOKUP_KEY.encode()
-
-        self._nonces = b""
-        self._at = 0
-
-    def seal(self, normalized_id: str) -> tuple[str, str]:
-        """(token, lookup hash) of an already normalised ID."""
-        raw = normalized_id.encode()
-        at = self._at
-        if at >= len(self._nonces):
-            # Random nonces drawn 4096 at a time: one getrandom() call instead of one a row.
-            self._nonces = os.urandom(12 * 4096)
-            at = 0
-        nonce = self._nonces[at : at + 12]
-        self._at = at + 12
-        token = self._prefix + base64.urlsafe_b64encode(
-            nonce + self._cipher.encrypt(nonce, raw, self._aad)
-        ).decode("ascii")
-        return token, hmac.digest(self._hash_key, raw, hashlib.sha256).hex()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,7 +334,7 @@ def _stage(
     limits: Limits,
     progress: Progress,
 ) -> None:
-    sealer = Sealer()
+    sealer = FieldSealer(ID_PURPOSE)
     categories = importing.category_lookup(Category.choices)
     names = _village_names(villages.values()) if "village" in header.columns else {}
     single = villages.get(scope.code)

@@ -142,3 +142,14 @@ def test_lookup_hash_depends_on_the_key(keys: Settings) -> None:
     keys.HUANJIE_LOOKUP_KEY = ""
     with pytest.raises(ImproperlyConfigured):
         crypto.lookup_hash(ID)
+
+
+def test_the_bulk_sealer_makes_the_same_tokens_and_hashes_as_the_single_calls():
+    from huanjie.lib.crypto import FieldSealer
+
+    sealer = FieldSealer("person.id_number")
+    for number in ("11010519491231002X", "440524188001010014"):
+        token, digest = sealer.seal(number)
+        assert crypto.decrypt_field(token, "person.id_number") == number
+        assert digest == crypto.lookup_hash(number)
+        assert not crypto.needs_rotation(token)

@@ -5,22 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-from huanjie import urls as root_urls
 from huanjie.conftest import OTHER_TOWN_VILLAGE, VILLAGE
-from huanjie.voters import import_views
-from huanjie.voters import urls as voters_urls
 from huanjie.voters.models import ImportJob, VoterRegistration
 from huanjie.voters.tests.test_import import GOOD, IMMEDIATE, csv_bytes, make_campaign
-
-# Until voters/urls.py includes import_views.urlpatterns, mount them here the same way.
-_voters = (list(voters_urls.urlpatterns) + list(import_views.urlpatterns), "voters")
-urlpatterns = [p for p in root_urls.urlpatterns if str(getattr(p, "pattern", "")) != "voters/"] + [
-    path("voters/", include(_voters))
-]
-
-pytestmark = pytest.mark.urls(__name__)
 
 
 @pytest.fixture

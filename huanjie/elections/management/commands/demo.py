@@ -13,10 +13,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
 
 from huanjie.accounts.models import Department, Role, User
-from huanjie.accounts.services import RoleSpec, generate_password, user_create
+from huanjie.accounts.services import (
+    RoleSpec,
+    generate_password,
+    user_create,
+    user_reset_password,
+)
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.elections.services import campaign_create, campaign_village_set_election_date
@@ -106,9 +110,9 @@ class Command(BaseCommand):
         accounts = []
         for username, full_name, region_code, role, dept in DEMO_USERS:
             region = Region.objects.get(code=region_code or clerk_village.code)
-            password = generate_password()
             user = User.objects.filter(username=username).first()
             if user is None:
+                password = generate_password()
                 user_create(
                     actor=None,
                     username=username,
@@ -118,17 +122,7 @@ class Command(BaseCommand):
                     password=password,
                 )
             else:
-                with transaction.atomic():
-                    user.set_password(password)
-                    user.failed_logins = 0
-                    user.locked_until = None
-                    user.save(update_fields=["password", "failed_logins", "locked_until"])
-                    audit_record(
-                        actor=None,
-                        action="user.password_reset",
-                        obj=user,
-                        message="演示数据重新加载",
-                    )
+                password = user_reset_password(actor=None, user=user, message="演示数据重新加载")
             accounts.append((username, password, role, full_name, region))
         return accounts
 
