@@ -317,10 +317,10 @@ def run_pipeline(
     except _Rollback:
         pass
     finally:
-        if connection.vendor == "sqlite":
-            importing_drop = f"DROP TABLE IF EXISTS {STAGE}"
+        if connection.vendor == "sqlite":  # PostgreSQL drops them at the transaction's end
             with connection.cursor() as cursor:
-                cursor.execute(importing_drop)
+                for table in (STAGE, MATCHED, NEW):
+                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
     outcome.issues.sort(key=lambda i: (i.row, i.level != "error"))
     return outcome
 
@@ -574,35 +574,91 @@ def _in_file_duplicates(outcome: Outcome_) -> None:
         )
 
 
+MATCHED = "voters_import_matched"
+NEW = "voters_import_new"
+
+
 def _write(
     campaign: Campaign, villages: dict[str, Village], outcome: Outcome_, filename: str
 ) -> None:
+    """Write the staged rows (no errors, no in-file duplicates left): new people, conflicts,
+    registrations. Set-based, and shaped for a province's million rows:
+
+    - the people the file names who are already known are joined once (``MATCHED``); only
+      they can differ in name, be registered elsewhere or already be on this roll;
+    - new people get their ids in file order (``NEW``: the roll's order within a group and a
+      household's order follow the file), but go into the table in id_hash order, so the
+      unique index on the keyed hash is filled left to right instead of at random places;
+    - new people's registrations need no "already registered" check, and registrations go in
+      (village, file order), which fills the (campaign, village, person) index the same way.
+    """
     reg = VoterRegistration._meta.db_table
     person = Person._meta.db_table
     conflict = RegistrationConflict._meta.db_table
     region = Region._meta.db_table
     now = timezone.now()
     issues = outcome.issues
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        # The sorts below hold a million rows; in memory they take a fraction of the time.
+        _execute("SET LOCAL work_mem = '256MB'", (), phase="sql: settings")
 
+    _execute(f"DROP TABLE IF EXISTS {MATCHED}", (), phase="sql: matched")
+    _execute(
+        f"""CREATE TEMP TABLE {MATCHED} {"ON COMMIT DROP" if postgres else ""} AS
+            SELECT s.row_no, p.id AS person_id, p.name FROM {STAGE} s
+            JOIN {person} p ON p.id_hash = s.id_hash""",
+        (),
+        phase="sql: matched",
+    )
     # Existing people whose name differs: the record is kept, the row is flagged.
     for row_no, masked, name in _query(
-        f"""SELECT s.row_no, s.id_masked, p.name FROM {STAGE} s
-            JOIN {person} p ON p.id_hash = s.id_hash WHERE p.name <> s.name""",
+        f"""SELECT s.row_no, s.id_masked, m.name FROM {MATCHED} m
+            JOIN {STAGE} s ON s.row_no = m.row_no WHERE m.name <> s.name""",
         (),
         phase="sql: names differ",
     ):
         issues.append(Issue(row_no, "姓名", masked, MSG_NAME_DIFFERS.format(name=name), "doubtful"))
 
-    # Both inserts go in file order (ids, and so the roll's order within a group and the
-    # people's order within a household, follow the file), as the staged rows did before.
+    _execute(f"DROP TABLE IF EXISTS {NEW}", (), phase="sql: new ids")
+    if postgres:
+        # nextval is evaluated after the subquery's ORDER BY: ids follow the file.
+        sequence = _query(
+            "SELECT pg_get_serial_sequence(%s, 'id')", [person], phase="sql: new ids"
+        )[0][0]
+        next_id = f"nextval('{sequence}')"
+    else:
+        # SQLite: one writer at a time, so the ids after the largest ever given are ours.
+        last_id = (
+            _query(
+                f"""SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM {person}
+                UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)""",
+                [person],
+                phase="sql: new ids",
+            )[0][0]
+            or 0
+        )
+        next_id = f"{int(last_id)} + ROW_NUMBER() OVER (ORDER BY q.row_no)"
     _execute(
-        f"""INSERT INTO {person} (id_cipher, id_hash, id_masked, name, sex, birth_date, ethnicity,
-                region_id, group_name, household_no, created_at)
-            SELECT s.id_cipher, s.id_hash, s.id_masked, s.name, s.sex, s.birth_date, s.ethnicity,
-                s.village_id, s.group_name, s.household_no, %s
-            FROM {STAGE} s
-            WHERE NOT EXISTS (SELECT 1 FROM {person} p WHERE p.id_hash = s.id_hash)
-            ORDER BY s.row_no""",
+        f"""CREATE TEMP TABLE {NEW} {"ON COMMIT DROP" if postgres else ""} AS
+            SELECT q.row_no, {next_id} AS person_id FROM (
+                SELECT s.row_no FROM {STAGE} s
+                WHERE NOT EXISTS (SELECT 1 FROM {MATCHED} m WHERE m.row_no = s.row_no)
+                ORDER BY s.row_no) q""",
+        (),
+        phase="sql: new ids",
+    )
+    if postgres:
+        _execute(f"ANALYZE {MATCHED}", (), phase="sql: new ids")
+        _execute(f"ANALYZE {NEW}", (), phase="sql: new ids")
+
+    _execute(
+        f"""INSERT INTO {person} (id, id_cipher, id_hash, id_masked, name, sex, birth_date,
+                ethnicity, region_id, group_name, household_no, created_at)
+            SELECT n.person_id, s.id_cipher, s.id_hash, s.id_masked, s.name, s.sex, s.birth_date,
+                s.ethnicity, s.village_id, s.group_name, s.household_no, %s
+            FROM {NEW} n JOIN {STAGE} s ON s.row_no = n.row_no
+            ORDER BY s.id_hash""",
         [now],
         phase="sql: insert person",
     )
@@ -610,9 +666,9 @@ def _write(
     # Registered in another village of this campaign: the first registration stands, this row
     # becomes a conflict for the county (村民委员会组织法(2025) 第十六条).
     elsewhere = _query(
-        f"""SELECT s.row_no, s.id_masked, g.code FROM {STAGE} s
-            JOIN {person} p ON p.id_hash = s.id_hash
-            JOIN {reg} r ON r.person_id = p.id AND r.campaign_id = %s AND r.active
+        f"""SELECT s.row_no, s.id_masked, g.code FROM {MATCHED} m
+            JOIN {STAGE} s ON s.row_no = m.row_no
+            JOIN {reg} r ON r.person_id = m.person_id AND r.campaign_id = %s AND r.active
                 AND r.village_id <> s.village_id
             JOIN {region} g ON g.code = r.village_id""",
         [campaign.pk],
@@ -634,13 +690,15 @@ def _write(
         _execute(
             f"""INSERT INTO {conflict} (campaign_id, person_id, first_id, village_id, category,
                     group_name, source, status, note, created_at)
-                SELECT %s, p.id, r.id, s.village_id, s.category, s.group_name, %s, 'open', '', %s
-                FROM {STAGE} s
-                JOIN {person} p ON p.id_hash = s.id_hash
-                JOIN {reg} r ON r.person_id = p.id AND r.campaign_id = %s AND r.active
+                SELECT %s, m.person_id, r.id, s.village_id, s.category, s.group_name, %s,
+                    'open', '', %s
+                FROM {MATCHED} m
+                JOIN {STAGE} s ON s.row_no = m.row_no
+                JOIN {reg} r ON r.person_id = m.person_id AND r.campaign_id = %s AND r.active
                     AND r.village_id <> s.village_id
                 WHERE NOT EXISTS (SELECT 1 FROM {conflict} c WHERE c.campaign_id = %s
-                    AND c.person_id = p.id AND c.village_id = s.village_id AND c.status = 'open')""",
+                    AND c.person_id = m.person_id AND c.village_id = s.village_id
+                    AND c.status = 'open')""",
             [campaign.pk, f"导入：{filename}"[:200], now, campaign.pk, campaign.pk],
             phase="sql: insert conflict",
         )
@@ -648,9 +706,9 @@ def _write(
     # Already in this village: unchanged when the same, flagged (not changed) when not.
     same = _query(
         f"""SELECT s.row_no, r.active, r.category, r.group_name, s.category, s.group_name
-            FROM {STAGE} s
-            JOIN {person} p ON p.id_hash = s.id_hash
-            JOIN {reg} r ON r.person_id = p.id AND r.campaign_id = %s
+            FROM {MATCHED} m
+            JOIN {STAGE} s ON s.row_no = m.row_no
+            JOIN {reg} r ON r.person_id = m.person_id AND r.campaign_id = %s
                 AND r.village_id = s.village_id""",
         [campaign.pk],
         phase="sql: same village",
@@ -679,12 +737,17 @@ def _write(
     outcome.accepted = _execute(
         f"""INSERT INTO {reg} (campaign_id, village_id, person_id, category, group_name, active,
                 added_reason, removed_reason, flag, created_at)
-            SELECT %s, s.village_id, p.id, s.category, s.group_name, %s, 'new', '', s.flag, %s
-            FROM {STAGE} s
-            JOIN {person} p ON p.id_hash = s.id_hash
-            WHERE NOT EXISTS (SELECT 1 FROM {reg} r WHERE r.campaign_id = %s
-                AND r.person_id = p.id AND (r.active OR r.village_id = s.village_id))
-            ORDER BY s.row_no""",
+            SELECT %s, s.village_id, k.person_id, s.category, s.group_name, %s, 'new', '',
+                s.flag, %s
+            FROM (SELECT row_no, person_id FROM {NEW}
+                  UNION ALL
+                  SELECT m.row_no, m.person_id FROM {MATCHED} m
+                  JOIN {STAGE} t ON t.row_no = m.row_no
+                  WHERE NOT EXISTS (SELECT 1 FROM {reg} r WHERE r.campaign_id = %s
+                      AND r.person_id = m.person_id
+                      AND (r.active OR r.village_id = t.village_id))) k
+            JOIN {STAGE} s ON s.row_no = k.row_no
+            ORDER BY s.village_id, s.row_no""",
         [campaign.pk, True, now, campaign.pk],
         phase="sql: insert registration",
     )

@@ -136,6 +136,22 @@ def test_the_same_file_twice_changes_nothing(cast, campaign):
     assert Person.objects.count() == 3
 
 
+def test_people_and_registrations_take_their_ids_in_file_order(cast, campaign):
+    # People are written in keyed-hash order (for the index) but numbered in file order, which
+    # the roll's order within a group and a household's order follow. One person is known
+    # already: the rest keep their order around them.
+    given = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红娥玲芬燕彬辉鹏建国成福生海"
+    names = [f"张{given[n]}" for n in range(40)]
+    rows = [[name, pid(100 + n), "男", "汉族", "第一组"] for n, name in enumerate(names)]
+    run(cast, preview(cast, campaign, csv_bytes([HEADER, rows[20]])))
+    job = run(cast, preview(cast, campaign, csv_bytes([HEADER, *rows])))
+    assert (job.accepted, job.unchanged) == (39, 1), job.problems
+    people = list(Person.objects.order_by("id").values_list("name", flat=True))
+    assert people == [names[20], *names[:20], *names[21:]]
+    regs = VoterRegistration.objects.order_by("id").values_list("person__name", flat=True)
+    assert list(regs) == people
+
+
 def test_utf8_with_bom_gbk_and_tab_separated_files_are_read(cast, campaign):
     for data in (
         b"\xef\xbb\xbf" + csv_bytes(GOOD),
