@@ -165,9 +165,9 @@ def voter_objects(cast, campaign):
 def voter_cases(objects, officer):
     c = objects["campaign"].pk
     base = f"/voters/{c}/{VILLAGE}"
-    r, p, o, k, j = (
+    r, p, o, k, j, x = (
         objects[n].pk
-        for n in ("registration", "publication", "objection", "conflict", "import_job")
+        for n in ("registration", "publication", "objection", "conflict", "import_job", "proxy")
     )
     return {
         "voters:roll": [(f"{base}/", officer)],
@@ -182,6 +182,7 @@ def voter_cases(objects, officer):
         "voters:objection_decide": [(f"{base}/objections/{o}/decide/", officer)],
         "voters:proxies": [(f"{base}/proxies/", officer)],
         "voters:proxy_notice": [(f"{base}/proxies/notice.pdf", officer)],
+        "voters:proxy_withdraw": [(f"{base}/proxies/{x}/withdraw/", officer)],
         "voters:figures": [
             (f"/voters/{c}/figures/630121/", officer),
             (f"/voters/{c}/figures/630121100/", officer),
@@ -189,7 +190,10 @@ def voter_cases(objects, officer):
         "voters:conflicts": [(f"/voters/{c}/conflicts/", officer)],
         "voters:conflict_resolve": [(f"/voters/{c}/conflicts/{k}/resolve/", officer)],
         "voters:import_upload": [(f"{base}/import/", officer)],
-        "voters:import_town": [(f"/voters/{c}/towns/630121100/import/", officer)],
+        "voters:import_area": [
+            (f"/voters/{c}/areas/630121/import/", officer),
+            (f"/voters/{c}/areas/630121100/import/", officer),
+        ],
         "voters:import_template": [(f"{base}/import/template.xlsx", officer)],
         "voters:import_roll_xlsx": [(f"{base}/roll.xlsx", officer)],
         "voters:import_job": [(f"/voters/imports/{j}/", officer)],
@@ -263,6 +267,8 @@ def test_every_object_of_another_county_answers_404(cast, objects):
     # Nothing was changed by the refused requests.
     cast.town_officer.refresh_from_db()
     assert cast.town_officer.is_active
+    objects["proxy"].refresh_from_db()
+    assert objects["proxy"].in_force
 
 
 def test_the_same_objects_answer_200_to_their_own_county(cast, objects):

@@ -149,6 +149,12 @@ class ProxyForm(StyledFormMixin, forms.Form):
             self.fields[name].queryset = registrations  # type: ignore[attr-defined]
 
 
+class ProxyWithdrawForm(StyledFormMixin, forms.Form):
+    small = True
+    withdrawn_on = forms.DateField(label="撤销日期", widget=DateInput)
+    reason = forms.CharField(label="撤销原因", max_length=200)
+
+
 class RevealForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label="查看事由", min_length=4, max_length=200)
 

@@ -100,12 +100,17 @@ def import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     )
 
 
-def town_import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    """A town's whole roll in one file, each row naming its village by 村(社区)代码 or name."""
+def area_import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """A town's or a county's whole roll in one file, each row naming its village by
+    村(社区)代码 or name. County officers hold MANAGE_VOTERS like the towns (the role matrix), so
+    the same action and the region scope decide: a town's user gets 404 for the county's page."""
     campaign = access_campaign(request.user, pk)
-    town = get_scoped_or_404(
+    area = get_scoped_or_404(
         request.user,
-        Region.objects.filter(level=Region.Level.TOWN, code__startswith=campaign.region_id),
+        Region.objects.filter(
+            level__in=(Region.Level.COUNTY, Region.Level.TOWN),
+            code__startswith=campaign.region_id,
+        ),
         Action.MANAGE_VOTERS,
         field="code",
         code=code,
@@ -116,7 +121,7 @@ def town_import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse
             job = imports.roll_import_preview(
                 actor=current_user(request),
                 campaign=campaign,
-                town=town,
+                area=area,
                 upload=form.cleaned_data["file"],
             )
         except ValidationError as exc:
@@ -125,17 +130,20 @@ def town_import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse
             return redirect("voters:import_job", job_id=job.pk)
     return render(
         request,
-        "voters/town_import_upload.html",
+        "voters/area_import_upload.html",
         {
             "campaign": campaign,
-            "town": town,
+            "area": area,
             "form": form,
-            "jobs": ImportJob.objects.filter(campaign=campaign, region=town)[:10],
+            "jobs": ImportJob.objects.filter(campaign=campaign, region=area)[:10],
             "breadcrumbs": [
                 ("换届工作", None),
                 (campaign.name, reverse("elections:campaign_detail", args=[campaign.pk])),
-                (town.display_name, None),
-                ("导入全镇选民名单", None),
+                (
+                    f"{area.display_name}选民登记统计",
+                    reverse("voters:figures", args=[campaign.pk, area.code]),
+                ),
+                (f"导入{area.display_name}选民名单", None),
             ],
         },
     )
@@ -215,7 +223,11 @@ def import_roll_xlsx(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 _VILLAGE = r"^(?P<pk>\d+)/(?P<code>\d{12})/"
 urlpatterns = [
     re_path(_VILLAGE + r"import/$", import_upload, name="import_upload"),
-    re_path(r"^(?P<pk>\d+)/towns/(?P<code>\d{9})/import/$", town_import_upload, name="import_town"),
+    re_path(
+        r"^(?P<pk>\d+)/areas/(?P<code>\d{6}|\d{9})/import/$",
+        area_import_upload,
+        name="import_area",
+    ),
     re_path(_VILLAGE + r"import/template\.xlsx$", import_template, name="import_template"),
     re_path(_VILLAGE + r"roll\.xlsx$", import_roll_xlsx, name="import_roll_xlsx"),
     path("imports/<int:job_id>/", import_job, name="import_job"),

@@ -53,7 +53,7 @@ MSG_NO_ELECTION_DATE = (
     "{village}尚未设定选举日，无法按选举日判断年满十八周岁，请先由乡镇设定选举日再导入"
 )
 MSG_NOT_INCLUDED = "{village}未纳入本次换届，不能导入选民"
-MSG_VILLAGE_COLUMN = "按乡镇(街道)导入时，文件须有“村(社区)代码”列"
+MSG_VILLAGE_COLUMN = "按乡镇(街道)或全县导入时，文件须有“村(社区)代码”列"
 MSG_VILLAGE_UNKNOWN = "村(社区)“{value}”不在本次导入范围内"
 MSG_VILLAGE_OTHER = "本行的村(社区)“{value}”不是本次导入的{village}"
 MSG_CATEGORY_BODY = "登记类别“{label}”不适用于{kind}"
@@ -798,14 +798,15 @@ def roll_import_preview(
     actor: User,
     campaign: Campaign,
     village: CampaignVillage | None = None,
-    town: Region | None = None,
+    area: Region | None = None,
     upload: UploadedFile,
     limits: Limits | None = None,
 ) -> ImportJob:
     """Store the upload and dry-run it: the job comes back in "preview" (ready to confirm) or
     "rejected" (with its message and problems); the roll is never touched."""
-    # One village's file, or a town's file with a 村(社区)代码 column (the towns send them up).
-    scope = village.region if village is not None else town
+    # One village's file, or a town's or county's (`area`) file with a 村(社区)代码 column per
+    # row (the towns and the county send them up).
+    scope = village.region if village is not None else area
     if scope is None or not scope.code.startswith(campaign.region_id):
         raise ValidationError(MSG_DENIED)
     if not can(actor, Action.MANAGE_VOTERS) or not in_scope(actor, scope.code):

@@ -252,15 +252,19 @@ class Objection(models.Model):
 
 
 class Proxy(models.Model):
-    """委托投票: a written authorisation (村民委员会组织法(2025) 第十八条第四款)."""
+    """委托投票: a written authorisation (村民委员会组织法(2025) 第十八条第四款).
+
+    The principal may withdraw it before election day (民法典 第一百七十三条: the agency ends when
+    the principal cancels it); the withdrawn row stays on record, and the principal may then
+    authorise someone else. Only a proxy in force (`withdrawn_on` empty) counts anywhere."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="proxies")
     village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="proxies")
-    principal = models.OneToOneField(
+    principal = models.ForeignKey(
         VoterRegistration,
         verbose_name="委托人",
         on_delete=models.PROTECT,
-        related_name="proxy_given",
+        related_name="proxies_given",
     )
     holder = models.ForeignKey(
         VoterRegistration,
@@ -276,6 +280,11 @@ class Proxy(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField("撤销日期", null=True, blank=True)
+    withdrawal_reason = models.CharField("撤销原因", max_length=200, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "委托投票"
@@ -285,10 +294,28 @@ class Proxy(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(principal=models.F("holder")), name="proxy_not_to_self"
             ),
+            # One proxy in force per principal; withdrawn ones stay on record beside it.
+            models.UniqueConstraint(
+                fields=["principal"],
+                condition=models.Q(withdrawn_on__isnull=True),
+                name="proxy_one_in_force_per_principal",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    withdrawn_on__isnull=True, withdrawn_by__isnull=True, withdrawal_reason=""
+                )
+                | models.Q(withdrawn_on__isnull=False, withdrawn_by__isnull=False)
+                & ~models.Q(withdrawal_reason=""),
+                name="proxy_withdrawal_complete",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.principal.person.name} 委托 {self.holder.person.name}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.withdrawn_on is None
 
 
 class ImportJob(models.Model):

@@ -77,11 +77,32 @@ def access_objection(user: Any, entry: CampaignVillage, pk: int) -> Objection:
     )
 
 
+def _all_proxies_of(entry: CampaignVillage) -> QuerySet[Proxy]:
+    return Proxy.objects.filter(campaign=entry.campaign, village=entry.region).select_related(
+        "principal__person", "holder__person"
+    )
+
+
 def proxies_of(entry: CampaignVillage) -> QuerySet[Proxy]:
+    """The proxies in force: what the public list shows and the vote honours."""
     return (
-        Proxy.objects.filter(campaign=entry.campaign, village=entry.region)
-        .select_related("principal__person", "holder__person")
+        _all_proxies_of(entry)
+        .filter(withdrawn_on__isnull=True)
         .order_by("holder__group_name", "holder_id", "id")
+    )
+
+
+def withdrawn_proxies_of(entry: CampaignVillage) -> QuerySet[Proxy]:
+    return _all_proxies_of(entry).filter(withdrawn_on__isnull=False).order_by("withdrawn_on", "id")
+
+
+def access_proxy(user: Any, entry: CampaignVillage, pk: int) -> Proxy:
+    return get_scoped_or_404(
+        user,
+        _all_proxies_of(entry).select_related("village", "campaign"),
+        Action.VIEW_CAMPAIGNS,
+        field="village__code",
+        pk=pk,
     )
 
 
@@ -137,7 +158,7 @@ def roll_figures(
     user: Any, campaign: Campaign, region: Region
 ) -> tuple[list[VillageFigures], VillageFigures]:
     """Per village under `region` (in the user's scope): registered, by category and sex, added
-    and removed by reason, open objections, proxies and publication; and the totals. Five
+    and removed by reason, open objections, proxies in force and publication; and the totals. Five
     grouped queries whatever the number of villages."""
     entries = (
         CampaignVillage.objects.filter(
@@ -182,7 +203,9 @@ def roll_figures(
         if r["publication__village_id"] in rows:
             rows[r["publication__village_id"]].objections_open = r["n"]
     for r in (
-        Proxy.objects.filter(within, campaign=campaign).values("village_id").annotate(n=Count("id"))
+        Proxy.objects.filter(within, campaign=campaign, withdrawn_on__isnull=True)
+        .values("village_id")
+        .annotate(n=Count("id"))
     ):
         if r["village_id"] in rows:
             rows[r["village_id"]].proxies = r["n"]

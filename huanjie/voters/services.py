@@ -79,6 +79,10 @@ MSG_PROXY_OTHER_VILLAGE = "委托人和受委托人都须是本村(社区)本次
 MSG_PROXY_PRINCIPAL_REMOVED = "委托人已除名，不能委托投票"
 MSG_PROXY_EXISTS = "{name}已办理委托投票（受委托人：{holder}）"
 MSG_PROXY_RELATION = "请填写受委托人与委托人的关系"
+MSG_PROXY_WITHDRAWN = "该委托已于{day}撤销"
+MSG_PROXY_WITHDRAW_REASON = "请填写撤销委托的原因"
+MSG_PROXY_WITHDRAW_BEFORE_FILED = "撤销日期不能早于委托办理日期（{day}）"
+MSG_PROXY_WITHDRAW_TOO_LATE = "选举日（{day}）当天及以后不能撤销委托"
 MSG_REVEAL_NOT_ALLOWED = "无权查看完整身份证号"
 MSG_REVEAL_REASON = "请填写查看完整身份证号的事由（至少4个字）"
 MSG_REVEAL_LIMIT = "一小时内查看完整身份证号已达{limit}次，请稍后再试；如确有需要请联系安全管理员"
@@ -847,7 +851,9 @@ def proxy_record(
     with transaction.atomic():
         # Lock the holder's row so two clerks cannot both give them a fourth proxy.
         VoterRegistration.objects.select_for_update().filter(pk=holder.pk).first()
-        existing = Proxy.objects.filter(principal=principal).select_related("holder__person")
+        existing = Proxy.objects.filter(
+            principal=principal, withdrawn_on__isnull=True
+        ).select_related("holder__person")
         if existing:
             raise ValidationError(
                 MSG_PROXY_EXISTS.format(
@@ -858,7 +864,8 @@ def proxy_record(
             holder_registered=holder.active,
             holder_close_relative=close_relative,
             holder_is_candidate=False,
-            already_held=Proxy.objects.filter(holder=holder).count(),
+            # A withdrawn proxy no longer binds the holder: only those in force count.
+            already_held=Proxy.objects.filter(holder=holder, withdrawn_on__isnull=True).count(),
             filed_on=filed_on,
         )
         _refuse(proxy_rules.proxy_check(profile, request, entry.election_date))
@@ -882,6 +889,54 @@ def proxy_record(
                 "holder": holder.pk,
                 "close_relative": close_relative,
                 "filed_on": filed_on.isoformat(),
+            },
+        )
+    return proxy
+
+
+def proxy_withdraw(*, actor: User, proxy: Proxy, on: date, reason: str) -> Proxy:
+    """Record that the principal withdrew a proxy on `on`, for `reason`. The row stays on record
+    (no longer in force): the holder's count drops and the principal may authorise someone else.
+    Refused once withdrawn, without a reason, dated before the proxy was filed, and on or after
+    the village's election day."""
+    village = proxy.village
+    _check_manage(actor, village)
+    entry = _entry(proxy.campaign, village)
+    reason = reason.strip()
+    with transaction.atomic():
+        # Lock the row: two clerks withdrawing the same proxy must not both succeed.
+        locked = Proxy.objects.select_for_update().get(pk=proxy.pk)
+        if locked.withdrawn_on is not None:
+            raise ValidationError(
+                MSG_PROXY_WITHDRAWN.format(day=voter_rules._cn_date(locked.withdrawn_on))
+            )
+        if not reason:
+            raise ValidationError(MSG_PROXY_WITHDRAW_REASON)
+        if on < proxy.filed_on:
+            raise ValidationError(
+                MSG_PROXY_WITHDRAW_BEFORE_FILED.format(day=voter_rules._cn_date(proxy.filed_on))
+            )
+        if entry.election_date is None:
+            raise ValidationError(MSG_NO_ELECTION_DATE)
+        # 民法典 第一百七十三条: the principal may cancel the agency while it is unused; the proxy
+        # is used when the vote is cast on election day (村民委员会组织法(2025) 第十八条第四款),
+        # so from that day on there is nothing left to withdraw. (There is no results model yet;
+        # election day is the only cut-off.)
+        if on >= entry.election_date:
+            raise ValidationError(
+                MSG_PROXY_WITHDRAW_TOO_LATE.format(day=voter_rules._cn_date(entry.election_date))
+            )
+        proxy.withdrawn_on, proxy.withdrawal_reason, proxy.withdrawn_by = on, reason, actor
+        proxy.save(update_fields=["withdrawn_on", "withdrawal_reason", "withdrawn_by"])
+        audit_record(
+            actor=actor,
+            action="voter.proxy_withdraw",
+            obj=proxy,
+            changes={
+                "principal": proxy.principal_id,
+                "holder": proxy.holder_id,
+                "withdrawn_on": on.isoformat(),
+                "reason": reason,
             },
         )
     return proxy

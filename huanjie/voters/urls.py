@@ -27,6 +27,11 @@ urlpatterns = [
     ),
     re_path(VILLAGE + r"proxies/$", views.proxies, name="proxies"),
     re_path(VILLAGE + r"proxies/notice\.pdf$", views.proxy_notice, name="proxy_notice"),
+    re_path(
+        VILLAGE + r"proxies/(?P<proxy>\d+)/withdraw/$",
+        views.proxy_withdraw,
+        name="proxy_withdraw",
+    ),
     re_path(r"^(?P<pk>\d+)/figures/(?P<region_code>\d{2,9})/$", views.figures, name="figures"),
     path("<int:pk>/conflicts/", views.conflicts, name="conflicts"),
     path(

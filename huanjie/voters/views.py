@@ -45,6 +45,17 @@ def _error(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, "；".join(exc.messages))
 
 
+def _invalid(form: Any) -> ValidationError:
+    """A small form posted from a list page: its errors, each named by its field, as a message."""
+    return ValidationError(
+        [
+            f"{form.fields[n].label}：{e}" if n in form.fields else e
+            for n, errs in form.errors.items()
+            for e in errs
+        ]
+    )
+
+
 def _legal_latest(entry: CampaignVillage) -> Any:
     try:
         profile = services.village_profile(entry)
@@ -299,13 +310,7 @@ def objection_decide(request: HttpRequest, pk: int, code: str, objection: int) -
     form = forms.DecideForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(
-                [
-                    f"{form.fields[n].label}：{e}" if n in form.fields else e
-                    for n, errs in form.errors.items()
-                    for e in errs
-                ]
-            )
+            raise _invalid(form)
         d = form.cleaned_data
         correction = services.objection_decide(
             actor=current_user(request),
@@ -355,11 +360,38 @@ def proxies(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         {
             "entry": entry,
             "proxies": selectors.proxies_of(entry),
+            "withdrawn": selectors.withdrawn_proxies_of(entry),
             "form": form,
+            # One small form a row: no ids, or every row would repeat them.
+            "withdraw_form": forms.ProxyWithdrawForm(
+                auto_id=False, initial={"withdrawn_on": timezone.localdate()}
+            ),
             "can_manage": can(request.user, Action.MANAGE_VOTERS),
             "breadcrumbs": _crumbs(entry, ("委托投票", None)),
         },
     )
+
+
+@require_POST
+def proxy_withdraw(request: HttpRequest, pk: int, code: str, proxy: int) -> HttpResponse:
+    entry = selectors.access_roll(request.user, pk, code)
+    obj = selectors.access_proxy(request.user, entry, proxy)
+    require(request.user, Action.MANAGE_VOTERS)
+    form = forms.ProxyWithdrawForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _invalid(form)
+        services.proxy_withdraw(
+            actor=current_user(request),
+            proxy=obj,
+            on=form.cleaned_data["withdrawn_on"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"已撤销委托：{obj.principal.person.name}")
+    return redirect("voters:proxies", pk=pk, code=code)
 
 
 def proxy_notice(request: HttpRequest, pk: int, code: str) -> HttpResponse:

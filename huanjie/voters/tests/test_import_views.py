@@ -97,7 +97,8 @@ def test_a_town_officer_imports_the_whole_towns_roll_in_one_file(cast, settings)
         ["630121100207", "李秀英", pid(32, "F")],
     ]
     client = cast.client(cast.town_officer)
-    url = f"/voters/{campaign.pk}/towns/{TOWN}/import/"
+    url = reverse("voters:import_area", args=[campaign.pk, TOWN])
+    assert url == f"/voters/{campaign.pk}/areas/{TOWN}/import/"
     response = client.post(url, {"file": SimpleUploadedFile("桥头镇.csv", csv_bytes(rows))})
     job = ImportJob.objects.get()
     assert response.status_code == 302 and job.region_id == TOWN and job.accepted == 2, job.message
@@ -108,3 +109,52 @@ def test_a_town_officer_imports_the_whole_towns_roll_in_one_file(cast, settings)
     # Another town's officer, and the other county, get 404 for this town's upload page.
     assert cast.client(cast.other_county_officer).get(url).status_code == 404
     assert cast.client(cast.village_clerk).get(url).status_code == 404
+
+
+def test_a_county_officer_previews_and_runs_a_two_town_file_from_the_county_page(cast, settings):
+    from huanjie.voters.tests.test_import import pid
+
+    settings.TASKS = IMMEDIATE
+    campaign = make_campaign(cast)
+    client = cast.client(cast.county_officer)
+    url = reverse("voters:import_area", args=[campaign.pk, "630121"])
+    # The county's figures page links to it.
+    figures = client.get(reverse("voters:figures", args=[campaign.pk, "630121"]))
+    assert f'href="{url}"' in figures.content.decode()
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "导入大通回族土族自治县选民名单" in page.content.decode()
+    rows = [
+        ["村(社区)代码", "姓名", "公民身份号码"],
+        [VILLAGE, "张伟", pid(41)],  # 桥头镇
+        [OTHER_TOWN_VILLAGE, "李秀英", pid(42, "F")],  # 城关镇
+    ]
+    response = client.post(url, {"file": SimpleUploadedFile("大通县.csv", csv_bytes(rows))})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert (job.status, job.region_id, job.accepted) == (ImportJob.Status.PREVIEW, "630121", 2)
+    assert not VoterRegistration.objects.exists()  # the preview changes nothing
+    client.post(reverse("voters:import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.SUCCEEDED, job.message
+    villages = dict(VoterRegistration.objects.values_list("person__name", "village_id"))
+    assert villages == {"张伟": VILLAGE, "李秀英": OTHER_TOWN_VILLAGE}
+    # The job page offers to upload again on the county's page.
+    assert url in client.get(reverse("voters:import_job", args=[job.pk])).content.decode()
+
+
+def test_the_county_page_is_404_for_a_town_officer_and_the_other_county(cast, campaign):
+    url = reverse("voters:import_area", args=[campaign.pk, "630121"])
+    for user in (cast.town_officer, cast.village_clerk, cast.other_county_officer):
+        client = cast.client(user)
+        assert client.get(url).status_code == 404, user.username
+        assert client.post(url, {"file": SimpleUploadedFile("x.csv", b"")}).status_code == 404
+    # The town's own figures page offers the town's upload, not the county's.
+    figures = (
+        cast.client(cast.town_officer)
+        .get(reverse("voters:figures", args=[campaign.pk, "630121100"]))
+        .content.decode()
+    )
+    assert reverse("voters:import_area", args=[campaign.pk, "630121100"]) in figures
+    assert f'href="{url}"' not in figures
+    assert not ImportJob.objects.exists()
