@@ -611,6 +611,11 @@ def _write(
         (),
         phase="sql: matched",
     )
+    if not postgres:
+        # SQLite plans the joins on row_no below as nested loops: without these indexes a
+        # county's file (every person known) would compare every row with every other.
+        _execute(f"CREATE INDEX {STAGE}_row ON {STAGE} (row_no)", (), phase="sql: matched")
+        _execute(f"CREATE INDEX {MATCHED}_row ON {MATCHED} (row_no)", (), phase="sql: matched")
     # Existing people whose name differs: the record is kept, the row is flagged.
     for row_no, masked, name in _query(
         f"""SELECT s.row_no, s.id_masked, m.name FROM {MATCHED} m
@@ -651,6 +656,8 @@ def _write(
     if postgres:
         _execute(f"ANALYZE {MATCHED}", (), phase="sql: new ids")
         _execute(f"ANALYZE {NEW}", (), phase="sql: new ids")
+    else:
+        _execute(f"CREATE INDEX {NEW}_row ON {NEW} (row_no)", (), phase="sql: new ids")
 
     _execute(
         f"""INSERT INTO {person} (id, id_cipher, id_hash, id_masked, name, sex, birth_date,
