@@ -198,6 +198,11 @@ def menu_for(user: User) -> list[tuple[str, list[MenuItem]]]:
     for area, label, name, action in entries:
         if can(user, action):
             areas.setdefault(area, []).append(MenuItem(area, label, reverse(name)))
+    # The 变动名单 is a county's or a town's work (6- and 9-digit region codes).
+    if can(user, Action.MANAGE_VOTERS) and len(user.region_id or "") in (6, 9):
+        areas.setdefault("基础数据", []).append(
+            MenuItem("基础数据", "人员变动名单", reverse("people:changes_home"))
+        )
     return list(areas.items())
 
 

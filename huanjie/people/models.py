@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from huanjie.lib import ethnicity
 from huanjie.regions.models import Region
-from huanjie.rules.voters import age_on
+from huanjie.rules import voters as voter_rules
 
 
 class Sex(models.TextChoices):
@@ -37,6 +40,13 @@ class Person(models.Model):
     )
     group_name = models.CharField("村民小组", max_length=50, blank=True)
     household_no = models.CharField("户号", max_length=30, blank=True)
+    # Status recorded from the notices (people.status, never edited by hand): the day of death,
+    # and the deprivation of political rights with its first and last day as the court or the
+    # public-security notice gives them (刑法 第五十五条、第五十八条); no last day = 终身
+    # (刑法 第五十七条). A restoration sets the last day. The history is PersonStatusChange.
+    died_on = models.DateField("死亡日期", null=True, blank=True)
+    rights_deprived_from = models.DateField("剥夺政治权利起始日期", null=True, blank=True)
+    rights_deprived_until = models.DateField("剥夺政治权利截止日期", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -44,7 +54,17 @@ class Person(models.Model):
         verbose_name_plural = "人员"
         ordering = ["region_id", "household_no", "id"]
         indexes = [models.Index(fields=["region", "household_no"], name="person_region_household")]
-        constraints = [models.UniqueConstraint(fields=["id_hash"], name="person_id_hash_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["id_hash"], name="person_id_hash_unique"),
+            models.CheckConstraint(
+                condition=models.Q(rights_deprived_until__isnull=True)
+                | models.Q(
+                    rights_deprived_from__isnull=False,
+                    rights_deprived_until__gte=models.F("rights_deprived_from"),
+                ),
+                name="person_rights_deprived_period",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
@@ -56,4 +76,104 @@ class Person(models.Model):
     @property
     def age(self) -> int:
         """Whole years today (Asia/Shanghai); eligibility on election day is the engine's job."""
-        return age_on(self.birth_date, timezone.localdate())
+        return voter_rules.age_on(self.birth_date, timezone.localdate())
+
+    def alive_on(self, day: date) -> bool:
+        return voter_rules.alive_on(self.died_on, day)
+
+    def deprived_on(self, day: date) -> bool:
+        """Deprived of political rights on `day` (the engine reads the recorded period)."""
+        return voter_rules.deprived_on(self.rights_deprived_from, self.rights_deprived_until, day)
+
+    @property
+    def deprivation_text(self) -> str:
+        if self.rights_deprived_from is None:
+            return ""
+        return voter_rules.deprivation_text(self.rights_deprived_from, self.rights_deprived_until)
+
+
+class StatusKind(models.TextChoices):
+    """The kinds of a 变动名单 row: what a death or a court's (public security's) notice records."""
+
+    DIED = "died", "死亡"
+    RIGHTS_DEPRIVED = "rights_deprived", "剥夺政治权利"
+    RIGHTS_RESTORED = "rights_restored", "恢复政治权利"
+
+
+class PersonChangeImport(models.Model):
+    """One uploaded 变动名单 (list of deaths and deprivations): previewed, then applied, all or
+    nothing. The file is deleted when the job ends."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "待确认"
+        SUCCEEDED = "succeeded", "已导入"
+        REJECTED = "rejected", "有错误，未导入"
+        FAILED = "failed", "失败"
+
+    region = models.ForeignKey(
+        Region, verbose_name="导入范围", on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField("文件SHA-256", max_length=64)
+    stored_path = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    total_rows = models.PositiveIntegerField("数据行", default=0)
+    applied = models.PositiveIntegerField("登记变动", default=0)
+    unchanged = models.PositiveIntegerField("已登记过", default=0)
+    removed = models.PositiveIntegerField("除名", default=0)
+    flagged = models.PositiveIntegerField("待核实", default=0)
+    rejected = models.PositiveIntegerField("错误行", default=0)
+    problems = models.JSONField(default=list)  # [{"row", "field", "value", "message", "level"}]
+    message = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "变动名单导入"
+        verbose_name_plural = "变动名单导入"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"
+
+
+class PersonStatusChange(models.Model):
+    """The history of recorded deaths, deprivations and restorations: one row per change, with
+    what it did to the rolls. `region` is where it was recorded (the import's area, or the
+    recording user's region), which with the person's 户籍地 decides who sees it."""
+
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="status_changes"
+    )
+    kind = models.CharField("变动类型", max_length=20, choices=StatusKind.choices)
+    changed_on = models.DateField("变动日期")
+    until = models.DateField("截止日期", null=True, blank=True)
+    source = models.CharField("依据", max_length=200)
+    region = models.ForeignKey(
+        Region, verbose_name="登记单位", on_delete=models.PROTECT, related_name="+"
+    )
+    batch = models.ForeignKey(
+        PersonChangeImport,
+        verbose_name="变动名单",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="changes",
+    )
+    removed = models.PositiveIntegerField("除名登记数", default=0)
+    flagged = models.PositiveIntegerField("待核实登记数", default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "人员变动"
+        verbose_name_plural = "人员变动"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}：{self.get_kind_display()}（{self.changed_on:%Y-%m-%d}）"

@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
-from huanjie.accounts.permissions import Action, scoped
-from huanjie.people.models import Person
+from huanjie.accounts.permissions import Action, can, scoped
+from huanjie.people.models import Person, PersonStatusChange
 from huanjie.regions.models import Region
 
 PERSON_LIST_FIELDS = (
@@ -55,3 +55,41 @@ def population_by_child(user: Any, region: Region, child_code_length: int) -> di
 def groups_of_village(region: Region) -> list[str]:
     names = Person.objects.filter(region=region).values_list("group_name", flat=True).distinct()
     return sorted(n for n in names if n)
+
+
+STATUS_CHANGE_FIELDS = (
+    "id",
+    "person",
+    "kind",
+    "changed_on",
+    "until",
+    "source",
+    "region",
+    "batch",
+    "removed",
+    "flagged",
+    "recorded_by",
+    "created_at",
+)
+
+
+def status_changes_of(user: Any, area: Region) -> QuerySet[PersonStatusChange]:
+    """The recorded deaths and deprivations an area's user sees: recorded under the area, or of a
+    person whose 户籍 is in it. Nothing without VIEW_PEOPLE; `area` is already in scope."""
+    if not can(user, Action.VIEW_PEOPLE):
+        return PersonStatusChange.objects.none()
+    return (
+        PersonStatusChange.objects.filter(
+            Q(region__code__startswith=area.code) | Q(person__region__code__startswith=area.code)
+        )
+        .select_related("person", "region", "recorded_by")
+        .only(
+            *STATUS_CHANGE_FIELDS,
+            "person__name",
+            "person__id_masked",
+            "region__name",
+            "region__short_name",
+            "recorded_by__full_name",
+        )
+        .order_by("-id")
+    )

@@ -59,6 +59,56 @@ def age_on(birth: date, day: date) -> int:
     return age
 
 
+def alive_on(died_on: date | None, day: date) -> bool:
+    """Whether someone whose death is recorded on `died_on` (None: none recorded) is alive on
+    `day`. A death is recorded by the day, not the hour, and the roll asks about the whole
+    election day: on the day of death the person no longer counts.
+
+    >>> alive_on(None, date(2026, 12, 20)), alive_on(date(2026, 12, 21), date(2026, 12, 20))
+    (True, True)
+    >>> alive_on(date(2026, 12, 20), date(2026, 12, 20))
+    False
+    """
+    return died_on is None or day < died_on
+
+
+def deprived_on(deprived_from: date | None, deprived_until: date | None, day: date) -> bool:
+    """Whether someone is deprived of political rights on `day`, given the first and the last
+    day of the deprivation as the court's judgment or the public-security notice states them
+    (both inclusive; `deprived_until` None is for life, 终身).
+
+    刑法 第五十四条: 剥夺政治权利 takes away 选举权和被选举权 (among others). 第五十五条: one to five
+    years; 第五十七条: for life with a death sentence or life imprisonment. 第五十八条: an added
+    deprivation runs from the day the prison term ends or from parole, and applies during the
+    prison term as well — so the notice's dates are stored as given and only compared here; a
+    restoration (恢复政治权利) ends it on the day before the rights return.
+
+    >>> deprived_on(None, None, date(2026, 12, 20))
+    False
+    >>> start, end = date(2024, 3, 1), date(2026, 2, 28)
+    >>> [deprived_on(start, end, d) for d in (date(2024, 2, 29), start, end, date(2026, 3, 1))]
+    [False, True, True, False]
+    >>> deprived_on(start, None, date(2080, 1, 1))  # 终身
+    True
+    """
+    if deprived_from is None or day < deprived_from:
+        return False
+    return deprived_until is None or day <= deprived_until
+
+
+def deprivation_text(deprived_from: date, deprived_until: date | None) -> str:
+    """The period as a notice writes it.
+
+    >>> deprivation_text(date(2024, 3, 1), date(2026, 2, 28))
+    '自2024年3月1日起至2026年2月28日止'
+    >>> deprivation_text(date(2024, 3, 1), None)
+    '自2024年3月1日起终身'
+    """
+    if deprived_until is None:
+        return f"自{_cn_date(deprived_from)}起终身"
+    return f"自{_cn_date(deprived_from)}起至{_cn_date(deprived_until)}止"
+
+
 @dataclass(frozen=True)
 class VoterFacts:
     """What the election committee knows about one person on the election day."""

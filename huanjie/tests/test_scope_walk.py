@@ -66,9 +66,18 @@ def objects(cast):
         id_number=idcard.generate("630121", date(1970, 3, 1), "M", 7),
         name="马成林",
     )
+    from huanjie.people.models import PersonChangeImport
+
+    change_import = PersonChangeImport.objects.create(
+        region=Region.objects.get(code="630121"),
+        filename="变动名单.xlsx",
+        sha256="0" * 64,
+        created_by=cast.county_officer,
+    )
     return {
         "campaign": campaign,
         "other_security_admin": other_admin,
+        "change_import": change_import,
         "branch": branch,
         "member": member,
         **voter_objects(cast, campaign),
@@ -216,6 +225,17 @@ def party_cases(c, b, m, officer):
     }
 
 
+def people_cases(j, officer):
+    return {
+        "people:changes": [
+            ("/people/630121/changes/", officer),
+            ("/people/630121100/changes/", officer),
+        ],
+        "people:change_import": [(f"/people/change-imports/{j}/", officer)],
+        "people:change_import_confirm": [(f"/people/change-imports/{j}/run/", officer)],
+    }
+
+
 def cases(cast, objects):
     c = objects["campaign"].pk
     u = cast.town_officer.pk
@@ -238,6 +258,7 @@ def cases(cast, objects):
         ],
         **party_cases(c, objects["branch"].pk, objects["member"].pk, officer),
         **voter_cases(objects, officer),
+        **people_cases(objects["change_import"].pk, officer),
         "api:region_get": [("/api/regions/630121", officer), (f"/api/regions/{VILLAGE}", officer)],
         "api:region_children": [("/api/regions/630121/children", officer)],
         "api:campaign_get": [(f"/api/campaigns/{c}", officer)],
@@ -269,6 +290,8 @@ def test_every_object_of_another_county_answers_404(cast, objects):
     assert cast.town_officer.is_active
     objects["proxy"].refresh_from_db()
     assert objects["proxy"].in_force
+    objects["change_import"].refresh_from_db()
+    assert objects["change_import"].status == "preview"
 
 
 def test_the_same_objects_answer_200_to_their_own_county(cast, objects):

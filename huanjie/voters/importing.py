@@ -94,8 +94,16 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "household_no": "户号",
     "note": "备注",
     "village": "村(社区)代码",
+    # The 变动名单 (people.status): deaths and deprivations of political rights.
+    "change_kind": "变动类型",
+    "change_on": "变动日期",
+    "change_until": "截止日期",
 }
 REQUIRED: Final = ("name", "id_number")
+# The columns of a voter roll file; the 变动名单's columns count there as unknown, and back.
+ROLL_FIELDS: Final = frozenset(FIELD_LABELS) - {"change_kind", "change_on", "change_until"}
+CHANGE_FIELDS: Final = frozenset({"name", "id_number", "change_kind", "change_on", "change_until"})
+CHANGE_REQUIRED: Final = ("name", "id_number", "change_kind", "change_on")
 
 _SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
     "name": ("姓名", "名字", "选民姓名"),
@@ -117,6 +125,18 @@ _SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
     "household_no": ("户号", "户编号"),
     "note": ("备注", "说明"),
     "village": ("村(社区)代码", "村代码", "社区代码", "村(社区)", "村(居)", "所在村", "村", "社区"),
+    "change_kind": ("变动类型", "变动情况", "变动事项", "变更类型", "类型", "变动原因"),
+    "change_on": (
+        "变动日期",
+        "变动时间",
+        "发生日期",
+        "日期",
+        "死亡日期",
+        "起始日期",
+        "开始日期",
+        "恢复日期",
+    ),
+    "change_until": ("截止日期", "截至日期", "终止日期", "期满日期", "结束日期", "剥夺截止日期"),
     "": ("序号", "编号", "No.", "No"),  # known, carries nothing
 }
 _HEADER_INDEX: Final[dict[str, str]] = {
@@ -307,10 +327,19 @@ class Header:
     unknown: tuple[str, ...]  # labels of columns we ignore
 
 
-def find_header(first_rows: list[tuple[int, Cells]]) -> Header:
-    """The header among the first rows: the row naming the most fields, which must include
-    姓名 and 公民身份号码. A title row above it is skipped; a header cell merged down over two
-    rows (its value in the row above) and a grouped header (基本信息 over 姓名/性别) work."""
+def find_header(
+    first_rows: list[tuple[int, Cells]],
+    required: tuple[str, ...] = REQUIRED,
+    fields: frozenset[str] = ROLL_FIELDS,
+) -> Header:
+    """The header among the first rows: the row naming the most `fields` (a roll file's by
+    default), which must include the `required` ones (姓名 and 公民身份号码). A title row above it
+    is skipped; a header cell merged down over two rows (its value in the row above) and a
+    grouped header (基本信息 over 姓名/性别) work. Columns naming other fields are unknown."""
+
+    def field_of(label: object) -> str | None:
+        key = header_field(label)
+        return key if key == "" or key in fields else None
 
     def labels(i: int) -> list[Any]:
         cells = first_rows[i][1]
@@ -324,7 +353,7 @@ def find_header(first_rows: list[tuple[int, Cells]]) -> Header:
 
     best: tuple[int, int] | None = None  # (score, index)
     for i in range(min(len(first_rows), HEADER_SEARCH_ROWS)):
-        found = {header_field(c) for c in labels(i)} - {None, ""}
+        found = {field_of(c) for c in labels(i)} - {None, ""}
         if found and (best is None or len(found) > best[0]):
             best = (len(found), i)
     if best is None:
@@ -335,7 +364,7 @@ def find_header(first_rows: list[tuple[int, Cells]]) -> Header:
     columns: dict[str, int] = {}
     unknown: list[str] = []
     for col, raw in enumerate(row_labels):
-        key = header_field(raw)
+        key = field_of(raw)
         if key is None:
             if not _blank(raw):
                 unknown.append(str(raw).strip())
@@ -347,9 +376,9 @@ def find_header(first_rows: list[tuple[int, Cells]]) -> Header:
                 MSG_DUPLICATE_COLUMN.format(label=FIELD_LABELS[key], a=columns[key] + 1, b=col + 1)
             )
         columns[key] = col
-    missing = [FIELD_LABELS[k] for k in REQUIRED if k not in columns]
+    missing = [FIELD_LABELS[k] for k in required if k not in columns]
     if missing:
-        if len(missing) == len(REQUIRED):
+        if len(missing) == len(required):
             raise ImportRefused(MSG_NO_HEADER.format(n=HEADER_SEARCH_ROWS))
         raise ImportRefused(MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
     return Header(number, columns, tuple(unknown))

@@ -38,11 +38,13 @@ from huanjie.lib.idcard import mask
 from huanjie.people.models import Person
 from huanjie.people.services import ID_PURPOSE
 from huanjie.regions.models import Region
+from huanjie.rules import voters as voter_rules
 from huanjie.rules.profiles import Profile, effective_profile
 from huanjie.rules.voters import VoterCheck, VoterFacts, voter_check
 from huanjie.voters import importing
 from huanjie.voters.importing import FIELD_LABELS, ImportRefused, Issue, Limits, RowIn
 from huanjie.voters.models import Category, ImportJob, RegistrationConflict, VoterRegistration
+from huanjie.voters.services import MSG_DIED
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,10 @@ MSG_SAME_FILE_AGAIN = "与第{row}行是同一人（身份证号相同），同�
 MSG_REGISTERED_ELSEWHERE = "已在{where}登记，本行未登记，已转县级处理重复登记"
 MSG_SAME_VILLAGE_DIFFERS = "已在本村登记（{what}），本次未修改，请核实"
 MSG_NAME_DIFFERS = "与已有人员记录的姓名“{name}”不同，保留原记录，请核实"
+MSG_DEPRIVED = (
+    "人员库记录该人被剥夺政治权利（{period}），选举日没有选举权，不能登记"
+    "（村民委员会组织法(2025) 第十六条）"
+)
 MSG_INCOMER_REVIEW = "户籍不在本村(社区)：请核实居住（或工作）年限、本人申请及会议同意情况"
 MSG_NOT_PREVIEW = "该导入任务不是待确认状态，不能再次执行"
 MSG_DENIED = "没有导入选民的权限"
@@ -606,7 +612,9 @@ def _write(
     _execute(f"DROP TABLE IF EXISTS {MATCHED}", (), phase="sql: matched")
     _execute(
         f"""CREATE TEMP TABLE {MATCHED} {"ON COMMIT DROP" if postgres else ""} AS
-            SELECT s.row_no, p.id AS person_id, p.name FROM {STAGE} s
+            SELECT s.row_no, p.id AS person_id, p.name, p.died_on, p.rights_deprived_from,
+                p.rights_deprived_until
+            FROM {STAGE} s
             JOIN {person} p ON p.id_hash = s.id_hash""",
         (),
         phase="sql: matched",
@@ -616,6 +624,8 @@ def _write(
         # county's file (every person known) would compare every row with every other.
         _execute(f"CREATE INDEX {STAGE}_row ON {STAGE} (row_no)", (), phase="sql: matched")
         _execute(f"CREATE INDEX {MATCHED}_row ON {MATCHED} (row_no)", (), phase="sql: matched")
+    if _refuse_dead_or_deprived(villages, issues):
+        return  # the file is rejected whole: nothing more to work out
     # Existing people whose name differs: the record is kept, the row is flagged.
     for row_no, masked, name in _query(
         f"""SELECT s.row_no, s.id_masked, m.name FROM {MATCHED} m
@@ -760,6 +770,41 @@ def _write(
     )
 
 
+def _as_date(value: Any) -> date | None:
+    # SQLite hands raw queries' dates back as ISO text; PostgreSQL as dates.
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _refuse_dead_or_deprived(villages: dict[str, Village], issues: list[Issue]) -> bool:
+    """An error per row naming a known person who is dead, or deprived of political rights, on
+    their village's election day (村民委员会组织法(2025) 第十六条; 刑法 第五十四条、第五十五条).
+    One query for the few known people with any status recorded; the engine judges the dates.
+    True when any row was refused."""
+    refused = False
+    for row_no, masked, village_id, died_on, start, end in _query(
+        f"""SELECT s.row_no, s.id_masked, s.village_id, m.died_on, m.rights_deprived_from,
+                m.rights_deprived_until
+            FROM {MATCHED} m JOIN {STAGE} s ON s.row_no = m.row_no
+            WHERE m.died_on IS NOT NULL OR m.rights_deprived_from IS NOT NULL""",
+        (),
+        phase="sql: status",
+    ):
+        day = villages[village_id].election_date
+        assert day is not None  # rows of a village without one were refused while staging
+        died_on, start, end = _as_date(died_on), _as_date(start), _as_date(end)
+        if not voter_rules.alive_on(died_on, day):
+            assert died_on is not None
+            message = MSG_DIED.format(day=voter_rules._cn_date(died_on))
+        elif voter_rules.deprived_on(start, end, day):
+            assert start is not None
+            message = MSG_DEPRIVED.format(period=voter_rules.deprivation_text(start, end))
+        else:
+            continue
+        issues.append(Issue(row_no, "公民身份号码", masked, message))
+        refused = True
+    return refused
+
+
 def _labels(codes: set[str]) -> dict[str, str]:
     regions = Region.objects.filter(code__in=codes).select_related("parent")
     return {r.code: f"{r.parent.display_name if r.parent else ''}{r.display_name}" for r in regions}
@@ -769,7 +814,7 @@ def _labels(codes: set[str]) -> dict[str, str]:
 # The services the views and the task call.
 
 
-def _store(upload: UploadedFile, limits: Limits) -> tuple[Path, str]:
+def store_upload(upload: UploadedFile, limits: Limits) -> tuple[Path, str]:
     """Save the upload under VAR_DIR/uploads with a random name; (path, sha256). Refuses a file
     over the size limit while reading, before anything parses it."""
     suffix = Path(upload.name or "").suffix.lower()
@@ -827,7 +872,7 @@ def roll_import_preview(
         created_by=actor,
     )
     try:
-        path, job.sha256 = _store(upload, limits)
+        path, job.sha256 = store_upload(upload, limits)
     except ImportRefused as exc:
         job.status = ImportJob.Status.REJECTED
         job.message = exc.message

@@ -53,6 +53,10 @@ MSG_ALREADY_HERE = "已在本村(社区)登记"
 MSG_REGISTERED_ELSEWHERE = "已在{village}登记"
 MSG_CONFLICT_SENT = "，已提交县级处理"
 MSG_HUKOU_ELSEWHERE = "户籍不在本村(社区)，与登记类别“{category}”不符，请核实"
+MSG_DIED = "人员库记录该人已于{day}死亡，不能登记为选民"
+FLAG_DIED_AFTER_PUBLICATION = "名单公布后登记为死亡，请按程序处理"
+FLAG_DEPRIVED_AFTER_PUBLICATION = "名单公布后登记为被剥夺政治权利，请按程序处理"
+FLAG_RIGHTS_BACK = "人员库记录选举日已不在剥夺政治权利期间，如符合登记条件请重新登记"
 MSG_NOT_A_REMOVAL = "“{reason}”不是除名原因"
 MSG_ALREADY_REMOVED = "该选民已除名"
 MSG_FROZEN = (
@@ -168,16 +172,23 @@ def _facts(person: Person, village: Region, category: str, day: date) -> voter_r
         else None,
         applied=declared,
         approved_by_meeting=declared,
+        # 村民委员会组织法(2025) 第十六条: "依照法律被剥夺政治权利的人除外"; the period is the
+        # one recorded on the person (刑法 第五十五条、第五十八条), judged on election day.
+        deprived_of_political_rights=person.deprived_on(day),
     )
 
 
 def _eligibility(
     profile: Profile, person: Person, village: Region, category: str, day: date
 ) -> str:
-    """Refuse whom the law excludes (under age on election day); return a flag for a record that
-    is doubtful (the category does not match the hukou) — flagged, never dropped."""
+    """Refuse whom the law excludes on election day (under age, deprived of political rights)
+    and the dead; return a flag for a record that is doubtful (the category does not match the
+    hukou) — flagged, never dropped."""
     if category not in profile.registration.value:
         raise ValidationError(MSG_CATEGORY_NOT_APPLICABLE.format(category=Category(category).label))
+    if not person.alive_on(day):
+        assert person.died_on is not None
+        raise ValidationError(MSG_DIED.format(day=voter_rules._cn_date(person.died_on)))
     check = voter_rules.voter_check(profile, _facts(person, village, category, day), day)
     hard = [p for p in check.problems if p.code in ("under_age", "deprived")]
     _refuse(Verdict(tuple(hard)))
@@ -352,10 +363,91 @@ def voter_remove(*, actor: User, registration: VoterRegistration, reason: str) -
 
 
 @dataclass(frozen=True)
+class StatusEffects:
+    removed: int = 0
+    flagged: int = 0
+
+
+def _flag(*, actor: User, registration: VoterRegistration, text: str) -> bool:
+    """Put `text` in front of the registration's flag (once); audited. False when it was there."""
+    if text in registration.flag:
+        return False
+    old = registration.flag
+    registration.flag = (f"{text}；{old}" if old else text)[:200]
+    registration.save(update_fields=["flag"])
+    audit_record(
+        actor=actor,
+        action="voter.flag",
+        obj=registration,
+        changes={"village": registration.village_id, "flag": text},
+    )
+    return True
+
+
+def registrations_apply_status(*, actor: User, person: Person) -> StatusEffects:
+    """Bring every roll the person is on in line with the death or the deprivation of political
+    rights just recorded on them, judged on each village's election day (today where none is set
+    yet). Call inside the transaction that recorded the status (people.status does).
+
+    - an active registration of someone dead, or deprived (村民委员会组织法(2025) 第十六条;
+      刑法 第五十四条), on that day is removed "died" / "lost_rights" through the one removal
+      path (audited) while the village's list is unpublished; once published the roll is frozen
+      (第十七条: it changes only through objections), so the registration is flagged for the
+      election committee instead;
+    - a registration removed "lost_rights" whose person is no longer deprived that day (a
+      restoration) is flagged, before publication, for a person to register them again.
+
+    Every campaign's roll follows, whoever's scope it lies in: the fact is about the person (an
+    incomer's hukou county records the death), and a dead voter is wrong on any roll. Each change
+    is audited under the recording user."""
+    registrations = list(
+        VoterRegistration.objects.filter(person=person)
+        .select_related("campaign", "village")
+        .order_by("campaign_id", "id")
+    )
+    if not registrations:
+        return StatusEffects()
+    days = {
+        (c, r): d
+        for c, r, d in CampaignVillage.objects.filter(
+            campaign_id__in={r.campaign_id for r in registrations},
+            region_id__in={r.village_id for r in registrations},
+        ).values_list("campaign_id", "region_id", "election_date")
+    }
+    today = timezone.localdate()
+    removed = flagged = 0
+    for reg in registrations:
+        day = days.get((reg.campaign_id, reg.village_id)) or today
+        if reg.active:
+            if not person.alive_on(day):
+                reason, text = ChangeReason.DIED, FLAG_DIED_AFTER_PUBLICATION
+            elif person.deprived_on(day):
+                reason, text = ChangeReason.LOST_RIGHTS, FLAG_DEPRIVED_AFTER_PUBLICATION
+            else:
+                continue
+            if first_publication(reg.campaign, reg.village) is None:
+                _deactivate(actor=actor, registration=reg, reason=reason)
+                removed += 1
+            elif _flag(actor=actor, registration=reg, text=text):
+                flagged += 1
+        elif (
+            reg.removed_reason == ChangeReason.LOST_RIGHTS
+            and person.alive_on(day)
+            and not person.deprived_on(day)
+            and first_publication(reg.campaign, reg.village) is None
+            and _flag(actor=actor, registration=reg, text=FLAG_RIGHTS_BACK)
+        ):
+            flagged += 1
+    return StatusEffects(removed, flagged)
+
+
+@dataclass(frozen=True)
 class CarryOver:
     carried: int
     turned_18: int
     moved_out: int
+    died: int
+    lost_rights: int
     flagged: int
     conflicts: int
 
@@ -372,9 +464,13 @@ def roll_carry_over(
     - people of this village's hukou who are 18 on election day and were not on the last roll
       (too young then): added as "turned_18";
     - an incomer carried over is flagged: the one-year residence and the meeting's approval are
-      this term's to confirm.
-
-    Died and lost political rights are not in the data: a clerk removes them (voter_remove).
+      this term's to confirm;
+    - whose death is recorded on or before election day: kept on record as removed "died";
+      whom the recorded deprivation of political rights covers on election day: removed
+      "lost_rights" (村民委员会组织法(2025) 第十六条; 刑法 第五十四条、第五十五条). Death is
+      checked first, then the deprivation, then the hukou move: each person counts once;
+    - a newcomer who is dead or deprived on election day is not added (never on the last roll,
+      so nothing to remove: the law, not the data, keeps them off).
     """
     _check_manage(actor, village)
     if previous_campaign.pk == campaign.pk:
@@ -397,7 +493,15 @@ def roll_carry_over(
         )
     )
     rows: list[VoterRegistration] = []
-    counts = {"carried": 0, "turned_18": 0, "moved_out": 0, "flagged": 0, "conflicts": 0}
+    counts = {
+        "carried": 0,
+        "turned_18": 0,
+        "moved_out": 0,
+        "died": 0,
+        "lost_rights": 0,
+        "flagged": 0,
+        "conflicts": 0,
+    }
     seen: set[int] = set()
     for old in previous:
         person = old.person
@@ -413,7 +517,13 @@ def roll_carry_over(
             group_name=old.group_name,
             added_reason=ChangeReason.CARRIED,
         )
-        if old.category in HUKOU_CATEGORIES and person.region_id != village.code:
+        if not person.alive_on(day):
+            row.active, row.removed_reason = False, ChangeReason.DIED
+            counts["died"] += 1
+        elif person.deprived_on(day):
+            row.active, row.removed_reason = False, ChangeReason.LOST_RIGHTS
+            counts["lost_rights"] += 1
+        elif old.category in HUKOU_CATEGORIES and person.region_id != village.code:
             row.active, row.removed_reason = False, ChangeReason.MOVED_OUT
             counts["moved_out"] += 1
         else:
@@ -441,6 +551,8 @@ def roll_carry_over(
     previous_day = _previous_day(previous_campaign, village)
     for person in newcomers:
         if voter_rules.coming_of_age(person.birth_date, profile.age.value or 18) > day:
+            continue
+        if not person.alive_on(day) or person.deprived_on(day):
             continue
         # Was 18 already at the last term's election? Then absent from the old roll for a
         # reason we do not know: registered, but flagged for a person to confirm.

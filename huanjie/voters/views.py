@@ -84,6 +84,11 @@ def roll(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if data.get("category"):
         rows = rows.filter(category=data["category"])
     rows = rows.order_by("group_name", "person__household_no", "person__name", "id")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # The badges: dead, or deprived of political rights, on this village's election day.
+    day = entry.election_date or timezone.localdate()
+    dead = {r.pk for r in page if not r.person.alive_on(day)}
+    deprived = {r.pk for r in page if r.pk not in dead and r.person.deprived_on(day)}
     publications = list(selectors.publications_of(entry))
     return render(
         request,
@@ -91,7 +96,9 @@ def roll(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         {
             "entry": entry,
             "filters": filters,
-            "page_obj": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "page_obj": page,
+            "dead": dead,
+            "deprived": deprived,
             "publications": publications,
             "frozen": bool(publications),
             "legal_latest": _legal_latest(entry),
@@ -222,7 +229,9 @@ def carry_over(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             messages.success(
                 request,
                 f"已结转上届名单：结转{result.carried}人，新满十八周岁{result.turned_18}人，"
-                f"迁出{result.moved_out}人，待核实{result.flagged}人，已在他村登记{result.conflicts}人",
+                f"迁出{result.moved_out}人，死亡{result.died}人，"
+                f"被剥夺政治权利{result.lost_rights}人，待核实{result.flagged}人，"
+                f"已在他村登记{result.conflicts}人",
             )
             return redirect(_roll_url(entry))
     return _form_page(request, entry, "结转上届选民名单", form)

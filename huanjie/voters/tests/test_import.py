@@ -456,3 +456,49 @@ def test_an_unconfirmed_preview_expires_and_its_file_is_deleted(cast, campaign):
     assert job.status == ImportJob.Status.FAILED and not job.stored_path
     assert not stored.exists()
     assert AuditEvent.objects.filter(action="voters.import_expire", object_id=str(job.pk)).exists()
+
+
+def test_a_row_naming_a_dead_or_deprived_person_rejects_the_file_whole(cast, campaign):
+    from huanjie.people.services import PersonIn, person_row
+    from huanjie.people.status import person_status_record
+
+    def known(seq: int, name: str, sex: str = "M") -> Person:
+        person = person_row(
+            PersonIn(pid(seq, sex), name, sex, date(1980, 5, 1), "01", VILLAGE, "第一组")
+        )
+        person.save()
+        return person
+
+    for person, kind, on, until in (
+        (known(1, "张伟"), "died", date(2026, 9, 30), None),
+        (known(2, "李秀英", "F"), "rights_deprived", date(2025, 1, 1), date(2028, 12, 31)),
+        # Deprived until the day before this election day (2027-01-15): may vote.
+        (known(3, "马·阿里"), "rights_deprived", date(2023, 1, 1), date(2027, 1, 14)),
+    ):
+        person_status_record(
+            actor=cast.county_officer,
+            person=person,
+            kind=kind,
+            on=on,
+            until=until,
+            source="公安机关通知",
+        )
+    job = preview(cast, campaign, csv_bytes(GOOD))
+    assert job.status == ImportJob.Status.REJECTED
+    assert job.message == imports.MSG_REJECTED.format(n=2)
+    assert [(p["row"], p["field"], p["value"], p["message"]) for p in job.problems] == [
+        (
+            2,
+            "公民身份号码",
+            idcard.mask(pid(1)),
+            "人员库记录该人已于2026年9月30日死亡，不能登记为选民",
+        ),
+        (
+            3,
+            "公民身份号码",
+            idcard.mask(pid(2, "F")),
+            "人员库记录该人被剥夺政治权利（自2025年1月1日起至2028年12月31日止），"
+            "选举日没有选举权，不能登记（村民委员会组织法(2025) 第十六条）",
+        ),
+    ]
+    assert not VoterRegistration.objects.exists()

@@ -173,6 +173,7 @@ def test_carry_over_works_through_the_changes_since_the_last_term(cast):
         previous_campaign=previous,
     )
     assert (result.carried, result.turned_18, result.moved_out, result.flagged) == (2, 1, 1, 2)
+    assert (result.died, result.lost_rights) == (0, 0)
     regs = {r.person.name: r for r in VoterRegistration.objects.filter(campaign=roll.campaign)}
     assert set(regs) == {"留守", "迁走", "外来", "新成年", "漏登"}
     assert regs["留守"].added_reason == "carried" and regs["留守"].active
@@ -183,3 +184,52 @@ def test_carry_over_works_through_the_changes_since_the_last_term(cast):
     )
     assert regs["漏登"].flag == "上届名单中没有，请核实（迁入或漏登）"
     assert AuditEvent.objects.get(action="voter.carry_over").changes["turned_18"] == 1
+
+
+def test_carry_over_removes_the_dead_and_the_deprived_and_counts_them(cast):
+    from huanjie.people.status import person_status_record
+
+    def notice(person, kind, on, until=None):
+        person_status_record(
+            actor=cast.county_officer,
+            person=person,
+            kind=kind,
+            on=on,
+            until=until,
+            source="县公安局通知",
+        )
+
+    previous = make_campaign(cast, term=11, start=date(2021, 1, 1), end=date(2021, 12, 31))
+    old = make_roll(cast, day=date(2021, 6, 1), campaign=previous)
+    stays, _ = make_person("留守")
+    dead, _ = make_person("已故")
+    deprived, _ = make_person("服刑")
+    served, _ = make_person("期满")  # deprived, but the period ends before this election day
+    dead_and_moved, _ = make_person("迁走后故", region=OTHER_TOWN_VILLAGE)
+    for person in (stays, dead, deprived, served, dead_and_moved):
+        VoterRegistration.objects.create(
+            campaign=previous, village=old.village, person=person, category="hukou_resident"
+        )
+    notice(dead, "died", date(2025, 8, 1))
+    notice(deprived, "rights_deprived", date(2025, 1, 1))  # 终身
+    notice(served, "rights_deprived", date(2023, 1, 1), until=date(2026, 12, 19))
+    notice(dead_and_moved, "died", date(2024, 2, 1))
+    newcomer, _ = make_person("新成年已故", birth=date(2006, 1, 1))
+    notice(newcomer, "died", date(2026, 9, 1))
+    roll = make_roll(cast)
+    result = roll_carry_over(
+        actor=cast.village_clerk,
+        campaign=roll.campaign,
+        village=roll.village,
+        previous_campaign=previous,
+    )
+    assert (result.carried, result.died, result.lost_rights, result.moved_out) == (2, 2, 1, 0)
+    assert result.turned_18 == 0
+    regs = {r.person.name: r for r in VoterRegistration.objects.filter(campaign=roll.campaign)}
+    assert set(regs) == {"留守", "已故", "服刑", "期满", "迁走后故"}
+    assert regs["留守"].active and regs["期满"].active
+    assert (regs["已故"].active, regs["已故"].removed_reason) == (False, "died")
+    assert (regs["迁走后故"].active, regs["迁走后故"].removed_reason) == (False, "died")
+    assert (regs["服刑"].active, regs["服刑"].removed_reason) == (False, "lost_rights")
+    changes = AuditEvent.objects.get(action="voter.carry_over").changes
+    assert (changes["died"], changes["lost_rights"]) == (2, 1)

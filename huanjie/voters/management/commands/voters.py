@@ -1,4 +1,5 @@
-"""`huanjie voters purge`: end unconfirmed import previews and delete their uploaded files."""
+"""`huanjie voters purge`: end unconfirmed import previews (voter rolls and 变动名单) and delete
+their uploaded files."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from huanjie.people.status import person_changes_expire
 from huanjie.voters.imports import import_previews_expire
 
 
@@ -17,5 +19,5 @@ class Command(BaseCommand):
         sub.add_parser("purge", help="清理过期的导入预览")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = import_previews_expire()
+        count = import_previews_expire() + person_changes_expire()
         self.stdout.write(f"已清理过期导入预览 {count} 个。")

@@ -1,0 +1,115 @@
+"""Pages of the 变动名单 (deaths and deprivations of political rights): upload → preview →
+confirm, and the changes recorded in an area. A county's or a town's page; everything outside
+the user's region answers 404 (accounts.permissions)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from huanjie.accounts.permissions import Action, can, current_user, get_scoped_or_404, require
+from huanjie.people import forms, selectors, status
+from huanjie.people.models import PersonChangeImport
+from huanjie.regions.models import Region
+from huanjie.voters.imports import PREVIEW_PROBLEMS
+
+AREA_LEVELS = (Region.Level.COUNTY, Region.Level.TOWN)
+
+
+def _area(request: HttpRequest, code: str, action: Action = Action.VIEW_PEOPLE) -> Region:
+    return get_scoped_or_404(
+        request.user,
+        Region.objects.filter(level__in=AREA_LEVELS),
+        action,
+        field="code",
+        code=code,
+    )
+
+
+def _job(request: HttpRequest, job_id: int) -> PersonChangeImport:
+    return get_scoped_or_404(
+        request.user,
+        PersonChangeImport.objects.select_related("region"),
+        Action.MANAGE_VOTERS,
+        field="region__code",
+        pk=job_id,
+    )
+
+
+def _crumbs(area: Region, *tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    url = reverse("people:changes", args=[area.code]) if tail else None
+    return [("基础数据", None), (f"{area.display_name}人员变动", url), *tail]
+
+
+def changes_home(request: HttpRequest) -> HttpResponse:
+    """The menu's entry: the user's own county or town."""
+    require(request.user, Action.MANAGE_VOTERS)
+    return redirect(
+        "people:changes", code=_area(request, current_user(request).region_id or "").code
+    )
+
+
+def changes(request: HttpRequest, code: str) -> HttpResponse:
+    area = _area(request, code)
+    can_import = can(request.user, Action.MANAGE_VOTERS)
+    form = forms.ChangesUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        require(request.user, Action.MANAGE_VOTERS)
+        if form.is_valid():
+            try:
+                job = status.person_changes_preview(
+                    actor=current_user(request), region=area, upload=form.cleaned_data["file"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("people:change_import", job_id=job.pk)
+    filters = forms.ChangesFilterForm(request.GET or None)
+    rows = selectors.status_changes_of(request.user, area)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    if data.get("q"):
+        rows = rows.filter(person__name__contains=data["q"].strip())
+    if data.get("kind"):
+        rows = rows.filter(kind=data["kind"])
+    return render(
+        request,
+        "people/changes.html",
+        {
+            "area": area,
+            "form": form,
+            "filters": filters,
+            "can_import": can_import,
+            "page_obj": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "jobs": PersonChangeImport.objects.filter(region=area)[:5] if can_import else [],
+            "breadcrumbs": _crumbs(area),
+        },
+    )
+
+
+def change_import(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job(request, job_id)
+    return render(
+        request,
+        "people/change_import.html",
+        {
+            "job": job,
+            "problems": job.problems[:PREVIEW_PROBLEMS],
+            "more": max(0, len(job.problems) - PREVIEW_PROBLEMS),
+            "breadcrumbs": _crumbs(job.region, (job.filename, None)),
+        },
+    )
+
+
+@require_POST
+def change_import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job(request, job_id)
+    try:
+        status.person_changes_confirm(actor=current_user(request), job=job)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("people:change_import", job_id=job.pk)
