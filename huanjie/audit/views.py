@@ -14,7 +14,7 @@ from huanjie.accounts.permissions import Action, require
 from huanjie.audit.models import AuditEvent, Outcome
 from huanjie.audit.selectors import audit_events_for
 from huanjie.audit.services import audit_head, audit_record, audit_verify
-from huanjie.lib.forms import StyledFormMixin
+from huanjie.lib.forms import DateInput, StyledFormMixin
 from huanjie.lib.xlsx import safe_cell
 
 EXPORT_LIMIT = 100_000
@@ -23,12 +23,8 @@ EXPORT_LIMIT = 100_000
 class AuditFilterForm(StyledFormMixin, forms.Form):
     small = True
 
-    date_from = forms.DateField(
-        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label="开始日期", required=False, widget=DateInput)
+    date_to = forms.DateField(label="结束日期", required=False, widget=DateInput)
     username = forms.CharField(label="用户名", required=False, max_length=150)
     action = forms.CharField(label="事件", required=False, max_length=60)
     outcome = forms.ChoiceField(

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from huanjie.lib.forms import StyledFormMixin
+from huanjie.lib.forms import DateInput, StyledFormMixin
 
 
 def _profile_choices() -> list[tuple[str, str]]:
@@ -14,10 +14,6 @@ def _profile_choices() -> list[tuple[str, str]]:
         ("", "全国法律（村民委员会组织法、城市居民委员会组织法）"),
         *((code, f"{name}选举办法") for code, name in sorted(PROVINCE_PROFILES.items())),
     ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class CampaignForm(StyledFormMixin, forms.Form):

@@ -25,3 +25,13 @@ class StyledFormMixin:
                 else f"form-control form-control{size}"
             )
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value must be ISO (2027-01-10) whatever the interface
+    locale: with zh-hans Django would render 2027/01/10, which the picker shows as empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or "%Y-%m-%d")

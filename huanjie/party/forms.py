@@ -4,14 +4,10 @@ from typing import Any
 
 from django import forms
 
-from huanjie.lib.forms import StyledFormMixin
+from huanjie.lib.forms import DateInput, StyledFormMixin
 from huanjie.party.models import BranchKind, MemberStatus
 from huanjie.people.models import Sex
 from huanjie.rules.profiles import EXCLUSION_LABELS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class BranchForm(StyledFormMixin, forms.Form):

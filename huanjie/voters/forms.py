@@ -5,14 +5,9 @@ from typing import Any
 from django import forms
 
 from huanjie.lib import idcard
-from huanjie.lib.forms import StyledFormMixin
+from huanjie.lib.forms import DateInput, StyledFormMixin
 from huanjie.people.models import Sex
 from huanjie.voters.models import Category, ChangeReason, Objection, VoterRegistration
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
 
 # A clerk removes for these; "申诉成立，删除" comes only from an objection's decision.
 CLERK_REMOVALS = [
