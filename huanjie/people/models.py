@@ -143,7 +143,11 @@ class PersonChangeImport(models.Model):
 class PersonStatusChange(models.Model):
     """The history of recorded deaths, deprivations and restorations: one row per change, with
     what it did to the rolls. `region` is where it was recorded (the import's area, or the
-    recording user's region), which with the person's 户籍地 decides who sees it."""
+    recording user's region), which with the person's 户籍地 decides who sees it.
+
+    A change recorded by mistake is corrected, never deleted: it stays in the history marked
+    corrected (who, when, why), the person's fields return to the `previous_*` values kept here,
+    and the registrations it removed or flagged (PersonStatusEffect) are put back or flagged."""
 
     person = models.ForeignKey(
         Person, verbose_name="人员", on_delete=models.PROTECT, related_name="status_changes"
@@ -169,11 +173,73 @@ class PersonStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    # The person's fields just before this change: what a correction puts back. A deprivation
+    # may replace an earlier, ended one, so the history alone does not always say.
+    previous_died_on = models.DateField("变动前死亡日期", null=True, blank=True)
+    previous_deprived_from = models.DateField("变动前剥夺政治权利起始日期", null=True, blank=True)
+    previous_deprived_until = models.DateField("变动前剥夺政治权利截止日期", null=True, blank=True)
+    corrected_at = models.DateTimeField("更正时间", null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更正人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    correction_reason = models.CharField("更正原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "人员变动"
         verbose_name_plural = "人员变动"
         ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(corrected_at__isnull=True, correction_reason="")
+                | models.Q(corrected_at__isnull=False) & ~models.Q(correction_reason=""),
+                name="status_change_corrected_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person.name}：{self.get_kind_display()}（{self.changed_on:%Y-%m-%d}）"
+
+    @property
+    def corrected(self) -> bool:
+        return self.corrected_at is not None
+
+
+class PersonStatusEffect(models.Model):
+    """What one recorded change did to one registration: removed it (the list unpublished) or
+    flagged it (published, or a restoration), with the reason or the flag text, so that
+    correcting the change undoes exactly that and nothing else."""
+
+    class Effect(models.TextChoices):
+        REMOVED = "removed", "除名"
+        FLAGGED = "flagged", "待核实"
+
+    change = models.ForeignKey(
+        PersonStatusChange, on_delete=models.PROTECT, related_name="effects", db_index=False
+    )
+    registration = models.ForeignKey(
+        "voters.VoterRegistration",
+        verbose_name="选民登记",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    effect = models.CharField("影响", max_length=10, choices=Effect.choices)
+    # The removal reason (voters.ChangeReason) or the flag text the change added.
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = "人员变动对选民登记的影响"
+        verbose_name_plural = "人员变动对选民登记的影响"
+        constraints = [
+            # Its unique index serves the change's effects (it leads with the change).
+            models.UniqueConstraint(
+                fields=["change", "registration"], name="status_effect_once_per_registration"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.change_id} → {self.registration_id}：{self.get_effect_display()}"

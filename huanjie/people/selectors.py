@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.http import Http404
 
 from huanjie.accounts.permissions import Action, can, scoped
 from huanjie.people.models import Person, PersonStatusChange
@@ -70,6 +71,9 @@ STATUS_CHANGE_FIELDS = (
     "flagged",
     "recorded_by",
     "created_at",
+    "corrected_at",
+    "corrected_by",
+    "correction_reason",
 )
 
 
@@ -82,7 +86,7 @@ def status_changes_of(user: Any, area: Region) -> QuerySet[PersonStatusChange]:
         PersonStatusChange.objects.filter(
             Q(region__code__startswith=area.code) | Q(person__region__code__startswith=area.code)
         )
-        .select_related("person", "region", "recorded_by")
+        .select_related("person", "region", "recorded_by", "corrected_by")
         .only(
             *STATUS_CHANGE_FIELDS,
             "person__name",
@@ -90,6 +94,15 @@ def status_changes_of(user: Any, area: Region) -> QuerySet[PersonStatusChange]:
             "region__name",
             "region__short_name",
             "recorded_by__full_name",
+            "corrected_by__full_name",
         )
         .order_by("-id")
     )
+
+
+def access_status_change(user: Any, area: Region, pk: int) -> PersonStatusChange:
+    """One change the area's user sees, or the same 404 as for one that does not exist."""
+    try:
+        return status_changes_of(user, area).get(pk=pk)
+    except PersonStatusChange.DoesNotExist as exc:
+        raise Http404("未找到") from exc

@@ -2,7 +2,9 @@
 one at a time (`person_status_record`) or from a 变动名单 file (`person_changes_import`, previewed
 then confirmed, all or nothing), and followed through every roll the person is on
 (voters.services.registrations_apply_status: removed before the list is published, flagged
-after).
+after). A change recorded by mistake is corrected (`person_status_correct`): kept in the history
+marked corrected, the person's record put back, and the registrations it touched restored or
+flagged (voters.services.registrations_undo_status).
 
 The law: 村民委员会组织法(2025) 第十六条 — villagers of eighteen vote "但是，依照法律被剥夺政治权利的人
 除外"; 刑法 第五十四条 (剥夺政治权利 includes 选举权和被选举权), 第五十五条 (one to five years),
@@ -36,14 +38,24 @@ from huanjie.audit.models import Outcome
 from huanjie.audit.services import audit_record
 from huanjie.lib import idcard
 from huanjie.lib.crypto import lookup_hash
-from huanjie.people.models import Person, PersonChangeImport, PersonStatusChange, StatusKind
+from huanjie.people.models import (
+    Person,
+    PersonChangeImport,
+    PersonStatusChange,
+    PersonStatusEffect,
+    StatusKind,
+)
 from huanjie.regions.models import Region
 from huanjie.rules import voters as voter_rules
 from huanjie.voters import importing
 from huanjie.voters.importing import ImportRefused, Issue, Limits
 from huanjie.voters.imports import store_upload
 from huanjie.voters.models import VoterRegistration
-from huanjie.voters.services import registrations_apply_status
+from huanjie.voters.services import (
+    Touched,
+    registrations_apply_status,
+    registrations_undo_status,
+)
 
 # A 变动名单 is a county's few hundred notices, applied row by row through the one write path.
 MAX_CHANGE_ROWS: Final = 5000
@@ -72,6 +84,35 @@ MSG_REJECTED = "文件有 {n} 处错误，未登记任何变动，请修改后�
 MSG_CHANGED = "数据在预览后发生了变化，出现 {n} 处错误，未登记任何变动，请重新上传"
 MSG_DONE = "已登记变动 {applied} 人（已登记过 {unchanged} 人），选民登记除名 {removed} 人，待核实 {flagged} 人"
 MSG_AREA = "变动名单只能按县(市、区)或乡镇(街道)导入"
+MSG_RECORDED = "已登记{name}{kind}（{day}）：选民登记除名 {removed} 处，待核实 {flagged} 处"
+MSG_CORRECT_NOT_ALLOWED = "无权更正该人员的变动登记"
+MSG_CORRECT_REASON = "请填写更正原因"
+MSG_ALREADY_CORRECTED = "该变动登记已于{day}更正，不能再次更正"
+MSG_NOT_LATEST = "该人员在这条之后还有“{kind}”登记（{day}），请先更正后登记的那一条"
+MSG_RECORD_DIFFERS = "人员库中该人现在的记录与这条变动登记不符，不能自动更正，请核实"
+MSG_EFFECTS_UNKNOWN = (
+    "这条变动登记没有留存对选民登记的具体影响（除名 {removed} 处，待核实 {flagged} 处），"
+    "不能自动更正，请在选民名单中逐一核实处理"
+)
+MSG_CORRECTED = (
+    "已更正{name}的“{kind}”登记：恢复选民登记 {restored} 处，除名 {removed} 处，"
+    "待核实 {flagged} 处，撤销待核实提示 {unflagged} 处"
+)
+
+# The kinds that write the same fields: such changes are corrected from the latest back, so
+# every change left in force still describes how the record got where it is (a restoration
+# ends the deprivation before it; correcting the deprivation first would orphan it).
+_SAME_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    StatusKind.DIED.value: (StatusKind.DIED.value,),
+    StatusKind.RIGHTS_DEPRIVED.value: (
+        StatusKind.RIGHTS_DEPRIVED.value,
+        StatusKind.RIGHTS_RESTORED.value,
+    ),
+    StatusKind.RIGHTS_RESTORED.value: (
+        StatusKind.RIGHTS_DEPRIVED.value,
+        StatusKind.RIGHTS_RESTORED.value,
+    ),
+}
 
 _KINDS: Final[dict[str, str]] = {
     "死亡": StatusKind.DIED.value,
@@ -171,6 +212,7 @@ def _apply(
 ) -> PersonStatusChange | None:
     """Record one change and follow it through the rolls; None when the record says so
     already. Call inside transaction.atomic()."""
+    before = (person.died_on, person.rights_deprived_from, person.rights_deprived_until)
     changed = _set(person, kind, on, until)
     if changed is None:
         return None
@@ -187,6 +229,23 @@ def _apply(
         removed=effects.removed,
         flagged=effects.flagged,
         recorded_by=actor,
+        previous_died_on=before[0],
+        previous_deprived_from=before[1],
+        previous_deprived_until=before[2],
+    )
+    # Which registrations it removed or flagged, so a correction undoes exactly those.
+    PersonStatusEffect.objects.bulk_create(
+        [
+            PersonStatusEffect(
+                change=change,
+                registration=t.registration,
+                effect=PersonStatusEffect.Effect.REMOVED
+                if t.reason
+                else PersonStatusEffect.Effect.FLAGGED,
+                text=t.reason or t.flag,
+            )
+            for t in effects.touched
+        ]
     )
     audit_record(
         actor=actor,
@@ -214,6 +273,17 @@ def _area_q(code: str) -> Q:
     return Q(region__code__startswith=code) | Q(Exists(registered))
 
 
+def _may_record(actor: User, person_pk: int) -> bool:
+    """Whether the user records (and corrects) this person's changes: MANAGE_VOTERS, and the
+    person in the user's area (户籍 there, or registered on one of its rolls)."""
+    prefix = actor.region_id or ""
+    return (
+        can(actor, Action.MANAGE_VOTERS)
+        and bool(prefix)
+        and Person.objects.filter(_area_q(prefix), pk=person_pk).exists()
+    )
+
+
 def person_status_record(
     *,
     actor: User,
@@ -229,11 +299,7 @@ def person_status_record(
     person outside the user's area, a date after today, and anything contradicting the record
     (a second death date, an overlapping deprivation, a restoration without one)."""
     prefix = actor.region_id or ""
-    if (
-        not can(actor, Action.MANAGE_VOTERS)
-        or not prefix
-        or not Person.objects.filter(_area_q(prefix), pk=person.pk).exists()
-    ):
+    if not _may_record(actor, person.pk):
         raise ValidationError(MSG_NOT_ALLOWED)
     if kind not in StatusKind.values:
         raise ValidationError(MSG_KIND_BAD.format(value=kind))
@@ -256,6 +322,175 @@ def person_status_record(
             raise ValidationError(MSG_SAME)
     person.refresh_from_db()
     return change
+
+
+def record_text(person: Person) -> str:
+    """The person's status as recorded, in a sentence for the page that records a change."""
+    parts = []
+    if person.died_on is not None:
+        parts.append(f"{_day(person.died_on)}死亡")
+    if person.rights_deprived_from is not None:
+        parts.append(f"剥夺政治权利{person.deprivation_text}")
+    return "人员库现有记录：" + ("；".join(parts) if parts else "无死亡、剥夺政治权利记录")
+
+
+def recorded_message(change: PersonStatusChange) -> str:
+    """What a clerk is told after recording one change: what it did to the rolls."""
+    return MSG_RECORDED.format(
+        name=change.person.name,
+        kind=change.get_kind_display(),
+        day=_day(change.changed_on),
+        removed=change.removed,
+        flagged=change.flagged,
+    )
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A corrected change and what the correction did to the rolls: registrations put back,
+    flags taken off, registrations flagged for a person to decide, and (the record put back
+    excluding the person again, as when a restoration is corrected) registrations removed."""
+
+    change: PersonStatusChange
+    restored: int = 0
+    unflagged: int = 0
+    flagged: int = 0
+    removed: int = 0
+
+    @property
+    def message(self) -> str:
+        return MSG_CORRECTED.format(
+            name=self.change.person.name,
+            kind=self.change.get_kind_display(),
+            restored=self.restored,
+            removed=self.removed,
+            flagged=self.flagged,
+            unflagged=self.unflagged,
+        )
+
+
+def _holds(person: Person, change: PersonStatusChange) -> bool:
+    """Whether the person's record is still what the change made it."""
+    if change.kind == StatusKind.DIED:
+        return person.died_on == change.changed_on
+    if change.kind == StatusKind.RIGHTS_DEPRIVED:
+        return (person.rights_deprived_from, person.rights_deprived_until) == (
+            change.changed_on,
+            change.until,
+        )
+    return person.rights_deprived_until == change.changed_on - timedelta(days=1)
+
+
+def _revert(person: Person, change: PersonStatusChange) -> dict[str, Any]:
+    """Put back the fields the change wrote; {field: {"old", "new"}} for the audit event."""
+    if change.kind == StatusKind.DIED:
+        values = {"died_on": change.previous_died_on}
+    elif change.kind == StatusKind.RIGHTS_DEPRIVED:
+        values = {
+            "rights_deprived_from": change.previous_deprived_from,
+            "rights_deprived_until": change.previous_deprived_until,
+        }
+    else:
+        values = {"rights_deprived_until": change.previous_deprived_until}
+    diff: dict[str, Any] = {}
+    for name, value in values.items():
+        diff[name] = {"old": _iso(getattr(person, name)) or None, "new": _iso(value) or None}
+        setattr(person, name, value)
+    person.save(update_fields=list(values))
+    return diff
+
+
+def person_status_correct(*, actor: User, change: PersonStatusChange, reason: str) -> Correction:
+    """Correct a change recorded by mistake (撤销错误的人员变动登记): the change stays in the
+    history, marked corrected (who, when, `reason`); the person's record is put back as it was
+    before it; the registrations it removed or flagged are restored or flagged
+    (voters.services.registrations_undo_status), and then every roll follows the record put
+    back (registrations_apply_status, as after a recording: correcting a restoration excludes
+    the person again). All in one transaction, audited.
+
+    Refused without a reason, for a change already corrected, unless it is the person's latest
+    uncorrected change of the same fields (a death; a deprivation or restoration), and for a
+    person outside the user's area (the rule of recording)."""
+    if not _may_record(actor, change.person_id):
+        raise ValidationError(MSG_CORRECT_NOT_ALLOWED)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(MSG_CORRECT_REASON)
+    with transaction.atomic():
+        # The person first, as a recording locks it: a correction and a new notice on the same
+        # person wait for each other.
+        person = Person.objects.select_for_update().get(pk=change.person_id)
+        change = PersonStatusChange.objects.select_for_update().get(pk=change.pk)
+        change.person = person
+        if change.corrected_at is not None:
+            raise ValidationError(
+                MSG_ALREADY_CORRECTED.format(day=_day(timezone.localdate(change.corrected_at)))
+            )
+        later = (
+            PersonStatusChange.objects.filter(
+                person=person,
+                kind__in=_SAME_FIELDS[change.kind],
+                corrected_at__isnull=True,
+                pk__gt=change.pk,
+            )
+            .order_by("-pk")
+            .first()
+        )
+        if later is not None:
+            raise ValidationError(
+                MSG_NOT_LATEST.format(kind=later.get_kind_display(), day=_day(later.changed_on))
+            )
+        if not _holds(person, change):
+            raise ValidationError(MSG_RECORD_DIFFERS)
+        effects = list(change.effects.select_related("registration").order_by("pk"))
+        if len(effects) != change.removed + change.flagged:
+            # Recorded before the effects were kept: restoring a guess is worse than asking.
+            raise ValidationError(
+                MSG_EFFECTS_UNKNOWN.format(removed=change.removed, flagged=change.flagged)
+            )
+        reverted = _revert(person, change)
+        undone = registrations_undo_status(
+            actor=actor,
+            person=person,
+            touched=[
+                Touched(
+                    e.registration,
+                    reason=e.text if e.effect == PersonStatusEffect.Effect.REMOVED else "",
+                    flag=e.text if e.effect == PersonStatusEffect.Effect.FLAGGED else "",
+                )
+                for e in effects
+            ],
+        )
+        follow = registrations_apply_status(actor=actor, person=person)
+        change.corrected_at = timezone.now()
+        change.corrected_by = actor
+        change.correction_reason = reason[:200]
+        change.save(update_fields=["corrected_at", "corrected_by", "correction_reason"])
+        result = Correction(
+            change=change,
+            restored=undone.restored,
+            unflagged=undone.unflagged,
+            flagged=undone.flagged + follow.flagged,
+            removed=follow.removed,
+        )
+        audit_record(
+            actor=actor,
+            action="people.status_correct",
+            obj=change,
+            changes={
+                "person": person.pk,
+                "id_masked": person.id_masked,
+                "kind": change.kind,
+                "on": change.changed_on.isoformat(),
+                "reason": change.correction_reason,
+                "fields": reverted,
+                "restored": result.restored,
+                "unflagged": result.unflagged,
+                "flagged": result.flagged,
+                "removed": result.removed,
+            },
+        )
+    return result
 
 
 # ---------------------------------------------------------------------------------------------

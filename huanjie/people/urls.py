@@ -10,6 +10,9 @@ AREA = r"^(?P<code>\d{6}|\d{9})/"
 urlpatterns = [
     path("changes/", views.changes_home, name="changes_home"),
     re_path(AREA + r"changes/$", views.changes, name="changes"),
+    re_path(
+        AREA + r"changes/(?P<change>\d+)/correct/$", views.change_correct, name="change_correct"
+    ),
     path("change-imports/<int:job_id>/", views.change_import, name="change_import"),
     path(
         "change-imports/<int:job_id>/run/",

@@ -1,6 +1,7 @@
 """Pages of the 变动名单 (deaths and deprivations of political rights): upload → preview →
-confirm, and the changes recorded in an area. A county's or a town's page; everything outside
-the user's region answers 404 (accounts.permissions)."""
+confirm, the changes recorded in an area, and the correction of one recorded by mistake. A
+county's or a town's page; everything outside the user's region answers 404
+(accounts.permissions)."""
 
 from __future__ import annotations
 
@@ -85,6 +86,8 @@ def changes(request: HttpRequest, code: str) -> HttpResponse:
             "filters": filters,
             "can_import": can_import,
             "page_obj": Paginator(rows, 50).get_page(request.GET.get("page")),
+            # One small form a row: no ids, or every row would repeat them.
+            "correct_form": forms.StatusCorrectForm(auto_id=False),
             "jobs": PersonChangeImport.objects.filter(region=area)[:5] if can_import else [],
             "breadcrumbs": _crumbs(area),
         },
@@ -113,3 +116,21 @@ def change_import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("people:change_import", job_id=job.pk)
+
+
+@require_POST
+def change_correct(request: HttpRequest, code: str, change: int) -> HttpResponse:
+    area = _area(request, code, Action.MANAGE_VOTERS)
+    obj = selectors.access_status_change(request.user, area, change)
+    form = forms.StatusCorrectForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errs in form.errors.values() for e in errs])
+        done = status.person_status_correct(
+            actor=current_user(request), change=obj, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, done.message)
+    return redirect("people:changes", code=area.code)

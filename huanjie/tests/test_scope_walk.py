@@ -74,10 +74,18 @@ def objects(cast):
         sha256="0" * 64,
         created_by=cast.county_officer,
     )
+    from huanjie.people.status import person_status_record
+    from huanjie.voters.tests.test_roll_cast import make_person
+
+    dead, _ = make_person("韩秀英")
+    status_change = person_status_record(
+        actor=cast.county_officer, person=dead, kind="died", on=date(2026, 10, 5), source="死亡证明"
+    )
     return {
         "campaign": campaign,
         "other_security_admin": other_admin,
         "change_import": change_import,
+        "status_change": status_change,
         "branch": branch,
         "member": member,
         **voter_objects(cast, campaign),
@@ -184,6 +192,7 @@ def voter_cases(objects, officer):
         "voters:register": [(f"{base}/register/", officer)],
         "voters:remove": [(f"{base}/registrations/{r}/remove/", officer)],
         "voters:reveal": [(f"{base}/registrations/{r}/reveal/", officer)],
+        "voters:person_status": [(f"{base}/registrations/{r}/status/", officer)],
         "voters:carry_over": [(f"{base}/carry-over/", officer)],
         "voters:publish": [(f"{base}/publish/", officer)],
         "voters:notice_pdf": [(f"{base}/publications/{p}/notice.pdf", officer)],
@@ -225,11 +234,17 @@ def party_cases(c, b, m, officer):
     }
 
 
-def people_cases(j, officer):
+def people_cases(j, s, officer):
     return {
         "people:changes": [
             ("/people/630121/changes/", officer),
             ("/people/630121100/changes/", officer),
+        ],
+        "people:change_correct": [
+            (f"/people/630121/changes/{s}/correct/", officer),
+            (f"/people/630121100/changes/{s}/correct/", officer),
+            # Their own county's page, another county's change.
+            (f"/people/{officer.region_id}/changes/{s}/correct/", officer),
         ],
         "people:change_import": [(f"/people/change-imports/{j}/", officer)],
         "people:change_import_confirm": [(f"/people/change-imports/{j}/run/", officer)],
@@ -258,7 +273,7 @@ def cases(cast, objects):
         ],
         **party_cases(c, objects["branch"].pk, objects["member"].pk, officer),
         **voter_cases(objects, officer),
-        **people_cases(objects["change_import"].pk, officer),
+        **people_cases(objects["change_import"].pk, objects["status_change"].pk, officer),
         "api:region_get": [("/api/regions/630121", officer), (f"/api/regions/{VILLAGE}", officer)],
         "api:region_children": [("/api/regions/630121/children", officer)],
         "api:campaign_get": [(f"/api/campaigns/{c}", officer)],
@@ -292,6 +307,9 @@ def test_every_object_of_another_county_answers_404(cast, objects):
     assert objects["proxy"].in_force
     objects["change_import"].refresh_from_db()
     assert objects["change_import"].status == "preview"
+    objects["status_change"].refresh_from_db()
+    assert objects["status_change"].corrected_at is None
+    assert not objects["registration"].person.status_changes.exists()
 
 
 def test_the_same_objects_answer_200_to_their_own_county(cast, objects):

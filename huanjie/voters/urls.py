@@ -12,6 +12,11 @@ urlpatterns = [
     re_path(VILLAGE + r"register/$", views.register, name="register"),
     re_path(VILLAGE + r"registrations/(?P<reg>\d+)/remove/$", views.remove, name="remove"),
     re_path(VILLAGE + r"registrations/(?P<reg>\d+)/reveal/$", views.reveal, name="reveal"),
+    re_path(
+        VILLAGE + r"registrations/(?P<reg>\d+)/status/$",
+        views.person_status,
+        name="person_status",
+    ),
     re_path(VILLAGE + r"carry-over/$", views.carry_over, name="carry_over"),
     re_path(VILLAGE + r"publish/$", views.publish, name="publish"),
     re_path(

@@ -19,6 +19,8 @@ from huanjie.accounts.permissions import Action, can, current_user, get_scoped_o
 from huanjie.elections.models import CampaignVillage
 from huanjie.elections.selectors import access_campaign, campaigns_visible_to
 from huanjie.elections.services import campaign_village_set_election_date
+from huanjie.people import status
+from huanjie.people.forms import StatusRecordForm
 from huanjie.regions.models import Region
 from huanjie.rules import voters as voter_rules
 from huanjie.voters import forms, pdf, selectors, services
@@ -208,6 +210,39 @@ def remove(request: HttpRequest, pk: int, code: str, reg: int) -> HttpResponse:
     else:
         messages.success(request, f"已除名：{registration.person.name}")
     return redirect(_roll_url(entry))
+
+
+def person_status(request: HttpRequest, pk: int, code: str, reg: int) -> HttpResponse:
+    """Record a death, a deprivation or a restoration of political rights of the person of one
+    registration, from the roll the clerk works on; every roll of the person follows."""
+    entry = selectors.access_roll(request.user, pk, code)
+    registration = selectors.access_registration(request.user, entry, reg)
+    require(request.user, Action.MANAGE_VOTERS)
+    person = registration.person
+    form = StatusRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            change = status.person_status_record(
+                actor=current_user(request),
+                person=person,
+                kind=d["kind"],
+                on=d["on"],
+                until=d["until"],
+                source=d["source"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, status.recorded_message(change))
+            return redirect(_roll_url(entry))
+    return _form_page(
+        request,
+        entry,
+        f"登记死亡/剥夺政治权利：{person.name}（{person.id_masked}）",
+        form,
+        note=status.record_text(person),
+    )
 
 
 def carry_over(request: HttpRequest, pk: int, code: str) -> HttpResponse:
