@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
@@ -509,24 +509,13 @@ class ChangeRow:
 
 
 @dataclass
-class ChangesOutcome:
-    """What a file does (or would do)."""
+class ChangesOutcome(importing.FileOutcome):
+    """What a 变动名单 does (or would do)."""
 
-    total: int = 0
     applied: int = 0
     unchanged: int = 0
     removed: int = 0
     flagged: int = 0
-    issues: list[Issue] = field(default_factory=list)
-    unknown_columns: tuple[str, ...] = ()
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.level == "error"]
-
-    @property
-    def rejected_rows(self) -> int:
-        return len({i.row for i in self.errors})
 
 
 class _Rollback(Exception):
@@ -549,19 +538,8 @@ def read_change_row(
     issues: list[Issue] = []
 
     def get(key: str) -> Any:
-        col = columns.get(key)
-        if col is None or col >= len(cells):
-            return None
-        value = cells[col]
-        if isinstance(value, str):
-            value = value.strip()
-            if value.startswith("="):
-                label = importing.FIELD_LABELS[key]
-                shown = idcard.mask(value) if key == "id_number" else value[:30]
-                issues.append(Issue(number, label, shown, importing.MSG_FORMULA.format(text=shown)))
-                return None
-            return value or None
-        return value
+        value = importing.cell_value(number, cells, columns, key, issues)
+        return None if value == "" else value
 
     raw_id = get("id_number")
     checked = idcard.check(raw_id)

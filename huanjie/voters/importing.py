@@ -475,8 +475,45 @@ class RowIn:
     village: str  # the cell of the 村(社区) column, "" when absent
 
 
+@dataclass
+class FileOutcome:
+    """What a file does (or would do): its data rows, every problem by row, the columns it had
+    that nothing reads. The roll import and the 变动名单 add their own counts."""
+
+    total: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    unknown_columns: tuple[str, ...] = ()
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "error"]
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({i.row for i in self.errors})
+
+
 def _masked(value: object) -> str:
     return idcard.mask(cell_text(value)) if not _blank(value) else ""
+
+
+def cell_value(
+    number: int, cells: Cells, columns: dict[str, int], key: str, issues: list[Issue]
+) -> Any:
+    """The cell of field `key` in a data row (text stripped), None when the column is absent;
+    a formula is never evaluated: it is reported (its text, an ID number masked) and read as
+    None (SECURITY.md V7)."""
+    col = columns.get(key)
+    if col is None or col >= len(cells):
+        return None
+    value = cells[col]
+    if isinstance(value, str):
+        value = value.strip()
+        if value.startswith("="):
+            shown = _masked(value) if key == "id_number" else value[:30]
+            issues.append(Issue(number, FIELD_LABELS[key], shown, MSG_FORMULA.format(text=shown)))
+            return None
+    return value
 
 
 def read_row(
@@ -486,19 +523,7 @@ def read_row(
     issues: list[Issue] = []
 
     def get(key: str) -> Any:
-        col = columns.get(key)
-        if col is None or col >= len(cells):
-            return None
-        value = cells[col]
-        if isinstance(value, str):
-            value = value.strip()
-            if value.startswith("="):
-                shown = _masked(value) if key == "id_number" else value[:30]
-                issues.append(
-                    Issue(number, FIELD_LABELS[key], shown, MSG_FORMULA.format(text=shown))
-                )
-                return None
-        return value
+        return cell_value(number, cells, columns, key, issues)
 
     raw_id = get("id_number")
     raw_sex = get("sex")

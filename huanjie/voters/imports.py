@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -196,23 +196,12 @@ def _village_names(villages: Iterable[Village]) -> dict[str, str]:
 
 
 @dataclass
-class Outcome_:
+class Outcome_(importing.FileOutcome):
     """What a file does (or would do) to the roll."""
 
-    total: int = 0
     accepted: int = 0
     unchanged: int = 0
     conflicts: int = 0
-    issues: list[Issue] = field(default_factory=list)
-    unknown_columns: tuple[str, ...] = ()
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.level == "error"]
-
-    @property
-    def rejected_rows(self) -> int:
-        return len({i.row for i in self.issues if i.level == "error"})
 
     @property
     def doubtful_rows(self) -> int:
