@@ -66,8 +66,16 @@ REMOVAL_REASONS = frozenset(
 class VoterRegistration(models.Model):
     # No single-column indexes: the composite indexes below lead with campaign or person and
     # serve every query, and each extra index slows a bulk import of a province.
+    # The database checks (campaign, village) as one reference to the campaign's village list
+    # (elections.CampaignVillage; migration 0007): a registration can only be in a village the
+    # campaign took in, and it costs one check a row instead of two. Hence no constraint on
+    # either column alone; the ORM still protects both (on_delete=PROTECT).
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.PROTECT, related_name="registrations", db_index=False
+        Campaign,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        db_index=False,
+        db_constraint=False,
     )
     village = models.ForeignKey(
         Region,
@@ -75,6 +83,7 @@ class VoterRegistration(models.Model):
         on_delete=models.PROTECT,
         related_name="registrations",
         db_index=False,
+        db_constraint=False,
     )
     person = models.ForeignKey(
         Person,
