@@ -232,31 +232,32 @@ def print_phases() -> None:
 def write_floor(n: int) -> None:
     """(f) What the database alone needs to write the rows (b) wrote: the same people and
     registrations copied by INSERT … SELECT into twins of the two tables with the same indexes,
-    first without, then with the four foreign keys the real tables carry (checked at commit as
-    Django declares them: DEFERRABLE INITIALLY DEFERRED). No Python, no file, no checks: the
+    first without, then with the foreign keys the real tables carry (read from the catalogue;
+    deferred, checked at commit, as on the real tables). No Python, no file, no checks: the
     ceiling any import into this schema on this server can reach."""
     from django.db import connection, transaction
 
-    ids = "SELECT id FROM elections_campaign ORDER BY id LIMIT 1"
-    fks = (
-        "ALTER TABLE {p} ADD FOREIGN KEY (region_id) REFERENCES regions_region (code) "
-        "DEFERRABLE INITIALLY DEFERRED",
-        "ALTER TABLE {r} ADD FOREIGN KEY (person_id) REFERENCES {p} (id) "
-        "DEFERRABLE INITIALLY DEFERRED",
-        "ALTER TABLE {r} ADD FOREIGN KEY (village_id) REFERENCES regions_region (code) "
-        "DEFERRABLE INITIALLY DEFERRED",
-        "ALTER TABLE {r} ADD FOREIGN KEY (campaign_id) REFERENCES elections_campaign (id) "
-        "DEFERRABLE INITIALLY DEFERRED",
-    )
+    p, r = "floor_person", "floor_registration"
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid IN "
+            "('people_person'::regclass, 'voters_voterregistration'::regclass)"
+        )
+        twin = {"people_person": p, "voters_voterregistration": r}
+        fks = [
+            (twin[table], definition.replace("REFERENCES people_person(", f"REFERENCES {p}("))
+            for table, definition in cur.fetchall()
+        ]
+    campaign = "SELECT id FROM elections_campaign ORDER BY id LIMIT 1"
     for with_fk in (False, True):
-        p, r = "floor_person", "floor_registration"
         with connection.cursor() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {r}, {p}")
             cur.execute(f"CREATE TABLE {p} (LIKE people_person INCLUDING ALL)")
             cur.execute(f"CREATE TABLE {r} (LIKE voters_voterregistration INCLUDING ALL)")
             if with_fk:
-                for sql in fks:
-                    cur.execute(sql.format(p=p, r=r))
+                for table, definition in fks:
+                    cur.execute(f"ALTER TABLE {table} ADD {definition}")
             cur.execute("CHECKPOINT")
         t0 = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cur:
@@ -265,17 +266,17 @@ def write_floor(n: int) -> None:
             )
             cur.execute(
                 f"INSERT INTO {r} SELECT v.* FROM voters_voterregistration v "
-                f"JOIN {p} ON {p}.id = v.person_id WHERE v.campaign_id = ({ids}) "
+                f"JOIN {p} ON {p}.id = v.person_id WHERE v.campaign_id = ({campaign}) "
                 "ORDER BY v.village_id, v.id"
             )
         elapsed = time.perf_counter() - t0
-        label = "with the 4 foreign keys" if with_fk else "without foreign keys"
+        label = f"with the {len(fks)} foreign keys" if with_fk else "without foreign keys"
         print(
             f"(f) database floor, {n:,} people + registrations {label}: {elapsed:.1f} s = "
             f"{n / elapsed:,.0f} rows/s"
         )
     with connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS floor_registration, floor_person")
+        cur.execute(f"DROP TABLE IF EXISTS {r}, {p}")
 
 
 def dedup_query(n: int) -> None:
