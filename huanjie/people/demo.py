@@ -40,7 +40,7 @@ from __future__ import annotations
 import csv
 import random
 from bisect import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -57,6 +57,7 @@ __all__ = [
     "DemoPerson",
     "generate_village",
     "group_name",
+    "known_relations",
     "village_ethnic_mix",
 ]
 
@@ -609,3 +610,41 @@ def generate_village(
                 )
             )
     return people
+
+
+def known_relations(
+    household: Sequence[tuple[str, date]], *, as_of: date = AS_OF
+) -> dict[int, str]:
+    """The relations to the head (the first member) that the rules above leave no doubt about,
+    read from each member's sex and birth date alone, in 户号 order: {index: SPOUSE or CHILD}.
+    For the demo's people once they are in the database, which keeps no 与户主关系.
+
+    - The second member, of the other sex and born within 15 years of the head, is the spouse:
+      that place holds the spouse if there is one, else a child (20+ years younger) or a parent
+      (20+ years older); a sibling comes only when no child can be born, never second.
+    - When the head was under 52 on ``as_of`` (so no married child and grandchildren were
+      added), a member born 15+ years after the younger of the head and the spouse is their
+      child: children are born 20+ years after it, and the others are parents (older than the
+      head) and siblings (within eight years of the head).
+
+    >>> known_relations([("M", date(1980, 3, 1)), ("F", date(1982, 7, 9)),
+    ...                  ("M", date(2005, 1, 2)), ("F", date(1952, 5, 5))])
+    {1: '配偶', 2: '子女'}
+    >>> known_relations([("M", date(1960, 3, 1)), ("F", date(1962, 7, 9)), ("M", date(1985, 1, 2))])
+    {1: '配偶'}
+    """
+    if not household:
+        return {}
+    sex, birth = household[0]
+    found: dict[int, str] = {}
+    younger = birth
+    if len(household) > 1:
+        other_sex, other_birth = household[1]
+        if other_sex != sex and abs((other_birth - birth).days) < _years(15).days:
+            found[1] = SPOUSE
+            younger = max(birth, other_birth)
+    if (as_of - birth).days / _DAYS_PER_YEAR < 52:
+        for index, (_, member_birth) in enumerate(household[1:], start=1):
+            if index not in found and member_birth >= younger + _years(15):
+                found[index] = CHILD
+    return found

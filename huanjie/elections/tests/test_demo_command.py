@@ -11,9 +11,9 @@ from huanjie.accounts.models import User
 from huanjie.audit.models import AuditEvent
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.party.models import PartyMember
-from huanjie.people.models import Person
+from huanjie.people.models import Person, PersonStatusChange
 from huanjie.regions.models import Region
-from huanjie.voters.models import VoterRegistration
+from huanjie.voters.models import Proxy, VoterRegistration
 
 
 @pytest.mark.django_db
@@ -38,8 +38,35 @@ def test_the_demo_loads_the_county_and_reloads_idempotently():
     assert PartyMember.objects.exists()
     for username in ("dt_county", "dt_town", "dt_clerk", "dt_auditadmin"):
         assert username in text
-    call_command("demo", scale=0.02, stdout=io.StringIO())
+    # 城关镇: deaths, two deprivations (one for life) and a restoration, recorded by the county
+    # officer through the service; the unpublished rolls follow, each removal audited.
+    changes = PersonStatusChange.objects.filter(person__region__code__startswith="630121101")
+    assert changes.filter(kind="died").count() >= 5
+    assert changes.filter(kind="rights_deprived", until=None).count() == 1
+    assert changes.filter(kind="rights_restored").count() == 1
+    assert set(changes.values_list("recorded_by__username", flat=True)) == {"dt_county"}
+    removed = registered.filter(active=False)
+    assert removed.filter(removed_reason="died").count() == changes.filter(kind="died").count()
+    assert removed.filter(removed_reason="lost_rights").count() == 3
+    assert AuditEvent.objects.filter(action="voter.remove").count() == removed.count()
+    assert AuditEvent.objects.filter(action="people.status_record").count() == changes.count()
+    # 西关村: proxies held by a relative of the same household and group, one withdrawn.
+    proxies = Proxy.objects.filter(village_id="630121101200").select_related(
+        "principal__person", "holder__person"
+    )
+    assert proxies.count() >= 2
+    assert proxies.exclude(withdrawn_on=None).count() == 1
+    for proxy in proxies:
+        assert proxy.principal.group_name == proxy.holder.group_name
+        assert proxy.principal.person.household_no == proxy.holder.person.household_no
+    assert AuditEvent.objects.filter(action="voter.proxy_record").count() == proxies.count()
+    assert "人员变动：城关镇" in text and "委托投票：西关村" in text
+    again = io.StringIO()
+    call_command("demo", scale=0.02, stdout=again)
     assert Person.objects.count() == people
     assert Campaign.objects.count() == 1
     assert User.objects.filter(username__startswith="dt_").count() == 9
     assert VoterRegistration.objects.count() == registered.count()
+    assert PersonStatusChange.objects.count() == changes.count()
+    assert Proxy.objects.count() == proxies.count()
+    assert "人员变动：已存在" in again.getvalue() and "委托投票：已存在" in again.getvalue()

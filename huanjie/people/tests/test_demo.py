@@ -200,3 +200,18 @@ def test_siblings_are_twins_or_born_eleven_months_apart(twenty_thousand: list[De
             for b in births[i + 1 :]:
                 gap = abs((a - b).days)
                 assert gap == 0 or gap >= 335, births
+
+
+def test_the_relations_read_back_from_sex_and_birth_are_the_generated_ones(
+    twenty_thousand: list[DemoPerson],
+) -> None:
+    # The demo command pairs 委托投票 relatives from the database, which keeps no relation.
+    found: Counter[str] = Counter()
+    for members in households(twenty_thousand).values():
+        relations = demo.known_relations([(m.sex, m.birth_date) for m in members])
+        for index, relation in relations.items():
+            assert members[index].relation == relation, members
+            found[relation] += 1
+    actual = Counter(p.relation for p in twenty_thousand)
+    assert found[demo.SPOUSE] == actual[demo.SPOUSE]  # every spouse is second and found
+    assert found[demo.CHILD] > actual[demo.CHILD] / 3
