@@ -17,7 +17,12 @@ class StyledFormMixin:
         size = "-sm" if self.small else ""
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = (
+                    widget.attrs.get("class", "") + " form-check-input"
+                ).strip()
                 continue
             css = (
                 f"form-select form-select{size}"

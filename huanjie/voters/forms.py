@@ -126,6 +126,10 @@ class DecideForm(StyledFormMixin, forms.Form):
 
 
 class RegistrationChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", "请选择")
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         group = f"（{obj.group_name}）" if obj.group_name else ""
         return f"{obj.person.name}{group} {obj.person.id_masked}"
