@@ -49,13 +49,13 @@ from huanjie.regions.models import Region
 from huanjie.rules import voters as voter_rules
 from huanjie.voters import importing
 from huanjie.voters.importing import ImportRefused, Issue, Limits
-from huanjie.voters.imports import store_upload
 from huanjie.voters.models import VoterRegistration
 from huanjie.voters.services import (
     Touched,
     registrations_apply_status,
     registrations_undo_status,
 )
+from huanjie.voters.uploads import discard_upload, expire_previews, store_upload
 
 # A 变动名单 is a county's few hundred notices, applied row by row through the one write path.
 MAX_CHANGE_ROWS: Final = 5000
@@ -733,12 +733,6 @@ def _fill(job: PersonChangeImport, outcome: ChangesOutcome) -> None:
     job.problems = [i.as_dict() for i in outcome.issues]
 
 
-def _discard(job: PersonChangeImport) -> None:
-    if job.stored_path:
-        Path(job.stored_path).unlink(missing_ok=True)
-        job.stored_path = ""
-
-
 def person_changes_preview(
     *, actor: User, region: Region, upload: UploadedFile, limits: Limits | None = None
 ) -> PersonChangeImport:
@@ -780,7 +774,7 @@ def person_changes_preview(
                 job.message = "以下列不导入：" + "、".join(outcome.unknown_columns)
     if job.status == PersonChangeImport.Status.REJECTED:
         job.finished_at = timezone.now()
-        _discard(job)
+        discard_upload(job)
     job.save()
     return job
 
@@ -833,30 +827,12 @@ def person_changes_confirm(
                 message=job.message,
             )
         job.finished_at = timezone.now()
-        _discard(job)
+        discard_upload(job)
         job.save()
     return job
 
 
 def person_changes_expire(*, now: Any = None) -> int:
-    """End the 变动名单 previews nobody confirmed within a day and delete their files
-    (SECURITY.md R2), as the roll import's previews (`huanjie voters purge`)."""
-    from huanjie.voters.imports import MSG_PREVIEW_EXPIRED, PREVIEW_LIFETIME
-
-    cutoff = (now or timezone.now()) - PREVIEW_LIFETIME
-    expired = 0
-    stale = PersonChangeImport.objects.filter(
-        status=PersonChangeImport.Status.PREVIEW, created_at__lt=cutoff
-    )
-    for job in stale:
-        with transaction.atomic():
-            _discard(job)
-            job.status = PersonChangeImport.Status.FAILED
-            job.message = MSG_PREVIEW_EXPIRED
-            job.finished_at = timezone.now()
-            job.save(update_fields=["stored_path", "status", "message", "finished_at"])
-            audit_record(
-                actor=None, action="people.changes_expire", obj=job, message=MSG_PREVIEW_EXPIRED
-            )
-        expired += 1
-    return expired
+    """End the 变动名单 previews nobody confirmed within a day and delete their files, as the
+    roll import's previews (`huanjie voters purge`)."""
+    return expire_previews(PersonChangeImport, "people.changes_expire", now=now)

@@ -10,18 +10,15 @@ it back, so its counts are exactly what the run will do.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
@@ -45,6 +42,7 @@ from huanjie.voters import importing
 from huanjie.voters.importing import FIELD_LABELS, ImportRefused, Issue, Limits, RowIn
 from huanjie.voters.models import Category, ImportJob, RegistrationConflict, VoterRegistration
 from huanjie.voters.services import MSG_DIED
+from huanjie.voters.uploads import discard_upload, expire_previews, store_upload, uploads_dir
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +101,6 @@ _STAGE_COLUMNS = (
     ("category", "varchar(30)"),
     ("flag", "varchar(200)"),
 )
-
-
-def uploads_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -803,27 +795,6 @@ def _labels(codes: set[str]) -> dict[str, str]:
 # The services the views and the task call.
 
 
-def store_upload(upload: UploadedFile, limits: Limits) -> tuple[Path, str]:
-    """Save the upload under VAR_DIR/uploads with a random name; (path, sha256). Refuses a file
-    over the size limit while reading, before anything parses it."""
-    suffix = Path(upload.name or "").suffix.lower()
-    path = uploads_dir() / f"{uuid.uuid4().hex}{suffix if suffix in ('.xlsx', '.csv') else '.bin'}"
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            size += len(chunk)
-            if size > limits.max_bytes:
-                out.close()
-                path.unlink(missing_ok=True)
-                raise ImportRefused(
-                    importing.MSG_TOO_BIG.format(mb=importing._mb(limits.max_bytes))
-                )
-            digest.update(chunk)
-            out.write(chunk)
-    return path, digest.hexdigest()
-
-
 def _fill(job: ImportJob, outcome: Outcome_) -> None:
     job.total_rows = outcome.total
     job.done_rows = outcome.total
@@ -893,7 +864,7 @@ def roll_import_preview(
                 job.message = "以下列不导入：" + "、".join(outcome.unknown_columns)
     if job.status == ImportJob.Status.REJECTED:
         job.finished_at = timezone.now()
-        _discard(job)
+        discard_upload(job)
     job.save()
     return job
 
@@ -982,7 +953,7 @@ def roll_import_execute(*, job_id: int) -> ImportJob:
                 f"转重复登记 {outcome.conflicts} 人"
             )
     job.finished_at = timezone.now()
-    _discard(job)
+    discard_upload(job)
     job.save()
     marker.unlink(missing_ok=True)
     return job
@@ -1014,30 +985,6 @@ def _audit_refusal(job: ImportJob, message: str) -> None:
         )
 
 
-def _discard(job: ImportJob) -> None:
-    if job.stored_path:
-        Path(job.stored_path).unlink(missing_ok=True)
-        job.stored_path = ""
-
-
-PREVIEW_LIFETIME = timedelta(hours=24)
-MSG_PREVIEW_EXPIRED = "预览超过24小时未确认，已过期，上传的文件已删除，请重新上传"
-
-
 def import_previews_expire(*, now: datetime | None = None) -> int:
-    """End the previews nobody confirmed within a day and delete their files (SECURITY.md R2:
-    no uploaded roll lingers on disk). Run by `huanjie voters purge` (cron, hourly)."""
-    cutoff = (now or timezone.now()) - PREVIEW_LIFETIME
-    expired = 0
-    for job in ImportJob.objects.filter(status=ImportJob.Status.PREVIEW, created_at__lt=cutoff):
-        with transaction.atomic():
-            _discard(job)
-            job.status = ImportJob.Status.FAILED
-            job.message = MSG_PREVIEW_EXPIRED
-            job.finished_at = timezone.now()
-            job.save(update_fields=["stored_path", "status", "message", "finished_at"])
-            audit_record(
-                actor=None, action="voters.import_expire", obj=job, message=MSG_PREVIEW_EXPIRED
-            )
-        expired += 1
-    return expired
+    """End the roll previews nobody confirmed within a day and delete their files."""
+    return expire_previews(ImportJob, "voters.import_expire", now=now)
