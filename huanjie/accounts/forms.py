@@ -19,36 +19,6 @@ class LoginForm(AuthenticationForm):
     error_messages = {"invalid_login": MSG_LOGIN_FAILED, "inactive": MSG_LOGIN_FAILED}
 
 
-class UserCreateForm(StyledFormMixin, forms.Form):
-    username = forms.RegexField(
-        label="用户名",
-        regex=r"^[A-Za-z0-9_.-]{3,40}$",
-        max_length=40,
-        error_messages={"invalid": "用户名只能包含字母、数字、下划线、点和短横线，3至40位"},
-    )
-    full_name = forms.CharField(label="姓名", max_length=50)
-    phone = forms.RegexField(
-        label="手机号",
-        regex=r"^1\d{10}$",
-        required=False,
-        error_messages={"invalid": "手机号应为11位数字"},
-    )
-    region_code = forms.CharField(label="所属区划代码", max_length=12)
-    roles = forms.MultipleChoiceField(
-        label="角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple
-    )
-    department = forms.ChoiceField(
-        label="联审部门", choices=[("", "（不适用）"), *Department.choices], required=False
-    )
-
-    def role_specs(self) -> list[RoleSpec]:
-        dept = self.cleaned_data.get("department") or ""
-        return [
-            RoleSpec(role=r, department=dept if r == Role.REVIEWER else "")
-            for r in self.cleaned_data["roles"]
-        ]
-
-
 class RolesForm(StyledFormMixin, forms.Form):
     roles = forms.MultipleChoiceField(
         label="角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple
@@ -63,6 +33,27 @@ class RolesForm(StyledFormMixin, forms.Form):
             RoleSpec(role=r, department=dept if r == Role.REVIEWER else "")
             for r in self.cleaned_data["roles"]
         ]
+
+
+class UserCreateForm(RolesForm):
+    """A new account: who, where, and its roles (RolesForm's fields and role_specs)."""
+
+    username = forms.RegexField(
+        label="用户名",
+        regex=r"^[A-Za-z0-9_.-]{3,40}$",
+        max_length=40,
+        error_messages={"invalid": "用户名只能包含字母、数字、下划线、点和短横线，3至40位"},
+    )
+    full_name = forms.CharField(label="姓名", max_length=50)
+    phone = forms.RegexField(
+        label="手机号",
+        regex=r"^1\d{10}$",
+        required=False,
+        error_messages={"invalid": "手机号应为11位数字"},
+    )
+    region_code = forms.CharField(label="所属区划代码", max_length=12)
+
+    field_order = ["username", "full_name", "phone", "region_code", "roles", "department"]
 
 
 class PasswordChangeForm(StyledFormMixin, forms.Form):
