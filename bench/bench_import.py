@@ -201,7 +201,7 @@ def raw_copy(path: Path) -> float:
 
 
 def pipeline(path: Path, name: str, term: int) -> tuple[float, int, int]:
-    from huanjie.voters.importing import Limits
+    from huanjie.lib.workbooks import Limits
     from huanjie.voters.imports import run_pipeline
 
     campaign, county = make_regions_and_campaign(term)

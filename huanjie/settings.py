@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "huanjie.regions",
     "huanjie.accounts",
     "huanjie.audit",
+    "huanjie.uploads",
     "huanjie.people",
     "huanjie.elections",
     "huanjie.voters",

@@ -18,7 +18,6 @@ urlpatterns = [
     path("campaigns/", include("huanjie.elections.urls")),
     path("audit/", include("huanjie.audit.urls")),
     path("voters/", include("huanjie.voters.urls")),
-    path("people/", include("huanjie.people.urls")),
     path("party/", include("huanjie.party.urls")),
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),

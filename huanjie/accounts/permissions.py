@@ -201,7 +201,7 @@ def menu_for(user: User) -> list[tuple[str, list[MenuItem]]]:
     # The 变动名单 is a county's or a town's work (6- and 9-digit region codes).
     if can(user, Action.MANAGE_VOTERS) and len(user.region_id or "") in (6, 9):
         areas.setdefault("基础数据", []).append(
-            MenuItem("基础数据", "人员变动名单", reverse("people:changes_home"))
+            MenuItem("基础数据", "人员变动名单", reverse("voters:changes_home"))
         )
     return list(areas.items())
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from huanjie.lib.forms import DateInput, StyledFormMixin
+from huanjie.lib.names import name_problem, normalize_name
 from huanjie.party.models import BranchKind, MemberStatus
 from huanjie.people.models import Sex
 from huanjie.rules.profiles import EXCLUSION_LABELS
@@ -36,6 +37,12 @@ class MemberAddForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(label="党员状态", choices=MemberStatus.choices)
     flowing = forms.BooleanField(label="流动党员", required=False)
     joined_on = forms.DateField(label="入党日期", widget=DateInput, required=False)
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        if problem := name_problem(name):
+            raise forms.ValidationError(problem)
+        return normalize_name(name)
 
 
 class MemberStatusForm(StyledFormMixin, forms.Form):

@@ -1,5 +1,6 @@
 """The village Party organisation (村党组织), its members, and their registration for the members'
-meeting of one campaign (党员选举登记).
+meeting of one campaign (党员选举登记), and the uploaded 党员名册 files that fill them
+(`PartyRollImport`).
 
 Who counts in the expected attendance (应到会人数) is the engine's answer
 (`huanjie.rules.party.party_quorum`); these rows are its inputs, gathered by
@@ -14,6 +15,7 @@ from huanjie.elections.models import Campaign
 from huanjie.people.models import Person
 from huanjie.regions.models import Region
 from huanjie.rules.profiles import EXCLUSION_LABELS
+from huanjie.uploads.models import UploadJob
 
 
 class BranchKind(models.TextChoices):
@@ -131,3 +133,20 @@ class MemberRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.campaign}"
+
+
+class PartyRollImport(UploadJob):
+    """One uploaded 党员名册 (a town's or the county's members, branch by branch) for one
+    campaign: previewed, then run, all or nothing (the lifecycle is uploads.services; the
+    importer party.imports)."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="换届", on_delete=models.PROTECT, related_name="party_roll_imports"
+    )
+    added = models.PositiveIntegerField("新增党员", default=0)
+    updated = models.PositiveIntegerField("更新党员", default=0)
+    unchanged = models.PositiveIntegerField("未变化", default=0)
+
+    class Meta(UploadJob.Meta):
+        verbose_name = "党员名册导入"
+        verbose_name_plural = "党员名册导入"

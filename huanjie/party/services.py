@@ -28,6 +28,7 @@ from huanjie.people.services import (  # noqa: F401  (messages re-exported for t
 )
 from huanjie.regions.models import Region
 from huanjie.rules.profiles import EXCLUSION_LABELS
+from huanjie.rules.voters import coming_of_age
 
 MSG_NOT_ALLOWED = "无权管理该村党组织"
 MSG_NOT_VILLAGE = "党组织只能建在村(社区)，“{region}”是{level}"
@@ -43,6 +44,8 @@ MSG_DETAINED_IS_STATUS = (
 )
 MSG_EXCLUSION_NOT_VOTING = "{status}没有表决权，本就不计入应到会人数，无需作不计入处理"
 MSG_APPROVAL_WITHOUT_REASON = "未选择不计入应到会人数的理由，无从审批"
+MSG_JOINED_FUTURE = "入党日期{day}晚于今天，请核对"
+MSG_JOINED_UNDER_18 = "入党日期{day}时未满十八周岁（出生日期{birth}），请核对（党章 第一条）"
 
 
 def _check_manage(actor: User, village: Region) -> None:
@@ -185,6 +188,41 @@ def member_set_status(
     with transaction.atomic():
         member.save(update_fields=["status", "flowing"])
         audit_record(actor=actor, action="party.member_status", obj=member, changes=changes)
+    return member
+
+
+def joined_on_problem(joined_on: date, birth_date: date, today: date) -> str | None:
+    """What is wrong with a date of joining the Party, or None. 党章 第一条: only a person of
+    eighteen may join, so a date before the 18th birthday (or after today) is a typo.
+
+    >>> joined_on_problem(date(2008, 3, 15), date(1990, 3, 15), date(2026, 1, 1))
+    >>> joined_on_problem(date(2008, 3, 14), date(1990, 3, 15), date(2026, 1, 1))
+    '入党日期2008-03-14时未满十八周岁（出生日期1990-03-15），请核对（党章 第一条）'
+    """
+    if joined_on > today:
+        return MSG_JOINED_FUTURE.format(day=joined_on.isoformat())
+    if joined_on < coming_of_age(birth_date):
+        return MSG_JOINED_UNDER_18.format(day=joined_on.isoformat(), birth=birth_date.isoformat())
+    return None
+
+
+def member_set_joined_on(
+    *, actor: User, member: PartyMember, joined_on: date | None
+) -> PartyMember:
+    """Correct a member's date of joining the Party (None: not known). Checked against today and
+    the member's 18th birthday (`joined_on_problem`)."""
+    _check_manage(actor, member.branch.village)
+    if joined_on == member.joined_on:
+        return member
+    if joined_on is not None:
+        problem = joined_on_problem(joined_on, member.person.birth_date, timezone.localdate())
+        if problem:
+            raise ValidationError(problem)
+    changes = {"joined_on": [_plain(member.joined_on), _plain(joined_on)]}
+    member.joined_on = joined_on
+    with transaction.atomic():
+        member.save(update_fields=["joined_on"])
+        audit_record(actor=actor, action="party.member_joined_on", obj=member, changes=changes)
     return member
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from huanjie.party import views
+from huanjie.party import import_views, views
 
 app_name = "party"
 urlpatterns = [
@@ -29,3 +29,6 @@ urlpatterns = [
         name="member_registration",
     ),
 ]
+
+# The 党员名册 file import (its own module, its routes under the same namespace).
+urlpatterns += import_views.urlpatterns

@@ -1,10 +1,12 @@
 """A synthetic but realistic population of 大通回族土族自治县 (630121, Qinghai) for the demo.
 
-Pure Python (no Django), deterministic for a seeded ``random.Random``. It makes people
-in households (户) inside 村民小组/居民小组, so the demo and the tests meet what real
-rolls hold: surnames by real frequency and local custom, 同名同姓 people, minors who are
-not yet eligible, spouses who married in from a neighbouring county and so carry that
-county's region code, households of 1 to 7 with three generations.
+The generator is pure Python (it uses no Django), deterministic for a seeded
+``random.Random``; ``people_seed`` at the end saves a county's people through the people
+services for ``huanjie demo``. It makes people in households (户) inside
+村民小组/居民小组, so the demo and the tests meet what real rolls hold: surnames by real
+frequency and local custom, 同名同姓 people, minors who are not yet eligible, spouses who
+married in from a neighbouring county and so carry that county's region code, households
+of 1 to 7 with three generations.
 
 Figures and their sources (approximate, say so wherever they are shown):
 
@@ -49,6 +51,9 @@ from pathlib import Path
 from typing import Final, Generic, TypeVar
 
 from huanjie.lib import idcard
+from huanjie.people.models import Person
+from huanjie.people.services import PersonIn, people_bulk_create
+from huanjie.regions.models import Region
 
 __all__ = [
     "AS_OF",
@@ -58,6 +63,7 @@ __all__ = [
     "generate_village",
     "group_name",
     "known_relations",
+    "people_seed",
     "village_ethnic_mix",
 ]
 
@@ -648,3 +654,42 @@ def known_relations(
             if index not in found and member_birth >= younger + _years(15):
                 found[index] = CHILD
     return found
+
+
+def people_seed(
+    *, county: Region, villages: Sequence[Region], seed: int, scale: float
+) -> int | None:
+    """Generate and save the people of `villages` (the county's, in code order), about
+    ``scale`` times the county's real registered population, deterministic for ``seed``.
+    Returns how many were created, or None when the county has people already: they are kept
+    as they are, a re-run creates nobody."""
+    if Person.objects.filter(region__code__startswith=county.code).exists():
+        return None
+    rng = random.Random(seed)
+    taken: set[str] = set()  # ID numbers must be unique across the county, not only per village
+    total = 0
+    batch: list[PersonIn] = []
+    for village in villages:
+        community = village.kind == Region.Kind.COMMUNITY
+        # 大通 has about 45万 registered residents over 313 units: communities are larger.
+        base = rng.randint(1800, 3600) if community else rng.randint(700, 2200)
+        size = max(20, int(base * scale))
+        for p in generate_village(village.code, community, rng, size, taken=taken):
+            batch.append(
+                PersonIn(
+                    id_number=p.id_number,
+                    name=p.name,
+                    sex=p.sex,
+                    birth_date=p.birth_date,
+                    ethnicity=p.ethnicity,
+                    region_code=village.code,
+                    group_name=p.group_name,
+                    household_no=p.household_no,
+                )
+            )
+        if len(batch) >= 20000:
+            total += people_bulk_create(actor=None, people=batch, source="demo")
+            batch = []
+    if batch:
+        total += people_bulk_create(actor=None, people=batch, source="demo")
+    return total

@@ -4,14 +4,6 @@ from django import forms
 
 from huanjie.lib.forms import DateInput, StyledFormMixin
 from huanjie.people.models import StatusKind
-from huanjie.voters.importing import MAX_FILE_BYTES
-
-
-class ChangesUploadForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        label=f"变动名单文件（.xlsx 或 .csv，不超过 {MAX_FILE_BYTES // 1024 // 1024} MB）",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
 
 
 class ChangesFilterForm(StyledFormMixin, forms.Form):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from huanjie.lib import ethnicity
 from huanjie.regions.models import Region
 from huanjie.rules import voters as voter_rules
+from huanjie.uploads.models import UploadJob
 
 
 class Sex(models.TextChoices):
@@ -100,44 +101,18 @@ class StatusKind(models.TextChoices):
     RIGHTS_RESTORED = "rights_restored", "恢复政治权利"
 
 
-class PersonChangeImport(models.Model):
+class PersonChangeImport(UploadJob):
     """One uploaded 变动名单 (list of deaths and deprivations): previewed, then applied, all or
-    nothing. The file is deleted when the job ends."""
+    nothing (the lifecycle is uploads.services; the importer voters.status)."""
 
-    class Status(models.TextChoices):
-        PREVIEW = "preview", "待确认"
-        SUCCEEDED = "succeeded", "已导入"
-        REJECTED = "rejected", "有错误，未导入"
-        FAILED = "failed", "失败"
-
-    region = models.ForeignKey(
-        Region, verbose_name="导入范围", on_delete=models.PROTECT, related_name="+"
-    )
-    filename = models.CharField("文件名", max_length=200)
-    sha256 = models.CharField("文件SHA-256", max_length=64)
-    stored_path = models.CharField(max_length=300, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
-    total_rows = models.PositiveIntegerField("数据行", default=0)
     applied = models.PositiveIntegerField("登记变动", default=0)
     unchanged = models.PositiveIntegerField("已登记过", default=0)
     removed = models.PositiveIntegerField("除名", default=0)
     flagged = models.PositiveIntegerField("待核实", default=0)
-    rejected = models.PositiveIntegerField("错误行", default=0)
-    problems = models.JSONField(default=list)  # [{"row", "field", "value", "message", "level"}]
-    message = models.CharField(max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(UploadJob.Meta):
         verbose_name = "变动名单导入"
         verbose_name_plural = "变动名单导入"
-        ordering = ["-id"]
-
-    def __str__(self) -> str:
-        return f"{self.filename}（{self.get_status_display()}）"
 
 
 class PersonStatusChange(models.Model):
@@ -207,39 +182,3 @@ class PersonStatusChange(models.Model):
     @property
     def corrected(self) -> bool:
         return self.corrected_at is not None
-
-
-class PersonStatusEffect(models.Model):
-    """What one recorded change did to one registration: removed it (the list unpublished) or
-    flagged it (published, or a restoration), with the reason or the flag text, so that
-    correcting the change undoes exactly that and nothing else."""
-
-    class Effect(models.TextChoices):
-        REMOVED = "removed", "除名"
-        FLAGGED = "flagged", "待核实"
-
-    change = models.ForeignKey(
-        PersonStatusChange, on_delete=models.PROTECT, related_name="effects", db_index=False
-    )
-    registration = models.ForeignKey(
-        "voters.VoterRegistration",
-        verbose_name="选民登记",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    effect = models.CharField("影响", max_length=10, choices=Effect.choices)
-    # The removal reason (voters.ChangeReason) or the flag text the change added.
-    text = models.CharField(max_length=200)
-
-    class Meta:
-        verbose_name = "人员变动对选民登记的影响"
-        verbose_name_plural = "人员变动对选民登记的影响"
-        constraints = [
-            # Its unique index serves the change's effects (it leads with the change).
-            models.UniqueConstraint(
-                fields=["change", "registration"], name="status_effect_once_per_registration"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.change_id} → {self.registration_id}：{self.get_effect_display()}"

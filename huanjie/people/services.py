@@ -16,6 +16,7 @@ from huanjie.audit.services import audit_record
 from huanjie.lib import idcard
 from huanjie.lib.bulk import copy_rows
 from huanjie.lib.crypto import encrypt_field, lookup_hash
+from huanjie.lib.names import name_problem, normalize_name
 from huanjie.people.models import Person, Sex
 
 ID_PURPOSE = "person.id_number"
@@ -39,7 +40,7 @@ def person_row(p: PersonIn) -> Person:
         id_cipher=encrypt_field(normalized, ID_PURPOSE),
         id_hash=lookup_hash(normalized),
         id_masked=idcard.mask(normalized),
-        name=p.name,
+        name=normalize_name(p.name),  # every path stores the standard ·
         sex=p.sex,
         birth_date=p.birth_date,
         ethnicity=p.ethnicity,
@@ -141,8 +142,9 @@ def person_find_or_create(
     added (the party roll, a registration by hand); bulk files go through the import.
 
     The number is checked (check digit, date, the stated sex); a known number under another name
-    is refused for a person to decide, never silently renamed. Sex and birth date default to
-    what the number encodes. Call inside transaction.atomic()."""
+    is refused for a person to decide, never silently renamed (names are compared normalised:
+    阿依古丽•买买提 is 阿依古丽·买买提). A new person's name must pass ``name_problem``. Sex
+    and birth date default to what the number encodes. Call inside transaction.atomic()."""
     if sex and sex not in Sex.values:
         raise ValidationError(MSG_SEX_UNKNOWN.format(sex=sex))
     # The stated sex by its Chinese name, so a mismatch reads "与登记的性别“女”不符".
@@ -151,16 +153,18 @@ def person_find_or_create(
         raise ValidationError([p.message for p in checked.problems])
     normalized = checked.normalized
     masked = idcard.mask(normalized)
-    name = name.strip()
+    name = normalize_name(name)
     person = Person.objects.filter(id_hash=lookup_hash(normalized)).first()
     if person is not None:
-        if name and person.name != name:
+        if name and normalize_name(person.name) != name:
             raise ValidationError(
                 MSG_NAME_MISMATCH.format(masked=masked, existing=person.name, name=name)
             )
         return person
     if not name:
         raise ValidationError(MSG_NAME_REQUIRED)
+    if problem := name_problem(name):
+        raise ValidationError(problem)
     id_birth = checked.birth_date
     assert id_birth is not None and checked.sex is not None  # an ok check has read both
     if birth_date is not None and birth_date != id_birth:

@@ -59,6 +59,14 @@ class Region(models.Model):
         return self.short_name or self.name
 
     @property
+    def full_label(self) -> str:
+        """A village-level unit with its town (桥头镇红河限村), as messages and lists name it;
+        other levels by their own name. Select the parent with it (`select_related`)."""
+        if self.is_village_level and self.parent_id and self.parent is not None:
+            return f"{self.parent.display_name}{self.display_name}"
+        return self.display_name
+
+    @property
     def is_village_level(self) -> bool:
         return self.level == self.Level.VILLAGE
 

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 
+from huanjie.lib.dates import cn_date
 from huanjie.rules.arith import Share
 from huanjie.rules.messages import BARS, BODY_NAMES, MODE_NAMES, POST_NAMES
 from huanjie.rules.profiles import (
@@ -283,7 +284,7 @@ def render() -> str:
     >>> render().count("| 规则 |")
     4
     """
-    start = f"{LAW_2025_FROM.year}年{LAW_2025_FROM.month}月{LAW_2025_FROM.day}日"
+    start = cn_date(LAW_2025_FROM)
     lines = [
         "# 选举规则一览",
         "",

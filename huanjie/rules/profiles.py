@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, Generic, TypeVar
 
+from huanjie.lib.dates import cn_date
 from huanjie.rules.arith import FIFTH, FOUR_FIFTHS, HALF, TENTH, THIRD, TWO_THIRDS, Share
 from huanjie.rules.arith import chinese_numeral as _cn
 from huanjie.rules.errors import ProfileError
@@ -980,7 +981,7 @@ def effective_profile(
         return _replace(profile, notes=(note,))
     build, title, in_force = _PROVINCES[province]
     if in_force is not None and election_date < in_force:
-        when = f"{in_force.year}年{in_force.month}月{in_force.day}日"
+        when = cn_date(in_force)
         note = NOTES["province_not_in_force"].format(source=title, date=when)
         return _replace(profile, notes=(note,))
     return build(profile)

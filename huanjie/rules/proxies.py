@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from huanjie.lib.dates import cn_date
 from huanjie.rules.profiles import Profile
 from huanjie.rules.verdict import Problem, Verdict, problem, verdict
 
@@ -66,7 +67,7 @@ def proxy_check(profile: Profile, request: ProxyRequest, election_date: date) ->
     if value.filing_days is not None and request.filed_on is not None:
         last = election_date - timedelta(days=value.filing_days)
         if request.filed_on > last:
-            when = f"{last.year}年{last.month}月{last.day}日"
+            when = cn_date(last)
             found.append(problem("proxy_late", rule, days=value.filing_days, date=when))
     if value.no_redelegation and request.redelegated:
         found.append(problem("proxy_redelegated", rule))

@@ -14,6 +14,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from huanjie.lib.dates import cn_date
 from huanjie.rules.errors import RulesError
 from huanjie.rules.profiles import Profile
 from huanjie.rules.verdict import Problem, Verdict, problem, verdict
@@ -105,8 +106,8 @@ def deprivation_text(deprived_from: date, deprived_until: date | None) -> str:
     '自2024年3月1日起终身'
     """
     if deprived_until is None:
-        return f"自{_cn_date(deprived_from)}起终身"
-    return f"自{_cn_date(deprived_from)}起至{_cn_date(deprived_until)}止"
+        return f"自{cn_date(deprived_from)}起终身"
+    return f"自{cn_date(deprived_from)}起至{cn_date(deprived_until)}止"
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def voter_check(profile: Profile, facts: VoterFacts, election_date: date) -> Vot
     # 村民委员会组织法(2025) 第十六条: "年满十八周岁…但是，依照法律被剥夺政治权利的人除外".
     of_age = coming_of_age(facts.birth_date, age)
     if of_age > election_date:
-        found.append(problem("under_age", profile.age, age=age, date=_cn_date(of_age)))
+        found.append(problem("under_age", profile.age, age=age, date=cn_date(of_age)))
     if facts.deprived_of_political_rights:
         found.append(problem("deprived", profile.age))
     if facts.registered_elsewhere:
@@ -189,7 +190,7 @@ def _category(
             found = []
             due = add_months(facts.work_since, 6)
             if due > election_date:
-                found.append(problem("worker_not_long_enough", rule, date=_cn_date(due)))
+                found.append(problem("worker_not_long_enough", rule, date=cn_date(due)))
             if not facts.applied:
                 found.append(problem("worker_not_applied", rule))
             return "community_worker", found
@@ -212,17 +213,12 @@ def _category(
     due = min(add_months(start, 12) for start in starts)
     if due > election_date:
         work = "或者从事村务工作" if incomer == "incomer_or_worker_one_year" else ""
-        found.append(problem("incomer_not_long_enough", rule, work=work, date=_cn_date(due)))
+        found.append(problem("incomer_not_long_enough", rule, work=work, date=cn_date(due)))
     if not facts.applied:
         found.append(problem("incomer_not_applied", rule))
     if not facts.approved_by_meeting:
         found.append(problem("incomer_not_approved", rule))
     return incomer, found
-
-
-def _cn_date(day: date) -> str:
-    # Dates in notices spell out the year and do not zero-pad (WORKFLOW.md §4).
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _days(value: int | None, what: str) -> int:
@@ -256,7 +252,7 @@ def voter_list_check(profile: Profile, published_on: date, election_date: date) 
     if published_on <= last:
         return Verdict()
     days = profile.voter_list_days.value
-    return verdict([problem("list_late", profile.voter_list_days, days=days, date=_cn_date(last))])
+    return verdict([problem("list_late", profile.voter_list_days, days=days, date=cn_date(last))])
 
 
 def objection_deadline(profile: Profile, published_on: date) -> date:
@@ -285,7 +281,7 @@ def objection_check(profile: Profile, published_on: date, filed_on: date) -> Ver
         return Verdict()
     days = profile.objection_days.value
     return verdict(
-        [problem("objection_late", profile.objection_days, days=days, date=_cn_date(last))]
+        [problem("objection_late", profile.objection_days, days=days, date=cn_date(last))]
     )
 
 

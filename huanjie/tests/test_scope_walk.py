@@ -66,6 +66,15 @@ def objects(cast):
         id_number=idcard.generate("630121", date(1970, 3, 1), "M", 7),
         name="马成林",
     )
+    from huanjie.party.models import PartyRollImport
+
+    party_import = PartyRollImport.objects.create(
+        campaign=campaign,
+        region=Region.objects.get(code="630121"),
+        filename="党员名册.xlsx",
+        sha256="0" * 64,
+        created_by=cast.county_officer,
+    )
     from huanjie.people.models import PersonChangeImport
 
     change_import = PersonChangeImport.objects.create(
@@ -74,7 +83,7 @@ def objects(cast):
         sha256="0" * 64,
         created_by=cast.county_officer,
     )
-    from huanjie.people.status import person_status_record
+    from huanjie.voters.status import person_status_record
     from huanjie.voters.tests.test_roll_cast import make_person
 
     dead, _ = make_person("韩秀英")
@@ -88,6 +97,7 @@ def objects(cast):
         "status_change": status_change,
         "branch": branch,
         "member": member,
+        "party_import": party_import,
         **voter_objects(cast, campaign),
     }
 
@@ -194,6 +204,7 @@ def voter_cases(objects, officer):
         "voters:reveal": [(f"{base}/registrations/{r}/reveal/", officer)],
         "voters:person_status": [(f"{base}/registrations/{r}/status/", officer)],
         "voters:carry_over": [(f"{base}/carry-over/", officer)],
+        "voters:roll_build": [(f"{base}/build/", officer)],
         "voters:publish": [(f"{base}/publish/", officer)],
         "voters:notice_pdf": [(f"{base}/publications/{p}/notice.pdf", officer)],
         "voters:objections": [(f"{base}/objections/", officer)],
@@ -213,6 +224,10 @@ def voter_cases(objects, officer):
             (f"/voters/{c}/areas/630121100/import/", officer),
         ],
         "voters:import_template": [(f"{base}/import/template.xlsx", officer)],
+        "voters:import_area_template": [
+            (f"/voters/{c}/areas/630121/import/template.xlsx", officer),
+            (f"/voters/{c}/areas/630121100/import/template.xlsx", officer),
+        ],
         "voters:import_roll_xlsx": [(f"{base}/roll.xlsx", officer)],
         "voters:import_job": [(f"/voters/imports/{j}/", officer)],
         "voters:import_confirm": [(f"/voters/imports/{j}/run/", officer)],
@@ -221,9 +236,18 @@ def voter_cases(objects, officer):
     }
 
 
-def party_cases(c, b, m, officer):
+def party_cases(c, b, m, officer, j):
     base = f"/party/campaigns/{c}"
     return {
+        "party:roll_import_upload": [
+            (f"{base}/areas/630121/import/", officer),
+            (f"{base}/areas/630121100/import/", officer),
+        ],
+        "party:roll_import_template": [(f"{base}/areas/630121/import/template.xlsx", officer)],
+        "party:roll_import_job": [(f"/party/imports/{j}/", officer)],
+        "party:roll_import_confirm": [(f"/party/imports/{j}/run/", officer)],
+        "party:roll_import_progress": [(f"/party/imports/{j}/progress/", officer)],
+        "party:roll_import_problems": [(f"/party/imports/{j}/problems.xlsx", officer)],
         "party:branch_list": [(f"{base}/", officer)],
         "party:branch_create": [(f"{base}/branches/new/", officer)],
         "party:branch_detail": [(f"{base}/branches/{b}/", officer)],
@@ -234,20 +258,27 @@ def party_cases(c, b, m, officer):
     }
 
 
-def people_cases(j, s, officer):
+def status_cases(j, s, officer):
+    """The 变动名单 pages (voters.status_views)."""
     return {
-        "people:changes": [
-            ("/people/630121/changes/", officer),
-            ("/people/630121100/changes/", officer),
+        "voters:changes": [
+            ("/voters/630121/changes/", officer),
+            ("/voters/630121100/changes/", officer),
         ],
-        "people:change_correct": [
-            (f"/people/630121/changes/{s}/correct/", officer),
-            (f"/people/630121100/changes/{s}/correct/", officer),
+        "voters:changes_template": [
+            ("/voters/630121/changes/template.xlsx", officer),
+            ("/voters/630121100/changes/template.xlsx", officer),
+        ],
+        "voters:change_correct": [
+            (f"/voters/630121/changes/{s}/correct/", officer),
+            (f"/voters/630121100/changes/{s}/correct/", officer),
             # Their own county's page, another county's change.
-            (f"/people/{officer.region_id}/changes/{s}/correct/", officer),
+            (f"/voters/{officer.region_id}/changes/{s}/correct/", officer),
         ],
-        "people:change_import": [(f"/people/change-imports/{j}/", officer)],
-        "people:change_import_confirm": [(f"/people/change-imports/{j}/run/", officer)],
+        "voters:change_import_job": [(f"/voters/change-imports/{j}/", officer)],
+        "voters:change_import_confirm": [(f"/voters/change-imports/{j}/run/", officer)],
+        "voters:change_import_progress": [(f"/voters/change-imports/{j}/progress/", officer)],
+        "voters:change_import_problems": [(f"/voters/change-imports/{j}/problems.xlsx", officer)],
     }
 
 
@@ -271,9 +302,11 @@ def cases(cast, objects):
             (f"/accounts/users/{u}/{a}/", admin)
             for a in ("unlock", "deactivate", "activate", "reset_password")
         ],
-        **party_cases(c, objects["branch"].pk, objects["member"].pk, officer),
+        **party_cases(
+            c, objects["branch"].pk, objects["member"].pk, officer, objects["party_import"].pk
+        ),
         **voter_cases(objects, officer),
-        **people_cases(objects["change_import"].pk, objects["status_change"].pk, officer),
+        **status_cases(objects["change_import"].pk, objects["status_change"].pk, officer),
         "api:region_get": [("/api/regions/630121", officer), (f"/api/regions/{VILLAGE}", officer)],
         "api:region_children": [("/api/regions/630121/children", officer)],
         "api:campaign_get": [(f"/api/campaigns/{c}", officer)],

@@ -6,6 +6,13 @@ from django import forms
 
 from huanjie.lib import idcard
 from huanjie.lib.forms import DateInput, StyledFormMixin
+from huanjie.lib.names import (
+    MAX_LENGTH,
+    MSG_NAME_EMPTY,
+    MSG_NAME_LONG,
+    name_problem,
+    normalize_name,
+)
 from huanjie.people.models import Sex
 from huanjie.voters.models import Category, ChangeReason, Objection, VoterRegistration
 
@@ -78,6 +85,15 @@ class RegisterForm(StyledFormMixin, forms.Form):
             field = self.fields["category"]
             field.choices = [c for c in Category.choices if c[0] in categories]  # type: ignore[attr-defined]
 
+    def clean_name(self) -> str:
+        # Optional (a known person is found by number), but what is typed is stored: one rule.
+        name: str = self.cleaned_data["name"]
+        if not name:
+            return ""
+        if problem := name_problem(name):
+            raise forms.ValidationError(problem)
+        return normalize_name(name)
+
 
 class RemoveForm(StyledFormMixin, forms.Form):
     reason = forms.ChoiceField(label="除名原因", choices=CLERK_REMOVALS)
@@ -105,6 +121,20 @@ class ObjectionForm(StyledFormMixin, forms.Form):
     detail = forms.CharField(label="申诉内容", max_length=500, widget=forms.Textarea({"rows": 2}))
     filed_on = forms.DateField(label="提出日期", widget=DateInput)
     received_on = forms.DateField(label="受理日期", widget=DateInput)
+
+    # Normalised but not held to the name rule (a filer need not be a person on the roll); the
+    # subject is looked up on the roll by this name, which is stored with the standard ·.
+    def clean_filer_name(self) -> str:
+        return self._normalized("filer_name")
+
+    def clean_subject_name(self) -> str:
+        return self._normalized("subject_name")
+
+    def _normalized(self, field: str) -> str:
+        name = normalize_name(self.cleaned_data[field])
+        if not name or len(name) > MAX_LENGTH:  # NFKC can lengthen: ㍿ is 株式会社
+            raise forms.ValidationError(MSG_NAME_LONG if name else MSG_NAME_EMPTY)
+        return name
 
 
 class DecideForm(StyledFormMixin, forms.Form):

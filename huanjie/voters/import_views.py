@@ -4,45 +4,25 @@ Everything outside the user's region scope answers 404 (accounts.permissions).""
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, re_path, reverse
-from django.views.decorators.http import require_POST
+from django.urls import re_path, reverse
 
 from huanjie.accounts.permissions import Action, current_user, get_scoped_or_404, require
-from huanjie.elections.models import CampaignVillage
+from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.elections.selectors import access_campaign
-from huanjie.lib.forms import StyledFormMixin
 from huanjie.regions.models import Region
+from huanjie.uploads.forms import UploadForm
+from huanjie.uploads.views import job_urls, xlsx_response
 from huanjie.voters import exports, imports
-from huanjie.voters.importing import MAX_FILE_BYTES
 from huanjie.voters.models import ImportJob, VoterRegistration
 from huanjie.voters.selectors import access_roll
-
-
-class UploadForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        label="选民名单文件（.xlsx 或 .csv，不超过 20 MB）",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
 
 
 def _entry(request: HttpRequest, pk: int, code: str) -> CampaignVillage:
     require(request.user, Action.MANAGE_VOTERS)
     return access_roll(request.user, pk, code)
-
-
-def _job(request: HttpRequest, job_id: int) -> ImportJob:
-    return get_scoped_or_404(
-        request.user,
-        ImportJob.objects.select_related("campaign", "region"),
-        Action.MANAGE_VOTERS,
-        field="region__code",
-        pk=job_id,
-    )
 
 
 def _crumbs(entry_or_job: CampaignVillage | ImportJob, last: str) -> list[tuple[str, str | None]]:
@@ -55,22 +35,32 @@ def _crumbs(entry_or_job: CampaignVillage | ImportJob, last: str) -> list[tuple[
     ]
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    response["Cache-Control"] = "no-store"  # SECURITY.md P11
-    return response
+def _area(request: HttpRequest, campaign: Campaign, code: str) -> Region:
+    """A county or town of the campaign, in the user's scope, or 404."""
+    return get_scoped_or_404(
+        request.user,
+        Region.objects.filter(
+            level__in=(Region.Level.COUNTY, Region.Level.TOWN),
+            code__startswith=campaign.region_id,
+        ),
+        Action.MANAGE_VOTERS,
+        field="code",
+        code=code,
+    )
 
 
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+def _form(request: HttpRequest) -> UploadForm:
+    return UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        what="选民名单",
+        max_bytes=imports.ROLL.limits.max_bytes,
+    )
 
 
 def import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     entry = _entry(request, pk, code)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = _form(request)
     if request.method == "POST" and form.is_valid():
         try:
             job = imports.roll_import_preview(
@@ -91,7 +81,6 @@ def import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "entry": entry,
             "form": form,
             "jobs": jobs,
-            "max_mb": MAX_FILE_BYTES // 1024 // 1024,
             "registered": VoterRegistration.objects.filter(
                 campaign=entry.campaign, village=entry.region, active=True
             ).count(),
@@ -105,17 +94,8 @@ def area_import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse
     村(社区)代码 or name. County officers hold MANAGE_VOTERS like the towns (the role matrix), so
     the same action and the region scope decide: a town's user gets 404 for the county's page."""
     campaign = access_campaign(request.user, pk)
-    area = get_scoped_or_404(
-        request.user,
-        Region.objects.filter(
-            level__in=(Region.Level.COUNTY, Region.Level.TOWN),
-            code__startswith=campaign.region_id,
-        ),
-        Action.MANAGE_VOTERS,
-        field="code",
-        code=code,
-    )
-    form = UploadForm(request.POST or None, request.FILES or None)
+    area = _area(request, campaign, code)
+    form = _form(request)
     if request.method == "POST" and form.is_valid():
         try:
             job = imports.roll_import_preview(
@@ -149,58 +129,6 @@ def area_import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse
     )
 
 
-def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _job(request, job_id)
-    return render(
-        request,
-        "voters/import_job.html",
-        {
-            "job": job,
-            "problems": job.problems[: imports.PREVIEW_PROBLEMS],
-            "more": max(0, len(job.problems) - imports.PREVIEW_PROBLEMS),
-            "breadcrumbs": _crumbs(job, job.filename),
-            **_progress_context(job),
-        },
-    )
-
-
-@require_POST
-def import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _job(request, job_id)
-    try:
-        imports.roll_import_run(actor=current_user(request), job=job)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    return redirect("voters:import_job", job_id=job.pk)
-
-
-def _progress_context(job: ImportJob) -> dict[str, object]:
-    phase, done = imports.read_progress(job)
-    steps = {"": 5, "checking": 10, "writing": 80}
-    percent = 100 if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING) else 0
-    if job.status == ImportJob.Status.RUNNING:
-        percent = steps.get(phase, 5)
-        if phase == "checking" and job.total_rows:
-            percent = 10 + 70 * min(done, job.total_rows) // job.total_rows
-    labels = {"": "排队中", "checking": "读取并检查", "writing": "写入数据库"}
-    return {"percent": percent, "phase": labels.get(phase, ""), "done": done}
-
-
-def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _job(request, job_id)
-    response = render(
-        request, "voters/import_progress.html", {"job": job, **_progress_context(job)}
-    )
-    if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
-        response["HX-Refresh"] = "true"  # finished: reload the page to show the result
-    return response
-
-
-def import_problems(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _job(request, job_id)
-    return _xlsx(exports.problems_xlsx(job), f"导入问题-{job.pk}.xlsx")
-
-
 def import_template(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     entry = _entry(request, pk, code)
     groups = list(
@@ -210,14 +138,29 @@ def import_template(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         .distinct()
         .order_by("group_name")[:200]
     )
-    return _xlsx(
-        exports.template_xlsx(entry, groups), f"{entry.region.display_name}选民导入模板.xlsx"
+    content = exports.roll_template_xlsx(entry.region, groups=groups)
+    return xlsx_response(content, f"{entry.region.display_name}选民导入模板.xlsx")
+
+
+def area_import_template(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """A town's or the county's template: a 村(社区) column whose drop-down lists the area's
+    villages in the campaign."""
+    campaign = access_campaign(request.user, pk)
+    area = _area(request, campaign, code)
+    villages = list(
+        CampaignVillage.objects.filter(
+            campaign=campaign, included=True, region__code__startswith=area.code
+        )
+        .select_related("region")
+        .order_by("region_id")
     )
+    content = exports.roll_template_xlsx(area, villages=[v.region for v in villages])
+    return xlsx_response(content, f"{area.display_name}选民导入模板.xlsx")
 
 
 def import_roll_xlsx(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     entry = _entry(request, pk, code)
-    return _xlsx(exports.roll_xlsx(entry), f"{entry.region.display_name}选民名单.xlsx")
+    return xlsx_response(exports.roll_xlsx(entry), f"{entry.region.display_name}选民名单.xlsx")
 
 
 _VILLAGE = r"^(?P<pk>\d+)/(?P<code>\d{12})/"
@@ -230,8 +173,10 @@ urlpatterns = [
     ),
     re_path(_VILLAGE + r"import/template\.xlsx$", import_template, name="import_template"),
     re_path(_VILLAGE + r"roll\.xlsx$", import_roll_xlsx, name="import_roll_xlsx"),
-    path("imports/<int:job_id>/", import_job, name="import_job"),
-    path("imports/<int:job_id>/run/", import_confirm, name="import_confirm"),
-    path("imports/<int:job_id>/progress/", import_progress, name="import_progress"),
-    path("imports/<int:job_id>/problems.xlsx", import_problems, name="import_problems"),
+    re_path(
+        r"^(?P<pk>\d+)/areas/(?P<code>\d{6}|\d{9})/import/template\.xlsx$",
+        area_import_template,
+        name="import_area_template",
+    ),
+    *job_urls(imports.ROLL, "imports/", "import", "voters"),
 ]

@@ -10,44 +10,58 @@ it back, so its counts are exactly what the run will do.
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from huanjie.accounts.models import User
-from huanjie.accounts.permissions import Action, can, in_scope
-from huanjie.audit.models import Outcome
-from huanjie.audit.services import audit_record
+from huanjie.accounts.permissions import Action
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.lib.bulk import copy_rows, create_temp_table
 from huanjie.lib.crypto import FieldSealer
+from huanjie.lib.dates import cn_date
 from huanjie.lib.idcard import mask
+from huanjie.lib.sheets import FileOutcome, Header, Issue
+from huanjie.lib.workbooks import ImportRefused, Limits
 from huanjie.people.models import Person
 from huanjie.people.services import ID_PURPOSE
 from huanjie.regions.models import Region
 from huanjie.rules import voters as voter_rules
 from huanjie.rules.profiles import Profile, effective_profile
 from huanjie.rules.voters import VoterCheck, VoterFacts, voter_check
+from huanjie.uploads.importers import (
+    Count,
+    Importer,
+    Load,
+    Progress,
+    no_progress,
+    register,
+    run_file,
+)
+from huanjie.uploads.models import UploadJob
+from huanjie.uploads.services import upload_confirm, upload_preview
 from huanjie.voters import importing
-from huanjie.voters.importing import FIELD_LABELS, ImportRefused, Issue, Limits, RowIn
-from huanjie.voters.models import Category, ImportJob, RegistrationConflict, VoterRegistration
-from huanjie.voters.services import MSG_DIED
-from huanjie.voters.uploads import discard_upload, expire_previews, store_upload, uploads_dir
-
-log = logging.getLogger(__name__)
+from huanjie.voters.importing import FIELD_LABELS, RowIn
+from huanjie.voters.models import (
+    Category,
+    ImportJob,
+    RegistrationConflict,
+    VoterListPublication,
+    VoterRegistration,
+)
+from huanjie.voters.services import MSG_DIED, MSG_FROZEN
 
 CHUNK = 10_000
-PREVIEW_PROBLEMS = 200
 
 MSG_NO_ELECTION_DATE = (
     "{village}尚未设定选举日，无法按选举日判断年满十八周岁，请先由乡镇设定选举日再导入"
@@ -67,9 +81,8 @@ MSG_DEPRIVED = (
     "（村民委员会组织法(2025) 第十六条）"
 )
 MSG_INCOMER_REVIEW = "户籍不在本村(社区)：请核实居住（或工作）年限、本人申请及会议同意情况"
-MSG_NOT_PREVIEW = "该导入任务不是待确认状态，不能再次执行"
 MSG_DENIED = "没有导入选民的权限"
-MSG_FAILED = "导入失败：系统错误，请联系管理员（文件未导入）"
+MSG_NOT_PREVIEW = "该导入任务不是待确认状态，不能再次执行"
 MSG_REJECTED = "文件有 {n} 处错误，未导入任何数据，请修改后重新上传"
 MSG_CHANGED = "数据在预览后发生了变化，出现 {n} 处错误，未导入任何数据，请重新上传"
 
@@ -157,10 +170,9 @@ def villages_for(campaign: Campaign, scope: Region) -> dict[str, Village]:
     found = {}
     for e in entries:
         r = e.region
-        town = r.parent.display_name if r.parent else ""
         found[r.code] = Village(
             code=r.code,
-            label=f"{town}{r.display_name}",
+            label=r.full_label,
             kind=r.kind,
             election_date=e.election_date,
             province=campaign.rule_province,
@@ -184,41 +196,21 @@ def _village_names(villages: Iterable[Village]) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The pipeline.
+# The pipeline: the roll's importer (a schema, a row check, a set-based writer).
 
 
 @dataclass
-class Outcome_(importing.FileOutcome):
+class Outcome_(FileOutcome):
     """What a file does (or would do) to the roll."""
 
     accepted: int = 0
     unchanged: int = 0
     conflicts: int = 0
 
-    @property
-    def doubtful_rows(self) -> int:
-        return len(
-            {i.row for i in self.issues if i.level == "doubtful"} - {i.row for i in self.errors}
-        )
-
-
-class _Rollback(Exception):
-    pass
-
-
-Progress = Callable[[str, int], None]
-
-
-def _no_progress(phase: str, done: int) -> None:
-    pass
-
 
 def _refuse_published(campaign: Campaign, codes: list[str]) -> None:
     """A published list is frozen: after publication the roll changes only through objections
     (村民委员会组织法(2025) 第十七条), so a file for a published village is refused whole."""
-    from huanjie.voters.models import VoterListPublication
-    from huanjie.voters.services import MSG_FROZEN, voter_rules
-
     first = (
         VoterListPublication.objects.filter(campaign=campaign, village_id__in=codes)
         .order_by("published_on")
@@ -226,9 +218,203 @@ def _refuse_published(campaign: Campaign, codes: list[str]) -> None:
     )
     if first is not None:
         raise ImportRefused(
-            f"{first.village.display_name}："
-            + MSG_FROZEN.format(day=voter_rules._cn_date(first.published_on))
+            f"{first.village.display_name}：" + MSG_FROZEN.format(day=cn_date(first.published_on))
         )
+
+
+class RollLoad(Load):
+    """One roll file: each row checked (a fast path for the common row, the full checks with
+    their messages for the rest), sealed (AES-GCM + keyed hash) and staged; then set-based SQL
+    writes people and registrations (`_write`)."""
+
+    outcome: Outcome_
+
+    def __init__(
+        self,
+        outcome: Outcome_,
+        *,
+        campaign: Campaign,
+        villages: dict[str, Village],
+        scope: Region,
+        header: Header,
+        filename: str,
+        progress: Progress,
+    ) -> None:
+        super().__init__(outcome)
+        self.campaign, self.villages, self.filename = campaign, villages, filename
+        self.progress = progress
+        self.columns = header.columns
+        self.categories = importing.category_lookup(Category.choices)
+        self.names = _village_names(villages.values()) if "village" in header.columns else {}
+        self.single = villages.get(scope.code)
+        self.seal = FieldSealer(ID_PURPOSE).seal
+        self.fast = importing.FastReader(header.columns, self.categories).read
+        # What the fast path may settle alone: a 村(社区) cell naming a usable village (None:
+        # ask _village_of), and the engine's verdicts without any problem per rule set.
+        self.village_of: dict[str, Village | None] = {}
+        self.clean: dict[tuple[str, date | None, str, date], bool] = {}
+
+    def check(self, number: int, cells: list[Any]) -> tuple[Any, ...] | None:
+        got = self.fast(cells)
+        if got is not None:
+            id_number, name, sex, birth, eth, group, category, household, village_text = got
+            village_of = self.village_of
+            if village_text in village_of:
+                village = village_of[village_text]
+            else:
+                village = village_of[village_text] = _quiet_village(
+                    village_text, self.villages, self.names, self.single
+                )
+            if village is not None:
+                category = category or village.default_category
+                key = (village.kind, village.election_date, category, birth)
+                ok = self.clean.get(key)
+                if ok is None:
+                    ok = self.clean[key] = _quiet_judge(category, birth, village)
+                if ok:
+                    token, digest = self.seal(id_number)
+                    masked = f"{id_number[:6]}********{id_number[-4:]}"
+                    return (number, village.code, digest, token, masked, name, sex, birth, eth,
+                            group, household, category, "")  # fmt: skip
+        # The full path, with every check's message.
+        issues = self.outcome.issues
+        row, found = importing.read_row(number, cells, self.columns, self.categories)
+        issues.extend(found)
+        if row is None:
+            return None
+        village = _village_of(row, self.villages, self.names, self.single, issues)
+        if village is None:
+            return None
+        staged = _judge(row, village, issues)
+        if staged is None:
+            return None
+        category, flag = staged
+        token, digest = self.seal(row.id_number)
+        return (number, village.code, digest, token, mask(row.id_number), row.name, row.sex,
+                row.birth_date, row.ethnicity, row.group_name, row.household_no, category,
+                flag)  # fmt: skip
+
+    def write(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        outcome = self.outcome
+        create_temp_table(STAGE, _STAGE_COLUMNS)
+        with _timed("stage total"):
+            self._stage(rows)
+        if outcome.total == 0:
+            return
+        if connection.vendor == "postgresql":
+            # Temporary tables are never auto-analysed: without statistics the planner
+            # guesses a few thousand rows and picks nested loops for a million.
+            _execute(f"ANALYZE {STAGE}", (), phase="sql: analyze stage")
+        self.progress("writing", outcome.total)
+        _in_file_duplicates(outcome)
+        if not outcome.errors:
+            _write(self.campaign, self.villages, outcome, self.filename)
+
+    def _stage(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        columns = [c for c, _ in _STAGE_COLUMNS]
+        batch: list[tuple[Any, ...]] = []
+        append = batch.append
+        for row in rows:
+            append(row)
+            if len(batch) >= CHUNK:
+                with _timed("stage COPY"):
+                    copy_rows(STAGE, columns, batch)
+                batch.clear()
+        with _timed("stage COPY"):
+            copy_rows(STAGE, columns, batch)
+
+    def close(self) -> None:
+        if connection.vendor == "sqlite":  # PostgreSQL drops them at the transaction's end
+            with connection.cursor() as cursor:
+                for table in (STAGE, MATCHED, NEW):
+                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+class RollImporter(Importer):
+    """A voter roll file: one village's, or a town's or county's with a 村(社区)代码 per row
+    (the towns and the county send them up). Background: a county file holds 100,000 rows."""
+
+    kind = "roll"
+    label = "选民名单"
+    job_model = ImportJob
+    schema = importing.ROLL_SCHEMA
+    action = Action.MANAGE_VOTERS
+    audit_action = "voters.import"
+    expire_action = "voters.import_expire"
+    limits = Limits()
+    levels = (Region.Level.COUNTY, Region.Level.TOWN, Region.Level.VILLAGE)
+    needs_campaign = True
+    background = True
+    counts = (
+        Count("accepted", "将登记", "已登记", "success"),
+        Count("unchanged", "未变化", "未变化"),
+    )
+    job_url_name = "voters:import_job"
+    confirm_note = "导入在后台进行，全部成功或全部不导入。"
+    msg_rejected = MSG_REJECTED
+    msg_changed = MSG_CHANGED
+    msg_not_preview = MSG_NOT_PREVIEW
+
+    def new_outcome(self) -> Outcome_:
+        return Outcome_()
+
+    def authorize(self, actor: User, job: UploadJob) -> str | None:
+        refusal = super().authorize(actor, job)
+        return MSG_DENIED if refusal else None
+
+    def prepare(
+        self, job: UploadJob, header: Header, outcome: FileOutcome, progress: Progress
+    ) -> RollLoad:
+        assert isinstance(job, ImportJob) and isinstance(outcome, Outcome_)
+        _PROFILES.clear()
+        _CHECKS.clear()
+        TIMINGS.clear()
+        campaign, scope = job.campaign, job.region
+        villages = villages_for(campaign, scope)
+        if scope.code in villages and villages[scope.code].election_date is None:
+            raise ImportRefused(MSG_NO_ELECTION_DATE.format(village=villages[scope.code].label))
+        if not villages:
+            raise ImportRefused(MSG_NOT_INCLUDED.format(village=scope.display_name))
+        _refuse_published(campaign, list(villages))
+        if "village" not in header.columns and scope.code not in villages:
+            raise ImportRefused(MSG_VILLAGE_COLUMN)
+        return RollLoad(
+            outcome,
+            campaign=campaign,
+            villages=villages,
+            scope=scope,
+            header=header,
+            filename=job.filename,
+            progress=progress,
+        )
+
+    def fill(self, job: UploadJob, outcome: FileOutcome) -> None:
+        assert isinstance(job, ImportJob) and isinstance(outcome, Outcome_)
+        job.accepted = outcome.accepted
+        job.unchanged = outcome.unchanged
+
+    def done_message(self, outcome: FileOutcome) -> str:
+        assert isinstance(outcome, Outcome_)
+        return (
+            f"已导入 {outcome.accepted} 人，未变化 {outcome.unchanged} 人，"
+            f"转重复登记 {outcome.conflicts} 人"
+        )
+
+    def audit_changes(self, job: UploadJob, outcome: FileOutcome) -> dict[str, Any]:
+        assert isinstance(outcome, Outcome_)
+        return {**super().audit_changes(job, outcome), "conflicts": outcome.conflicts}
+
+    def upload_url(self, job: UploadJob) -> str:
+        assert isinstance(job, ImportJob)
+        if job.region.is_village_level:
+            return reverse("voters:import_upload", args=[job.campaign_id, job.region_id])
+        return reverse("voters:import_area", args=[job.campaign_id, job.region_id])
+
+
+ROLL = register(RollImporter())
+
+# The 变动名单's importer lives with the status effects it applies; importing it registers it.
+from huanjie.voters import status as _status  # noqa: E402, F401
 
 
 def run_pipeline(
@@ -238,188 +424,18 @@ def run_pipeline(
     path: Path,
     filename: str,
     commit: bool,
+    actor: User | None = None,
     limits: Limits | None = None,
-    progress: Progress = _no_progress,
-    audit: Callable[[Outcome_], None] | None = None,
+    progress: Progress = no_progress,
 ) -> Outcome_:
-    """Read, check and (if `commit` and nothing is wrong) write one file, in one transaction.
-
-    Raises ImportRefused when the file as a whole cannot be used. With errors in any row the
-    transaction is rolled back and the outcome lists them; without `commit` it is always rolled
-    back. `audit` is called inside the transaction after a successful write."""
-    limits = limits or Limits()
-    _PROFILES.clear()
-    _CHECKS.clear()
-    TIMINGS.clear()
+    """The roll pipeline over one file without a stored job (the bench): the same checks and
+    writes as an upload, with `actor`'s audit event when it commits."""
     started = time.perf_counter()
-    kind = importing.file_kind(path, filename, limits)
-    villages = villages_for(campaign, scope)
-    if scope.code in villages and villages[scope.code].election_date is None:
-        raise ImportRefused(MSG_NO_ELECTION_DATE.format(village=villages[scope.code].label))
-    if not villages:
-        raise ImportRefused(MSG_NOT_INCLUDED.format(village=scope.display_name))
-    _refuse_published(campaign, list(villages))
-    sheet = importing.open_sheet(path, kind, limits)
-    first: list[tuple[int, importing.Cells]] = []
-    for item in sheet.rows:
-        first.append(item)
-        if len(first) >= importing.HEADER_SEARCH_ROWS:
-            break
-    header = importing.find_header(first)
-    importing.merged_data_issues(sheet, header)
-    if "village" not in header.columns and scope.code not in villages:
-        raise ImportRefused(MSG_VILLAGE_COLUMN)
-
-    outcome = Outcome_(unknown_columns=header.unknown)
-
-    def data_rows() -> Iterable[tuple[int, importing.Cells]]:
-        for number, cells in first:
-            if number > header.row:
-                yield number, cells
-        yield from sheet.rows
-
-    TIMINGS["prepare"] = time.perf_counter() - started
-    try:
-        with transaction.atomic():
-            create_temp_table(STAGE, _STAGE_COLUMNS)
-            progress("checking", 0)
-            with _timed("stage total"):
-                _stage(data_rows(), header, villages, scope, outcome, limits, progress)
-            if outcome.total == 0:
-                raise ImportRefused(importing.MSG_NO_ROWS)
-            if connection.vendor == "postgresql":
-                # Temporary tables are never auto-analysed: without statistics the planner
-                # guesses a few thousand rows and picks nested loops for a million.
-                _execute(f"ANALYZE {STAGE}", (), phase="sql: analyze stage")
-            progress("writing", outcome.total)
-            _in_file_duplicates(outcome)
-            if not outcome.errors:
-                _write(campaign, villages, outcome, filename)
-            if outcome.errors or not commit:
-                raise _Rollback
-            if audit is not None:
-                audit(outcome)
-            commit_started = time.perf_counter()
-        TIMINGS["commit"] = time.perf_counter() - commit_started
-    except _Rollback:
-        pass
-    finally:
-        if connection.vendor == "sqlite":  # PostgreSQL drops them at the transaction's end
-            with connection.cursor() as cursor:
-                for table in (STAGE, MATCHED, NEW):
-                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
-    outcome.issues.sort(key=lambda i: (i.row, i.level != "error"))
+    job = ImportJob(campaign=campaign, region=scope, filename=filename, created_by=actor)
+    outcome = run_file(ROLL, job, path, commit=commit, progress=progress, limits=limits)
+    TIMINGS["total"] = time.perf_counter() - started
+    assert isinstance(outcome, Outcome_)
     return outcome
-
-
-def _stage(
-    rows: Iterable[tuple[int, importing.Cells]],
-    header: importing.Header,
-    villages: dict[str, Village],
-    scope: Region,
-    outcome: Outcome_,
-    limits: Limits,
-    progress: Progress,
-) -> None:
-    sealer = FieldSealer(ID_PURPOSE)
-    categories = importing.category_lookup(Category.choices)
-    names = _village_names(villages.values()) if "village" in header.columns else {}
-    single = villages.get(scope.code)
-    issues = outcome.issues
-    batch: list[tuple[Any, ...]] = []
-    columns = [c for c, _ in _STAGE_COLUMNS]
-    fast = importing.FastReader(header.columns, categories).read
-    # What the fast path may settle alone: a 村(社区) cell naming a usable village (None: ask
-    # _village_of), and the engine's verdicts without any problem ("" flag) per rule set.
-    village_of: dict[str, Village | None] = {}
-    clean: dict[tuple[str, date | None, str, date], bool] = {}
-    max_rows = limits.max_rows
-    total = 0
-    seal = sealer.seal
-    append = batch.append
-    for number, cells in rows:
-        got = fast(cells)
-        if got is not None:
-            id_number, name, sex, birth, eth, group, category, household, village_text = got
-            if village_text in village_of:
-                village = village_of[village_text]
-            else:
-                village = village_of[village_text] = _quiet_village(
-                    village_text, villages, names, single
-                )
-            if village is not None:
-                category = category or village.default_category
-                key = (village.kind, village.election_date, category, birth)
-                ok = clean.get(key)
-                if ok is None:
-                    ok = clean[key] = _quiet_judge(category, birth, village)
-                if ok:
-                    total += 1
-                    if total > max_rows:
-                        raise ImportRefused(importing.MSG_TOO_MANY_ROWS.format(n=max_rows))
-                    token, digest = seal(id_number)
-                    append(
-                        (
-                            number,
-                            village.code,
-                            digest,
-                            token,
-                            f"{id_number[:6]}********{id_number[-4:]}",
-                            name,
-                            sex,
-                            birth,
-                            eth,
-                            group,
-                            household,
-                            category,
-                            "",
-                        )
-                    )
-                    if len(batch) >= CHUNK:
-                        with _timed("stage COPY"):
-                            copy_rows(STAGE, columns, batch)
-                        batch.clear()
-                        outcome.total = total
-                        progress("checking", total)
-                    continue
-        # The full path, with every check's message.
-        if importing.is_blank_row(cells):
-            continue
-        total += 1
-        if total > max_rows:
-            raise ImportRefused(importing.MSG_TOO_MANY_ROWS.format(n=max_rows))
-        row, found = importing.read_row(number, cells, header.columns, categories)
-        issues.extend(found)
-        if row is None:
-            continue
-        village = _village_of(row, villages, names, single, issues)
-        if village is None:
-            continue
-        staged = _judge(row, village, issues)
-        if staged is None:
-            continue
-        category, flag = staged
-        token, digest = seal(row.id_number)
-        append(
-            (
-                number,
-                village.code,
-                digest,
-                token,
-                mask(row.id_number),
-                row.name,
-                row.sex,
-                row.birth_date,
-                row.ethnicity,
-                row.group_name,
-                row.household_no,
-                category,
-                flag,
-            )
-        )
-    outcome.total = total
-    with _timed("stage COPY"):
-        copy_rows(STAGE, columns, batch)
 
 
 def _quiet_village(
@@ -453,7 +469,11 @@ def _village_of(
         if single is None:
             issues.append(Issue(row.row, label, "", MSG_VILLAGE_COLUMN))
         return single
-    code = row.village if row.village in villages else names.get(row.village)
+    # A code, a name, or the template's drop-down value "630121100206 红河限村".
+    text = row.village
+    if len(text) > 12 and text[:12].isdigit() and text[12] == " ":
+        text = text[:12]
+    code = text if text in villages else names.get(text)
     village = villages.get(code or "")
     if village is None:
         issues.append(
@@ -775,7 +795,7 @@ def _refuse_dead_or_deprived(villages: dict[str, Village], issues: list[Issue]) 
         died_on, start, end = _as_date(died_on), _as_date(start), _as_date(end)
         if not voter_rules.alive_on(died_on, day):
             assert died_on is not None
-            message = MSG_DIED.format(day=voter_rules._cn_date(died_on))
+            message = MSG_DIED.format(day=cn_date(died_on))
         elif voter_rules.deprived_on(start, end, day):
             assert start is not None
             message = MSG_DEPRIVED.format(period=voter_rules.deprivation_text(start, end))
@@ -788,21 +808,11 @@ def _refuse_dead_or_deprived(villages: dict[str, Village], issues: list[Issue]) 
 
 def _labels(codes: set[str]) -> dict[str, str]:
     regions = Region.objects.filter(code__in=codes).select_related("parent")
-    return {r.code: f"{r.parent.display_name if r.parent else ''}{r.display_name}" for r in regions}
+    return {r.code: r.full_label for r in regions}
 
 
 # ---------------------------------------------------------------------------------------------
-# The services the views and the task call.
-
-
-def _fill(job: ImportJob, outcome: Outcome_) -> None:
-    job.total_rows = outcome.total
-    job.done_rows = outcome.total
-    job.rejected = outcome.rejected_rows
-    job.doubtful = outcome.doubtful_rows
-    job.unchanged = outcome.unchanged
-    job.accepted = outcome.accepted
-    job.problems = [i.as_dict() for i in outcome.issues]
+# The services the views call: the upload lifecycle (uploads.services) with the roll importer.
 
 
 def roll_import_preview(
@@ -811,180 +821,24 @@ def roll_import_preview(
     campaign: Campaign,
     village: CampaignVillage | None = None,
     area: Region | None = None,
-    upload: UploadedFile,
+    upload: UploadedFile | Path,
     limits: Limits | None = None,
 ) -> ImportJob:
     """Store the upload and dry-run it: the job comes back in "preview" (ready to confirm) or
-    "rejected" (with its message and problems); the roll is never touched."""
-    # One village's file, or a town's or county's (`area`) file with a 村(社区)代码 column per
-    # row (the towns and the county send them up).
+    "rejected" (with its message and problems); the roll is never touched. One village's file,
+    or a town's or county's (`area`) file with a 村(社区)代码 column per row."""
     scope = village.region if village is not None else area
-    if scope is None or not scope.code.startswith(campaign.region_id):
+    if scope is None:
         raise ValidationError(MSG_DENIED)
-    if not can(actor, Action.MANAGE_VOTERS) or not in_scope(actor, scope.code):
-        raise ValidationError(MSG_DENIED)
-    limits = limits or Limits()
-    job = ImportJob(
-        campaign=campaign,
-        region=scope,
-        filename=(upload.name or "")[:200],
-        sha256="",
-        created_by=actor,
+    job = upload_preview(
+        importer=ROLL, actor=actor, scope=scope, upload=upload, campaign=campaign, limits=limits
     )
-    try:
-        path, job.sha256 = store_upload(upload, limits)
-    except ImportRefused as exc:
-        job.status = ImportJob.Status.REJECTED
-        job.message = exc.message
-        job.finished_at = timezone.now()
-        job.save()
-        return job
-    job.stored_path = str(path)
-    try:
-        outcome = run_pipeline(
-            campaign=campaign,
-            scope=scope,
-            path=path,
-            filename=job.filename,
-            commit=False,
-            limits=limits,
-        )
-    except ImportRefused as exc:
-        job.status = ImportJob.Status.REJECTED
-        job.message = exc.message
-    else:
-        _fill(job, outcome)
-        job.accepted = outcome.accepted
-        if outcome.errors:
-            job.status = ImportJob.Status.REJECTED
-            job.message = MSG_REJECTED.format(n=len(outcome.errors))
-        else:
-            job.status = ImportJob.Status.PREVIEW
-            if outcome.unknown_columns:
-                job.message = "以下列不导入：" + "、".join(outcome.unknown_columns)
-    if job.status == ImportJob.Status.REJECTED:
-        job.finished_at = timezone.now()
-        discard_upload(job)
-    job.save()
+    assert isinstance(job, ImportJob)
     return job
 
 
 def roll_import_run(*, actor: User, job: ImportJob) -> ImportJob:
     """Confirm a previewed job: queue it for the background worker."""
-    if not can(actor, Action.MANAGE_VOTERS) or not in_scope(actor, job.region_id):
-        raise ValidationError(MSG_DENIED)
-    from huanjie.voters.tasks import run_import
-
-    with transaction.atomic():
-        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
-            status=ImportJob.Status.QUEUED, done_rows=0
-        )
-        if not updated:
-            raise ValidationError(MSG_NOT_PREVIEW)
-    run_import.enqueue(job.pk)
-    job.refresh_from_db()
-    return job
-
-
-def progress_path(job: ImportJob) -> Path:
-    return uploads_dir() / f"job-{job.pk}.progress"
-
-
-def read_progress(job: ImportJob) -> tuple[str, int]:
-    """(phase, rows done) written by the worker; the database row is only written at the end,
-    because the import's own transaction holds it (and SQLite's one writer lock)."""
-    try:
-        phase, _, done = progress_path(job).read_text().partition(" ")
-        return phase, int(done)
-    except (OSError, ValueError):
-        return "", 0
-
-
-def roll_import_execute(*, job_id: int) -> ImportJob:
-    """The background half: run a queued job for real. Never raises for a bad file; the job
-    records what happened, and the uploaded file is deleted either way (SECURITY.md R2)."""
-    job = ImportJob.objects.select_related("campaign", "region", "created_by").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED:
-        return job
-    job.status = ImportJob.Status.RUNNING
-    job.save(update_fields=["status"])
-    marker = progress_path(job)
-
-    def progress(phase: str, done: int) -> None:
-        marker.write_text(f"{phase} {done}")
-
-    def audit(outcome: Outcome_) -> None:
-        audit_record(
-            actor=job.created_by,
-            action="voters.import",
-            obj=job,
-            changes=_audit_changes(job, outcome),
-        )
-
-    try:
-        outcome = run_pipeline(
-            campaign=job.campaign,
-            scope=job.region,
-            path=Path(job.stored_path),
-            filename=job.filename,
-            commit=True,
-            progress=progress,
-            audit=audit,
-        )
-    except ImportRefused as exc:
-        job.status = ImportJob.Status.REJECTED
-        job.message = exc.message
-        _audit_refusal(job, exc.message)
-    except Exception:
-        log.exception("import job %s failed", job.pk)
-        job.status = ImportJob.Status.FAILED
-        job.message = MSG_FAILED
-        _audit_refusal(job, MSG_FAILED)
-    else:
-        _fill(job, outcome)
-        if outcome.errors:
-            job.status = ImportJob.Status.REJECTED
-            job.message = MSG_CHANGED.format(n=len(outcome.errors))
-            _audit_refusal(job, job.message)
-        else:
-            job.status = ImportJob.Status.SUCCEEDED
-            job.message = (
-                f"已导入 {outcome.accepted} 人，未变化 {outcome.unchanged} 人，"
-                f"转重复登记 {outcome.conflicts} 人"
-            )
-    job.finished_at = timezone.now()
-    discard_upload(job)
-    job.save()
-    marker.unlink(missing_ok=True)
-    return job
-
-
-def _audit_changes(job: ImportJob, outcome: Outcome_) -> dict[str, Any]:
-    return {
-        "filename": job.filename,
-        "sha256": job.sha256,
-        "region": job.region_id,
-        "rows": outcome.total,
-        "accepted": outcome.accepted,
-        "unchanged": outcome.unchanged,
-        "conflicts": outcome.conflicts,
-        "doubtful": outcome.doubtful_rows,
-        "rejected": outcome.rejected_rows,
-    }
-
-
-def _audit_refusal(job: ImportJob, message: str) -> None:
-    with transaction.atomic():
-        audit_record(
-            actor=job.created_by,
-            action="voters.import",
-            obj=job,
-            changes={"filename": job.filename, "sha256": job.sha256, "region": job.region_id},
-            outcome=Outcome.FAILURE,
-            message=message,
-        )
-
-
-def import_previews_expire(*, now: datetime | None = None) -> int:
-    """End the roll previews nobody confirmed within a day and delete their files."""
-    return expire_previews(ImportJob, "voters.import_expire", now=now)
+    confirmed = upload_confirm(importer=ROLL, actor=actor, job=job)
+    assert isinstance(confirmed, ImportJob)
+    return confirmed

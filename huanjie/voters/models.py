@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import models
 
 from huanjie.elections.models import Campaign
-from huanjie.people.models import Person
+from huanjie.people.models import Person, PersonStatusChange
 from huanjie.regions.models import Region
+from huanjie.uploads.models import UploadJob
 
 
 class Category(models.TextChoices):
@@ -327,45 +328,52 @@ class Proxy(models.Model):
         return self.withdrawn_on is None
 
 
-class ImportJob(models.Model):
-    """One uploaded roll file: previewed, then run in the background, all or nothing."""
+class ImportJob(UploadJob):
+    """One uploaded roll file: previewed, then run in the background, all or nothing (the
+    lifecycle is uploads.services; the importer voters.imports)."""
 
-    class Status(models.TextChoices):
-        PREVIEW = "preview", "待确认"
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "导入中"
-        SUCCEEDED = "succeeded", "已导入"
-        REJECTED = "rejected", "有错误，未导入"
-        FAILED = "failed", "失败"
-
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="import_jobs")
-    region = models.ForeignKey(
-        Region, verbose_name="导入范围", on_delete=models.PROTECT, related_name="import_jobs"
-    )
-    filename = models.CharField("文件名", max_length=200)
-    sha256 = models.CharField("文件SHA-256", max_length=64)
-    stored_path = models.CharField(max_length=300, blank=True)  # deleted after the job ends
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
-    total_rows = models.PositiveIntegerField(default=0)
-    done_rows = models.PositiveIntegerField(default=0)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
     accepted = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
-    doubtful = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
-    problems = models.JSONField(
-        default=list
-    )  # [{"row": 12, "field": "公民身份号码", "message": ...}]
-    message = models.CharField(max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(UploadJob.Meta):
         verbose_name = "导入任务"
         verbose_name_plural = "导入任务"
-        ordering = ["-id"]
+
+
+class PersonStatusEffect(models.Model):
+    """What one recorded change did to one registration: removed it (the list unpublished) or
+    flagged it (published, or a restoration), with the reason or the flag text, so that
+    correcting the change undoes exactly that and nothing else."""
+
+    class Effect(models.TextChoices):
+        REMOVED = "removed", "除名"
+        FLAGGED = "flagged", "待核实"
+
+    change = models.ForeignKey(
+        PersonStatusChange, on_delete=models.PROTECT, related_name="effects", db_index=False
+    )
+    registration = models.ForeignKey(
+        VoterRegistration,
+        verbose_name="选民登记",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    effect = models.CharField("影响", max_length=10, choices=Effect.choices)
+    # The removal reason (voters.ChangeReason) or the flag text the change added.
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        # Kept in the table it had when it lived in people (it moved with the roll's effects).
+        db_table = "people_personstatuseffect"
+        verbose_name = "人员变动对选民登记的影响"
+        verbose_name_plural = "人员变动对选民登记的影响"
+        constraints = [
+            # Its unique index serves the change's effects (it leads with the change).
+            models.UniqueConstraint(
+                fields=["change", "registration"], name="status_effect_once_per_registration"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.filename}（{self.get_status_display()}）"
+        return f"{self.change_id} → {self.registration_id}：{self.get_effect_display()}"

@@ -8,16 +8,13 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from huanjie.lib.dates import cn_date
 from huanjie.lib.pdf import render_pdf
 from huanjie.regions.models import Region
 from huanjie.rules.profiles import PROVINCE_NAMES
 from huanjie.voters.models import Proxy, VoterListPublication
 
 NAMES_PER_ROW = 8
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _rows(names: list[str], width: int = NAMES_PER_ROW) -> list[list[str]]:

@@ -26,6 +26,7 @@ from huanjie.audit.models import AuditEvent, Outcome
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.lib.crypto import decrypt_field
+from huanjie.lib.dates import cn_date
 from huanjie.lib.strokes import name_key
 from huanjie.people.models import Person
 from huanjie.people.services import ID_PURPOSE
@@ -154,7 +155,7 @@ def first_publication(campaign: Campaign, village: Region) -> VoterListPublicati
 def _check_not_frozen(campaign: Campaign, village: Region) -> None:
     first = first_publication(campaign, village)
     if first is not None:
-        raise ValidationError(MSG_FROZEN.format(day=voter_rules._cn_date(first.published_on)))
+        raise ValidationError(MSG_FROZEN.format(day=cn_date(first.published_on)))
 
 
 def _facts(person: Person, village: Region, category: str, day: date) -> voter_rules.VoterFacts:
@@ -190,7 +191,7 @@ def _eligibility(
         raise ValidationError(MSG_CATEGORY_NOT_APPLICABLE.format(category=Category(category).label))
     if not person.alive_on(day):
         assert person.died_on is not None
-        raise ValidationError(MSG_DIED.format(day=voter_rules._cn_date(person.died_on)))
+        raise ValidationError(MSG_DIED.format(day=cn_date(person.died_on)))
     check = voter_rules.voter_check(profile, _facts(person, village, category, day), day)
     hard = [p for p in check.problems if p.code in ("under_age", "deprived")]
     _refuse(Verdict(tuple(hard)))
@@ -330,14 +331,10 @@ def voter_register(
                 group_name=group_name.strip(),
             )
     raise DuplicateRegistration(
-        MSG_REGISTERED_ELSEWHERE.format(village=_place(conflict.first.village)) + MSG_CONFLICT_SENT,
+        MSG_REGISTERED_ELSEWHERE.format(village=conflict.first.village.full_label)
+        + MSG_CONFLICT_SENT,
         conflict,
     )
-
-
-def _place(village: Region) -> str:
-    parent = village.parent.display_name if village.parent_id and village.parent else ""
-    return f"{parent}{village.display_name}"
 
 
 def _deactivate(*, actor: User, registration: VoterRegistration, reason: str) -> None:
@@ -754,7 +751,7 @@ def conflict_resolve(
                 )
             except _Elsewhere as found:  # registered in a third village meanwhile
                 raise ValidationError(
-                    MSG_REGISTERED_ELSEWHERE.format(village=_place(found.first.village))
+                    MSG_REGISTERED_ELSEWHERE.format(village=found.first.village.full_label)
                 ) from None
         conflict.status = decision
         conflict.resolved_by = actor
@@ -897,7 +894,7 @@ def objection_record(
     profile = village_profile(entry)
     if filed_on < publication.published_on:
         raise ValidationError(
-            MSG_FILED_BEFORE_PUBLICATION.format(day=voter_rules._cn_date(publication.published_on))
+            MSG_FILED_BEFORE_PUBLICATION.format(day=cn_date(publication.published_on))
         )
     if received_on < filed_on:
         raise ValidationError(MSG_RECEIVED_BEFORE_FILED)
@@ -1015,7 +1012,7 @@ def _apply_upheld(
             )
         except _Elsewhere as found:
             raise ValidationError(
-                MSG_REGISTERED_ELSEWHERE.format(village=_place(found.first.village))
+                MSG_REGISTERED_ELSEWHERE.format(village=found.first.village.full_label)
                 + "，请先由县级处理重复登记"
             ) from None
         return [_change("增加", added, ChangeReason.OBJECTION_UPHELD.label, objection)]
@@ -1142,14 +1139,12 @@ def proxy_withdraw(*, actor: User, proxy: Proxy, on: date, reason: str) -> Proxy
         # Lock the row: two clerks withdrawing the same proxy must not both succeed.
         locked = Proxy.objects.select_for_update().get(pk=proxy.pk)
         if locked.withdrawn_on is not None:
-            raise ValidationError(
-                MSG_PROXY_WITHDRAWN.format(day=voter_rules._cn_date(locked.withdrawn_on))
-            )
+            raise ValidationError(MSG_PROXY_WITHDRAWN.format(day=cn_date(locked.withdrawn_on)))
         if not reason:
             raise ValidationError(MSG_PROXY_WITHDRAW_REASON)
         if on < proxy.filed_on:
             raise ValidationError(
-                MSG_PROXY_WITHDRAW_BEFORE_FILED.format(day=voter_rules._cn_date(proxy.filed_on))
+                MSG_PROXY_WITHDRAW_BEFORE_FILED.format(day=cn_date(proxy.filed_on))
             )
         if entry.election_date is None:
             raise ValidationError(MSG_NO_ELECTION_DATE)
@@ -1159,7 +1154,7 @@ def proxy_withdraw(*, actor: User, proxy: Proxy, on: date, reason: str) -> Proxy
         # election day is the only cut-off.)
         if on >= entry.election_date:
             raise ValidationError(
-                MSG_PROXY_WITHDRAW_TOO_LATE.format(day=voter_rules._cn_date(entry.election_date))
+                MSG_PROXY_WITHDRAW_TOO_LATE.format(day=cn_date(entry.election_date))
             )
         proxy.withdrawn_on, proxy.withdrawal_reason, proxy.withdrawn_by = on, reason, actor
         proxy.save(update_fields=["withdrawn_on", "withdrawal_reason", "withdrawn_by"])

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from huanjie.voters import import_views, views
+from huanjie.voters import import_views, roll_build_views, status_views, views
 
 app_name = "voters"
 
@@ -18,6 +18,7 @@ urlpatterns = [
         name="person_status",
     ),
     re_path(VILLAGE + r"carry-over/$", views.carry_over, name="carry_over"),
+    re_path(VILLAGE + r"build/$", roll_build_views.roll_build, name="roll_build"),
     re_path(VILLAGE + r"publish/$", views.publish, name="publish"),
     re_path(
         VILLAGE + r"publications/(?P<version>\d+)/notice\.pdf$",
@@ -48,3 +49,5 @@ urlpatterns = [
 
 # The roll file import (another module, its own routes under the same namespace).
 urlpatterns += import_views.urlpatterns
+# The 变动名单 pages (deaths and deprivations, and what they do to the rolls).
+urlpatterns += status_views.urlpatterns

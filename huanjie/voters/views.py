@@ -19,11 +19,10 @@ from huanjie.accounts.permissions import Action, can, current_user, get_scoped_o
 from huanjie.elections.models import CampaignVillage
 from huanjie.elections.selectors import access_campaign, campaigns_visible_to
 from huanjie.elections.services import campaign_village_set_election_date
-from huanjie.people import status
 from huanjie.people.forms import StatusRecordForm
 from huanjie.regions.models import Region
 from huanjie.rules import voters as voter_rules
-from huanjie.voters import forms, pdf, selectors, services
+from huanjie.voters import forms, pdf, selectors, services, status
 from huanjie.voters.models import Category
 
 CRUMB_ROOT = ("换届工作", None)

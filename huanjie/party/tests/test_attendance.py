@@ -104,7 +104,7 @@ def test_an_approved_exclusion_lowers_the_expected_attendance_and_a_pending_one_
 def test_scenario_33_fifty_expected_forty_present_is_invalid_forty_one_valid(world):
     # RULES.md §8 scenario 33 (P8): "超过应到会人数的五分之四", strictly more.
     for i in range(50):
-        world.add(f"党员{i:02d}")
+        world.add("党员" + "零一二三四五六七八九"[i // 10] + "零一二三四五六七八九"[i % 10])
     world.add("预备", status=MemberStatus.PROBATIONARY)
     world.add("流动", flowing=True)
     low = attendance(world.campaign, world.branch, present=40)

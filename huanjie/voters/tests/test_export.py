@@ -15,7 +15,9 @@ from huanjie.elections.models import CampaignVillage
 from huanjie.lib import idcard
 from huanjie.people.models import Person
 from huanjie.people.services import PersonIn, people_bulk_create
+from huanjie.uploads.exports import problems_xlsx
 from huanjie.voters import exports
+from huanjie.voters.imports import ROLL
 from huanjie.voters.models import ImportJob, VoterRegistration
 from huanjie.voters.tests.test_import import make_campaign, pid
 
@@ -35,6 +37,10 @@ def test_the_roll_export_escapes_formulas_and_writes_masked_ids_as_text(cast, ca
         PersonIn(pid(i + 1), n, "M", date(1980, 5, 1), "01", VILLAGE) for i, n in enumerate(names)
     ]
     people_bulk_create(actor=None, people=people, source="test")
+    # Names as they may stand in older records (every write path now normalises them): the
+    # export must escape whatever a cell holds.
+    for p, n in zip(Person.objects.order_by("id"), names, strict=True):
+        Person.objects.filter(pk=p.pk).update(name=n)
     for p in Person.objects.all():
         VoterRegistration.objects.create(
             campaign=campaign, village_id=VILLAGE, person=p, category="hukou_resident"
@@ -61,11 +67,20 @@ def test_the_problem_list_and_the_template(cast, campaign):
             {"row": 3, "field": "姓名", "value": "=1+1", "message": "姓名为空", "level": "error"}
         ]
     )
-    rows = _cells(exports.problems_xlsx(job))
+    rows = _cells(problems_xlsx(job))
     assert rows[1] == [3.0, "姓名", "'=1+1", "姓名为空", "错误，须修改"]
     entry = CampaignVillage.objects.get(campaign=campaign, region_id=VILLAGE)
-    book = openpyxl.load_workbook(io.BytesIO(exports.template_xlsx(entry, ["第一组"])))
+    content = exports.roll_template_xlsx(entry.region, groups=["第一组"])
+    book = openpyxl.load_workbook(io.BytesIO(content))
     sheet = book["选民登记"]
     assert [c.value for c in sheet[2]][:2] == ["姓名", "公民身份号码"]
-    assert sheet["B3"].number_format == "@"
-    assert len(sheet.data_validations.dataValidation) == 4
+    # The ID column is text as a column format: every row a clerk types into, not 2,000 cells.
+    assert sheet.column_dimensions["B"].number_format == "@"
+    validations = sheet.data_validations.dataValidation
+    assert len(validations) == 4
+    # A drop-down refuses a typed value (Excel's and WPS's stop alert), down to the last row an
+    # upload accepts.
+    last = 2 + ROLL.limits.max_rows
+    for dv in validations:
+        assert dv.showErrorMessage and dv.errorStyle in (None, "stop")
+        assert str(dv.sqref).endswith(f"{last}")

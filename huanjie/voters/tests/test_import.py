@@ -18,12 +18,13 @@ from huanjie.audit.models import AuditEvent
 from huanjie.conftest import OTHER_TOWN_VILLAGE, VILLAGE
 from huanjie.elections.models import CampaignVillage
 from huanjie.elections.services import campaign_create
-from huanjie.lib import idcard
+from huanjie.lib import idcard, sheets, workbooks
 from huanjie.lib.crypto import decrypt_field
+from huanjie.lib.workbooks import Limits
 from huanjie.people.models import Person
 from huanjie.regions.models import Region
+from huanjie.uploads.services import uploads_dir, uploads_expire
 from huanjie.voters import importing, imports
-from huanjie.voters.importing import Limits
 from huanjie.voters.models import ImportJob, RegistrationConflict, VoterRegistration
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -164,12 +165,12 @@ def test_utf8_with_bom_gbk_and_tab_separated_files_are_read(cast, campaign):
 
 
 def test_a_file_in_neither_utf8_nor_gb18030_is_refused():
-    path = Path(imports.uploads_dir()) / "bad-enc.csv"
+    path = Path(uploads_dir()) / "bad-enc.csv"
     path.write_bytes("姓名,身份证号\n".encode() + b"\xff\xfe\x81\x30\xff\n")
-    with pytest.raises(importing.ImportRefused) as exc:
-        importing.csv_encoding(path)
+    with pytest.raises(workbooks.ImportRefused) as exc:
+        workbooks.csv_encoding(path)
     path.unlink()
-    assert exc.value.message == importing.MSG_ENCODING
+    assert exc.value.message == workbooks.MSG_ENCODING
 
 
 def test_synonyms_a_title_row_and_a_merged_grouped_header_are_understood(cast, campaign):
@@ -227,7 +228,7 @@ def test_bad_rows_reject_the_whole_file_with_row_numbers_in_chinese(cast, campai
         8,
         importing.MSG_BIRTH_MISMATCH.format(value="1980-05-02", id_birth="1980-05-01"),
     ) in found
-    assert (9, importing.MSG_FORMULA.format(text="=A1")) in found
+    assert (9, sheets.MSG_FORMULA.format(text="=A1")) in found
     assert (10, imports.MSG_SAME_FILE_AGAIN.format(row=2)) in found
     assert (2, imports.MSG_SAME_FILE_FIRST.format(rows="10")) in found
     assert not VoterRegistration.objects.exists()
@@ -246,16 +247,21 @@ def test_an_id_stored_as_a_number_and_serial_and_text_dates(cast, campaign):
     assert messages_of(job) == [(2, idcard.MESSAGES[idcard.ProblemCode.EXCEL_TRUNCATED])]
 
 
+CFB_ZEROS = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("名单.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, importing.MSG_XLS),
-        ("名单.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, importing.MSG_XLS),
-        ("名单.xlsm", b"PK\x03\x04", importing.MSG_MACRO),
-        ("名单.txt", b"x", importing.MSG_EXTENSION.format(name="名单.txt")),
-        ("名单.xlsx", b"PK\x03\x04 broken", importing.MSG_BROKEN.format(detail="压缩结构不完整")),
-        ("名单.xlsx", b"not a zip at all", importing.MSG_NOT_XLSX),
-        ("名单.csv", b"", importing.MSG_EMPTY_FILE),
+        # The kind is judged by the content (an .xls is read; a broken compound file is not).
+        ("名单.xls", CFB_ZEROS, workbooks.MSG_BROKEN.format(detail="复合文档结构不完整")),
+        ("名单.xlsx", CFB_ZEROS, workbooks.MSG_BROKEN.format(detail="复合文档结构不完整")),
+        ("名单.xlsm", b"PK\x03\x04", workbooks.MSG_MACRO),
+        ("名单.txt", b"x", workbooks.MSG_EXTENSION.format(name="名单.txt")),
+        ("名单.xlsx", b"PK\x03\x04 broken", workbooks.MSG_BROKEN.format(detail="压缩结构不完整")),
+        # Plain text under a workbook's name is read as the CSV it is: it has no header.
+        ("名单.xlsx", b"not a zip at all", importing.MSG_NO_HEADER.format(n=10)),
+        ("名单.csv", b"", workbooks.MSG_EMPTY_FILE),
     ],
 )
 def test_wrong_kinds_of_file_are_refused_before_parsing(cast, campaign, name, data, message):
@@ -269,7 +275,7 @@ def test_a_macro_enabled_workbook_is_refused(cast, campaign):
     with zipfile.ZipFile(buf, "a") as zf:
         zf.writestr("xl/vbaProject.bin", b"\0" * 10)
     job = preview(cast, campaign, buf.getvalue(), "名单.xlsx")
-    assert job.message == importing.MSG_MACRO
+    assert job.message == workbooks.MSG_MACRO
 
 
 def test_a_zip_bomb_is_refused(cast, campaign):
@@ -280,18 +286,18 @@ def test_a_zip_bomb_is_refused(cast, campaign):
     job = preview(
         cast, campaign, buf.getvalue(), "名单.xlsx", limits=Limits(max_uncompressed=2_000_000)
     )
-    assert job.message == importing.MSG_BOMB.format(mb="1.90735")
+    assert job.message == workbooks.MSG_BOMB.format(mb="1.90735")
 
 
 def test_a_file_over_the_size_limit_is_refused_while_uploading(cast, campaign):
     job = preview(cast, campaign, csv_bytes(GOOD) * 50, limits=Limits(max_bytes=1024))
-    assert job.message == importing.MSG_TOO_BIG.format(mb="0.000976562")
+    assert job.message == workbooks.MSG_TOO_BIG.format(mb="0.000976562")
     assert not job.stored_path
 
 
 def test_too_many_rows_are_refused(cast, campaign):
     job = preview(cast, campaign, csv_bytes(GOOD), limits=Limits(max_rows=2))
-    assert job.message == importing.MSG_TOO_MANY_ROWS.format(n=2)
+    assert job.message == workbooks.MSG_TOO_MANY_ROWS.format(n=2)
 
 
 def test_merged_cells_in_the_data_are_refused(cast, campaign):
@@ -301,7 +307,7 @@ def test_merged_cells_in_the_data_are_refused(cast, campaign):
         ["李秀英", pid(2, "F"), "女", "汉族", None],
     ]
     job = preview(cast, campaign, xlsx_bytes(rows, lambda s: s.merge_cells("E2:E3")), "名单.xlsx")
-    assert job.message == importing.MSG_MERGED_DATA.format(first=2, last=3, label="村民小组")
+    assert job.message == sheets.MSG_MERGED_DATA.format(first=2, last=3, label="村民小组")
 
 
 def test_a_village_without_an_election_day_is_refused(cast, campaign):
@@ -447,7 +453,7 @@ def test_an_unconfirmed_preview_expires_and_its_file_is_deleted(cast, campaign):
     job = preview(cast, campaign, csv_bytes(GOOD))
     stored = Path(job.stored_path)
     assert stored.exists()
-    assert imports.import_previews_expire() == 0  # still fresh
+    assert uploads_expire() == 0  # still fresh
     ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=25))
     out = io.StringIO()
     call_command("voters", "purge", stdout=out)
@@ -460,7 +466,7 @@ def test_an_unconfirmed_preview_expires_and_its_file_is_deleted(cast, campaign):
 
 def test_a_row_naming_a_dead_or_deprived_person_rejects_the_file_whole(cast, campaign):
     from huanjie.people.services import PersonIn, person_row
-    from huanjie.people.status import person_status_record
+    from huanjie.voters.status import person_status_record
 
     def known(seq: int, name: str, sex: str = "M") -> Person:
         person = person_row(

@@ -187,7 +187,7 @@ def test_carry_over_works_through_the_changes_since_the_last_term(cast):
 
 
 def test_carry_over_removes_the_dead_and_the_deprived_and_counts_them(cast):
-    from huanjie.people.status import person_status_record
+    from huanjie.voters.status import person_status_record
 
     def notice(person, kind, on, until=None):
         person_status_record(

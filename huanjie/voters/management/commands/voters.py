@@ -1,5 +1,5 @@
-"""`huanjie voters purge`: end unconfirmed import previews (voter rolls and 变动名单) and delete
-their uploaded files."""
+"""`huanjie voters purge`: end every import's unconfirmed previews (voter rolls, 变动名单, Party
+rolls) and delete their uploaded files."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from huanjie.people.status import person_changes_expire
-from huanjie.voters.imports import import_previews_expire
+from huanjie.uploads.services import uploads_expire
 
 
 class Command(BaseCommand):
@@ -19,5 +18,5 @@ class Command(BaseCommand):
         sub.add_parser("purge", help="清理过期的导入预览")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = import_previews_expire() + person_changes_expire()
+        count = uploads_expire()
         self.stdout.write(f"已清理过期导入预览 {count} 个。")

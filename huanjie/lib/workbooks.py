@@ -1,0 +1,752 @@
+"""An uploaded spreadsheet file on disk, read safely: its kind, its limits, its first sheet's rows.
+
+Pure Python, no Django, so the imports, the bench and the tests drive it alike. Every refusal is
+an ImportRefused whose message is for the user, in Chinese.
+
+The order is the point (SECURITY.md V4, V5, V8). `file_kind` decides the kind by the bytes and
+checks the file as a whole (size, zip entries, zip bomb, macros, passwords). `open_sheet` then
+measures the used range by streaming the file, and only after that lets python-calamine build
+the sheet: calamine allocates every cell of the rectangle up to the farthest value, so one stray
+value in XFD1048576 asks for 17 billion cells and kills the process. For .xls and .ods calamine
+builds every sheet when it opens the file, so every sheet is measured.
+
+    >>> cell_name(1048576, 16384)
+    'XFD1048576'
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import struct
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from typing import Any, Final, Literal
+from xml.parsers import expat
+
+import olefile
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
+
+# SECURITY.md V4 [PROJ]: the limits of one uploaded file.
+MAX_FILE_BYTES: Final = 20 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES: Final = 200 * 1024 * 1024
+MAX_ZIP_ENTRIES: Final = 1000
+MAX_ROWS: Final = 200_000
+MAX_COLUMNS: Final = 100
+# calamine holds a sheet as a dense rectangle of ~32-byte cells: 4 million is ~130 MB.
+MAX_CELLS: Final = 4_000_000
+HEADER_SEARCH_ROWS: Final = 10
+
+Kind = Literal["xlsx", "xls", "ods", "csv"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The upload limits; the web keeps the defaults, tests lower them, the bench raises rows."""
+
+    max_bytes: int = MAX_FILE_BYTES
+    max_uncompressed: int = MAX_UNCOMPRESSED_BYTES
+    max_entries: int = MAX_ZIP_ENTRIES
+    max_rows: int = MAX_ROWS
+    max_columns: int = MAX_COLUMNS
+    max_cells: int = MAX_CELLS
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be read; the message is for the user, in Chinese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# User-facing messages, defined once so tests assert the exact text.
+MSG_EXTENSION = "只能导入 .xlsx、.xls、.ods 或 .csv 文件（当前文件：{name}）"
+MSG_UNSUPPORTED = "暂不支持{format}（{suffix}）文件，请在 Excel 或 WPS 中另存为 .xlsx 后再导入"
+MSG_MACRO = "文件包含宏（VBA），为安全起见不予导入，请另存为不含宏的 .xlsx 文件"
+MSG_ENCRYPTED = (
+    "文件设置了打开密码，无法读取；请在 Excel 或 WPS 中打开文件，取消密码后另存，再重新上传"
+)
+MSG_NOT_WORKBOOK = "文件内容不是有效的 .xlsx、.xls 或 .ods 工作簿（文件可能已损坏或扩展名被改过）"
+MSG_MARKUP = (
+    "文件内容是网页或 XML 文本（常见于其他系统导出的“假 .xls”），不是真正的表格文件；"
+    "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入"
+)
+MSG_BROKEN = "文件已损坏，无法读取：{detail}"
+MSG_TOO_BIG = "文件超过 {mb} MB，请拆分后分批导入"
+MSG_EMPTY_FILE = "文件是空的"
+MSG_BOMB = "文件解压后超过 {mb} MB（疑似压缩炸弹），已拒绝"
+MSG_ENTRIES = "文件内部条目超过 {n} 个，已拒绝"
+MSG_TOO_MANY_ROWS = "文件超过 {n} 行，请按村或村民小组拆分后分批导入"
+MSG_ENCODING = "无法识别文件编码：请将 CSV 存为 UTF-8 或 GBK/GB18030 编码"
+MSG_ZIP_IN_CSV = (
+    "扩展名为 .csv，但内容是压缩文件，且不是可识别的工作簿，请检查是否选错了文件或改错了扩展名"
+)
+MSG_RANGE = (
+    "工作表的数据范围延伸到 {cell} 单元格（{rows} 行、{columns} 列），超出导入上限；"
+    "请删除表格下方和右侧多余的内容后重新上传"
+)
+MSG_RANGE_OTHER_SHEET = (
+    "工作表“{sheet}”的数据范围延伸到 {cell} 单元格（{rows} 行、{columns} 列），整个文件超出导入上限；"
+    "请删除该工作表中多余的内容（或删除该工作表）后重新上传"
+)
+
+_FORMATS: Final = {".xlsb": "Excel 二进制工作簿", ".et": "WPS 表格"}
+_SUFFIXES: Final = (".xlsx", ".xls", ".ods", ".csv")
+_ZIP_MAGIC: Final = b"PK\x03\x04"
+_CFB_MAGIC: Final = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected Office file
+)
+_ODS_MIMETYPE: Final = b"application/vnd.oasis.opendocument.spreadsheet"
+_MAX_PART: Final = (
+    16 * 1024 * 1024
+)  # workbook.xml, its rels, the manifest: small parts we parse whole
+_CHUNK: Final = 1 << 20
+
+
+def cell_name(row: int, col: int) -> str:
+    """A cell in Excel notation, from its 1-based row and column.
+
+    >>> cell_name(1, 1), cell_name(3, 27), cell_name(65536, 256)
+    ('A1', 'AA3', 'IV65536')
+    """
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row}"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:g}"
+
+
+def _broken(detail: str) -> ImportRefused:
+    return ImportRefused(MSG_BROKEN.format(detail=detail))
+
+
+# ---------------------------------------------------------------------------------------------
+# The file as a whole: checked before any parsing.
+
+
+def file_kind(path: Path, filename: str, limits: Limits) -> Kind:
+    """ "xlsx", "xls", "ods" or "csv", decided by the file's bytes after the size, zip, macro and
+    password checks; ImportRefused otherwise. The uploaded `filename` only has to carry one of the
+    accepted extensions, and picks the message: an .xlsx saved as .xls is read as the xlsx it is."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xlsm":
+        raise ImportRefused(MSG_MACRO)
+    if suffix in _FORMATS:
+        raise ImportRefused(MSG_UNSUPPORTED.format(format=_FORMATS[suffix], suffix=suffix))
+    if suffix not in _SUFFIXES:
+        raise ImportRefused(MSG_EXTENSION.format(name=filename))
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise ImportRefused(MSG_TOO_BIG.format(mb=_mb(limits.max_bytes)))
+    if size == 0:
+        raise ImportRefused(MSG_EMPTY_FILE)
+    with path.open("rb") as f:
+        head = f.read(8)
+    if head.startswith(_ZIP_MAGIC):
+        return _zip_kind(path, suffix, limits)
+    if head == _CFB_MAGIC:
+        return _cfb_kind(path)
+    return _text_kind(path, suffix)
+
+
+def _zip_kind(path: Path, suffix: str, limits: Limits) -> Kind:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > limits.max_entries:
+                raise ImportRefused(MSG_ENTRIES.format(n=limits.max_entries))
+            names = {i.filename.lower() for i in infos}
+            if len(names) < len(infos):  # which of two same-named entries is read is a guess
+                raise _broken("压缩包内有重名的条目")
+            if any(n.endswith("vbaproject.bin") for n in names):
+                raise ImportRefused(MSG_MACRO)
+            # Declared sizes can lie: count what actually comes out, and stop at the limit.
+            total = 0
+            for info in infos:
+                with zf.open(info) as member:
+                    while chunk := member.read(_CHUNK):
+                        total += len(chunk)
+                        if total > limits.max_uncompressed:
+                            raise ImportRefused(MSG_BOMB.format(mb=_mb(limits.max_uncompressed)))
+            kind = _zip_spreadsheet(zf, names)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as exc:
+        raise _broken("压缩结构不完整") from exc
+    except NotImplementedError as exc:  # a compression method zipfile does not know
+        raise _broken("压缩方式无法识别") from exc
+    except RuntimeError as exc:  # an encrypted member
+        raise ImportRefused(MSG_ENCRYPTED) from exc
+    if kind is not None:
+        return kind
+    if "xl/workbook.bin" in names:
+        raise ImportRefused(MSG_UNSUPPORTED.format(format=_FORMATS[".xlsb"], suffix=".xlsb"))
+    raise ImportRefused(MSG_ZIP_IN_CSV if suffix == ".csv" else MSG_NOT_WORKBOOK)
+
+
+def _zip_spreadsheet(zf: zipfile.ZipFile, names: set[str]) -> Kind | None:
+    if "xl/workbook.xml" in names and "[content_types].xml" in names:
+        if b"macroEnabled" in _read_part(zf, "[Content_Types].xml"):
+            raise ImportRefused(MSG_MACRO)
+        return "xlsx"
+    if "mimetype" in names:
+        with zf.open(_member(zf, "mimetype")) as f:
+            is_ods = f.read(len(_ODS_MIMETYPE)) == _ODS_MIMETYPE
+        if is_ods:
+            if "meta-inf/manifest.xml" in names and b"encryption-data" in _read_part(
+                zf, "META-INF/manifest.xml"
+            ):
+                raise ImportRefused(MSG_ENCRYPTED)
+            return "ods"
+    return None
+
+
+def _member(zf: zipfile.ZipFile, name: str) -> str:
+    """The entry called `name`, or the one entry that matches it but for case."""
+    names = zf.namelist()
+    if name in names:
+        return name
+    matches = [n for n in names if n.lower() == name.lower()]
+    if len(matches) != 1:
+        raise _broken(f"缺少 {name}")
+    return matches[0]
+
+
+def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
+    with zf.open(_member(zf, name)) as f:
+        data = f.read(_MAX_PART + 1)
+    if len(data) > _MAX_PART:
+        raise _broken(f"{name} 过大")
+    return data
+
+
+def _cfb_kind(path: Path) -> Kind:
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            if ole.exists("EncryptedPackage"):  # an encrypted .xlsx wrapped in a compound file
+                raise ImportRefused(MSG_ENCRYPTED)
+            if ole.exists("_VBA_PROJECT_CUR"):
+                raise ImportRefused(MSG_MACRO)
+            stream = _xls_stream(ole)
+    except ImportRefused:
+        raise
+    except Exception as exc:  # olefile raises many kinds of errors for a damaged file
+        raise _broken("复合文档结构不完整") from exc
+    if _xls_globals(stream).encrypted:
+        raise ImportRefused(MSG_ENCRYPTED)
+    return "xls"
+
+
+def _xls_stream(ole: olefile.OleFileIO) -> bytes:
+    """The BIFF stream: "Workbook" (Excel 97 and later) or "Book" (Excel 5 and 95)."""
+    for name in ("Workbook", "Book"):
+        if ole.exists(name) and ole.get_type(name) == olefile.STGTY_STREAM:
+            data: bytes = ole.openstream(name).read()
+            return data
+    raise ImportRefused(MSG_NOT_WORKBOOK)
+
+
+def _text_kind(path: Path, suffix: str) -> Kind:
+    try:
+        encoding = csv_encoding(path)
+    except ImportRefused:
+        raise ImportRefused(MSG_ENCODING if suffix == ".csv" else MSG_NOT_WORKBOOK) from None
+    with path.open(encoding=encoding) as f:
+        start = f.read(1024).lstrip()
+    if start.startswith("<"):
+        raise ImportRefused(MSG_MARKUP)
+    return "csv"
+
+
+def csv_encoding(path: Path) -> str:
+    """ "utf-8-sig" or "gb18030": the first that decodes the whole file (never "replace")."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as f:
+                while block := f.read(_CHUNK):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ImportRefused(MSG_ENCODING)
+
+
+# ---------------------------------------------------------------------------------------------
+# The used range: how far the values reach, read as a stream, no sheet built.
+
+
+@dataclass(frozen=True)
+class _Range:
+    sheet: str
+    rows: int  # the last row holding a value, 1-based (0: no value at all)
+    columns: int  # the last column holding a value, 1-based
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.columns
+
+    def far_cell(self) -> str:
+        return cell_name(self.rows, self.columns)
+
+
+def used_range(path: Path, kind: Kind, limits: Limits | None = None) -> tuple[int, int]:
+    """(rows, columns) of the first sheet, counted from A1 to the farthest cell that holds a
+    value (a cell that only carries a style does not count). Reads the file as a stream; call it
+    on a file that `file_kind` accepted. Not for csv, whose rows are streamed anyway."""
+    first = _sheet_ranges(path, kind, limits or Limits())[0]
+    return first.rows, first.columns
+
+
+def _sheet_ranges(path: Path, kind: Kind, limits: Limits) -> list[_Range]:
+    """The sheets calamine builds when it opens the file: the first one for xlsx, all for the
+    others; never empty."""
+    if kind == "xlsx":
+        ranges = [_xlsx_range(path, limits)]
+    elif kind == "ods":
+        ranges = _ods_ranges(path, limits)
+    elif kind == "xls":
+        ranges = _xls_ranges(path)
+    else:
+        raise ValueError(f"no used range for {kind}")
+    return ranges or [_Range("", 0, 0)]
+
+
+def _stream(zf: zipfile.ZipFile, name: str, limits: Limits) -> Iterator[bytes]:
+    total = 0
+    with zf.open(name) as f:
+        while chunk := f.read(_CHUNK):
+            total += len(chunk)
+            if total > limits.max_uncompressed:
+                raise ImportRefused(MSG_BOMB.format(mb=_mb(limits.max_uncompressed)))
+            yield chunk
+
+
+# xlsx: regexes over the first worksheet's bytes, as calamine reads it: a <c> holds a value unless
+# it is self-closing or empty (<c r="XFD1" s="1"/> only carries a style, and calamine skips it);
+# a <c> without `r` goes where calamine's cursor is, which <row r> and </row> move.
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # any namespace prefix: calamine ignores it
+_ATTR = rb"""(?:[^<>"']|"[^<"]*"|'[^<']*')"""  # a '>' may sit in a quoted value, a '<' may not
+_ATTRS = _ATTR + rb"*"
+_R = rb"""\sr\s*=\s*["']([A-Za-z]{1,8})([0-9]{1,10})["']"""
+_FILLED = rb"(?<!/)>(?!\s*</" + _P + rb"c\s*>)"
+_TAG_START = re.compile(rb"<(?:/" + _P + rb"row|" + _P + rb"(?:row|c))(?=[\s/>])")
+_TAG = re.compile(rb"<(?:/" + _P + rb"(row)\s*|" + _P + rb"(row|c)(" + _ATTRS + rb"))>")
+_CELL_START = re.compile(rb"<" + _P + rb"c(?=[\s/>])")
+_CELL_R = re.compile(rb"<" + _P + rb"c(?=\s)" + _ATTR + rb"*?" + _R + _ATTRS + rb">")
+_CELL_R_FILLED = re.compile(rb"<" + _P + rb"c(?=\s)" + _ATTR + rb"*?" + _R + _ATTRS + _FILLED)
+_POSITION = re.compile(_R)
+_ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,10})["']""")
+_CELL_END = re.compile(rb"\s*</" + _P + rb"c\s*>")
+_MAX_TAG: Final = 1 << 20  # no real <c> or <row> tag comes near this
+
+
+def _xlsx_range(path: Path, limits: Limits) -> _Range:
+    rows = columns = 0
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for part in _xlsx_first_sheet(zf):
+                found = _xlsx_by_position(_regions(_stream(zf, part, limits)))
+                if found is None:  # some cell has no plain `r`: follow calamine's cursor
+                    found = _xlsx_by_cursor(_stream(zf, part, limits))
+                rows, columns = max(rows, found[0]), max(columns, found[1])
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise _broken("压缩结构不完整") from exc
+    return _Range("", rows, columns)
+
+
+def _xlsx_first_sheet(zf: zipfile.ZipFile) -> list[str]:
+    """The zip entry of the first sheet, found as calamine finds it. calamine reads the id by
+    its prefix (r:id) where we see namespaces, so every id attribute of the first <sheet> is a
+    candidate, and all of them are measured."""
+    try:
+        workbook = SafeElementTree.fromstring(_read_part(zf, "xl/workbook.xml"), forbid_dtd=True)
+        rels = SafeElementTree.fromstring(
+            _read_part(zf, "xl/_rels/workbook.xml.rels"), forbid_dtd=True
+        )
+    except (SafeElementTree.ParseError, DefusedXmlException) as exc:
+        raise _broken("工作簿结构无法解析") from exc
+    sheet = next((e for e in workbook.iter() if _local(e.tag) == "sheet"), None)
+    ids = [v for k, v in sheet.attrib.items() if k.endswith("}id")] if sheet is not None else []
+    targets = {
+        e.get("Id"): e.get("Target", "") for e in rels.iter() if _local(e.tag) == "Relationship"
+    }
+    parts = []
+    for target in (targets[i] for i in ids if targets.get(i)):
+        if target.startswith("/xl/"):
+            target = target[1:]
+        elif not target.startswith("xl/"):
+            target = "xl/" + target
+        parts.append(_member(zf, target))
+    if not parts:
+        raise _broken("找不到第一个工作表")
+    return parts
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - ord("A") + 1
+    return n
+
+
+def _regions(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The chunks cut again, each before its last <c> or <row> tag, so that no tag and no
+    <c ...></c> is split between two regions."""
+    tail = b""
+    for chunk in chunks:
+        buf = tail + chunk
+        cut = len(buf)
+        for m in _TAG_START.finditer(buf, max(0, len(buf) - 65536)):
+            cut = m.start()
+        if cut == len(buf) and (lt := buf.rfind(b"<")) >= 0 and buf.find(b">", lt) < 0:
+            cut = lt  # a tag cut by the chunk's end
+        if len(buf) - cut > _MAX_TAG:
+            raise _broken("工作表中有异常的超长标记")
+        yield buf[:cut]
+        tail = buf[cut:]
+    yield tail
+
+
+def _xlsx_by_position(regions: Iterable[bytes]) -> tuple[int, int] | None:
+    """(rows, columns) when every cell has a plain `r` (as Excel, WPS, LibreOffice and the
+    Python writers all write), else None. All the work happens in the regex engine: this is
+    the path of every ordinary file, up to 200,000 rows."""
+    rows, letters = 0, set[bytes]()
+    for region in regions:
+        filled = _CELL_R_FILLED.findall(region)
+        cells = len(_CELL_START.findall(region))
+        if cells != len(filled) and cells != len(_CELL_R.findall(region)):
+            return None
+        if filled:
+            found_letters, found_rows = zip(*filled, strict=True)
+            rows = max(rows, *map(int, found_rows))
+            letters.update(found_letters)
+    return rows, max(map(_column_number, letters), default=0)
+
+
+def _xlsx_by_cursor(chunks: Iterable[bytes]) -> tuple[int, int]:
+    """(rows, columns) placing each cell as calamine does, one tag at a time."""
+    row = col = 0  # calamine's cursor (0-based) for a <c> without `r`
+    rows = columns = 0
+    tail = b""
+    for chunk in chain(chunks, [b""]):
+        buf, final, pos = tail + chunk, not chunk, 0
+        tail = b""
+        while start := _TAG_START.search(buf, pos):
+            m = _TAG.match(buf, start.start())
+            if m is None or (not final and len(buf) - m.end() < 64):
+                if m is None and (final or len(buf) - start.start() > _MAX_TAG):
+                    raise _broken("工作表中有无法解析的单元格标记")
+                tail = buf[start.start() :]  # the rest of the tag, or what follows it, is to come
+                break
+            pos = m.end()
+            if m[1]:  # </row>
+                row, col = row + 1, 0
+                continue
+            closed = m[3].endswith(b"/")
+            if m[2] == b"row":
+                number = _ROW_NUMBER.search(m[3])
+                row = int(number[1]) - 1 if number else row
+                row, col = (row + 1, 0) if closed else (row, col)
+                continue
+            r = _POSITION.search(m[3])
+            at_row, at_col = (int(r[2]) - 1, _column_number(r[1]) - 1) if r else (row, col)
+            col = at_col + 1
+            if not closed and not _CELL_END.match(buf, pos):
+                rows, columns = max(rows, at_row + 1), max(columns, at_col + 1)
+        else:
+            if (lt := buf.rfind(b"<", pos)) >= 0 and buf.find(b">", lt) < 0:
+                tail = buf[lt:]
+    return rows, columns
+
+
+# ods: calamine matches names with their usual prefixes ("table:table-row"), whatever namespace
+# they are bound to; so does expat without namespace processing (defusedxml's parsers resolve
+# namespaces, which would let a file rebind "table:" and hide its rows from us).
+_ODS_CELLS: Final = frozenset({"table:table-cell", "table:covered-table-cell"})
+_ODS_VALUES: Final = (
+    "office:value-type",
+    "office:value",
+    "office:string-value",
+    "office:date-value",
+    "office:time-value",
+    "office:boolean-value",
+    "table:formula",
+)
+
+
+class _OdsTables:
+    """The used range of each named table of content.xml. A cell holds a value when it has a
+    value type, a value or a formula (a text:p without a value type is ignored by calamine too).
+    Repeated rows and cells count as often as repeated when they hold a value: LibreOffice ends
+    each table with ~1M repeated empty rows, which count for nothing."""
+
+    def __init__(self) -> None:
+        self.ranges: list[_Range] = []
+        self._sheet: str | None = None  # the table being read
+        self._in_cell = 0  # what a cell holds (even a table) is skipped, as calamine does
+        self._row = self._row_repeat = self._col = self._row_columns = 0
+        self._rows = self._columns = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if self._in_cell:
+            self._in_cell += name in _ODS_CELLS
+        elif self._sheet is None:
+            if name == "table:table" and "table:name" in attrs:
+                self._sheet = attrs["table:name"]
+                self._row = self._rows = self._columns = 0
+        elif name == "table:table-row":
+            self._row_repeat = _repeat(attrs.get("table:number-rows-repeated"))
+            self._col = self._row_columns = 0
+        elif name in _ODS_CELLS:
+            self._col += _repeat(attrs.get("table:number-columns-repeated"))
+            if any(a in attrs for a in _ODS_VALUES):
+                self._row_columns = self._col
+            self._in_cell = 1
+
+    def end(self, name: str) -> None:
+        if self._in_cell:
+            self._in_cell -= name in _ODS_CELLS
+        elif self._sheet is None:
+            return
+        elif name == "table:table-row":
+            self._row += self._row_repeat
+            if self._row_columns:
+                self._rows, self._columns = self._row, max(self._columns, self._row_columns)
+        elif name == "table:table":
+            self.ranges.append(_Range(self._sheet, self._rows, self._columns))
+            self._sheet = None
+
+
+def _repeat(value: str | None) -> int:
+    if value is None:
+        return 1
+    if not (value.isascii() and value.isdigit() and len(value) <= 10):
+        raise _broken(f"重复次数“{value[:20]}”无法识别")
+    return int(value)
+
+
+def _refuse_doctype(*_: object) -> None:
+    # No document type, hence no entity to expand (billion laughs) or to fetch (XXE).
+    raise _broken("content.xml 含有文档类型声明")
+
+
+def _ods_ranges(path: Path, limits: Limits) -> list[_Range]:
+    tables = _OdsTables()
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.EntityDeclHandler = _refuse_doctype
+    parser.StartElementHandler = tables.start
+    parser.EndElementHandler = tables.end
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for chunk in _stream(zf, _member(zf, "content.xml"), limits):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise _broken("content.xml 无法解析") from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise _broken("压缩结构不完整") from exc
+    return tables.ranges
+
+
+# xls: BIFF records [kind u16, size u16, data]. The first BOF..EOF is the workbook globals, whose
+# BOUNDSHEET records give each sheet's offset in the stream; calamine reads each sheet from there
+# to the first EOF, and builds every one of them.
+_BOF, _EOF, _FILEPASS, _BOUNDSHEET = 0x0809, 0x000A, 0x002F, 0x0085
+_DIMENSIONS, _MULRK = 0x0200, 0x00BD
+# LABELSST, LABEL, NUMBER, RK, FORMULA, BOOLERR, RSTRING: (row u16, column u16, ...). Not BLANK
+# or MULBLANK, which only carry a style.
+_CELL_RECORDS: Final = frozenset({0x00FD, 0x0204, 0x0203, 0x027E, 0x0006, 0x0205, 0x00D6})
+
+
+@dataclass(frozen=True)
+class _XlsGlobals:
+    encrypted: bool
+    sheets: list[tuple[int, str]]  # (stream offset, name)
+
+
+def _biff_records(stream: bytes, pos: int) -> Iterator[tuple[int, bytes]]:
+    """The records from `pos` to the first EOF (included) or the end of the stream."""
+    while pos + 4 <= len(stream):
+        kind, size = struct.unpack_from("<HH", stream, pos)
+        yield kind, stream[pos + 4 : pos + 4 + size]
+        if kind == _EOF:
+            return
+        pos += 4 + size
+
+
+def _xls_globals(stream: bytes) -> _XlsGlobals:
+    records = _biff_records(stream, 0)
+    first = next(records, None)
+    if first is None or first[0] != _BOF or len(first[1]) < 2:
+        raise _broken("找不到工作簿记录")
+    biff8 = struct.unpack_from("<H", first[1])[0] != 0x0500
+    encrypted, sheets = False, []
+    for kind, data in records:
+        if kind == _FILEPASS:
+            encrypted = True
+        elif kind == _BOUNDSHEET:
+            if len(data) < 8:
+                raise _broken("工作表记录不完整")
+            (offset,) = struct.unpack_from("<I", data)
+            sheets.append((offset, _biff_sheet_name(data, biff8)))
+    return _XlsGlobals(encrypted, sheets)
+
+
+def _biff_sheet_name(data: bytes, biff8: bool) -> str:
+    count = data[6]
+    if not biff8:  # Excel 5/95: bytes in the workbook's code page, GBK for a Chinese one
+        return data[7 : 7 + count].decode("gbk", "replace")
+    if data[7] & 1:
+        return data[8 : 8 + 2 * count].decode("utf-16-le", "replace")
+    return data[8 : 8 + count].decode("latin-1")
+
+
+def _xls_ranges(path: Path) -> list[_Range]:
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            stream = _xls_stream(ole)
+    except ImportRefused:
+        raise
+    except Exception as exc:  # olefile raises many kinds of errors for a damaged file
+        raise _broken("复合文档结构不完整") from exc
+    return [_xls_sheet_range(stream, offset, name) for offset, name in _xls_globals(stream).sheets]
+
+
+def _xls_sheet_range(stream: bytes, pos: int, name: str) -> _Range:
+    if pos >= len(stream):
+        raise _broken("工作表位置超出文件范围")
+    rows = columns = 0
+    for kind, data in _biff_records(stream, pos):
+        if kind in _CELL_RECORDS or kind == _MULRK:
+            if len(data) < 6:
+                raise _broken("单元格记录不完整")
+            row, col = struct.unpack_from("<HH", data)
+            if kind == _MULRK:  # one row, columns first..last; the last is in the final 2 bytes
+                (col,) = struct.unpack_from("<H", data, len(data) - 2)
+            rows, columns = max(rows, row + 1), max(columns, col + 1)
+        elif kind == _DIMENSIONS:
+            _check_dimensions(data)
+    return _Range(name, rows, columns)
+
+
+def _check_dimensions(data: bytes) -> None:
+    """calamine reserves room for the rectangle a DIMENSIONS record claims, before reading a
+    cell: a claim past Excel's own grid (65536 x 256) would make it abort the process."""
+    if len(data) == 14:
+        first_row, end_row, first_col, end_col = struct.unpack_from("<IIHH", data)
+    elif len(data) == 10:
+        first_row, end_row, first_col, end_col = struct.unpack_from("<HHHH", data)
+    else:
+        raise _broken("工作表尺寸记录异常")
+    claimed = end_row and end_col  # else calamine takes one cell
+    if claimed and (
+        first_row >= end_row or first_col >= end_col or end_row > 65536 or end_col > 256
+    ):
+        raise _broken("工作表尺寸记录异常")
+
+
+def _check_ranges(ranges: list[_Range], limits: Limits) -> None:
+    first = ranges[0]
+    if first.columns > limits.max_columns or first.cells > limits.max_cells:
+        raise ImportRefused(
+            MSG_RANGE.format(cell=first.far_cell(), rows=first.rows, columns=first.columns)
+        )
+    if first.rows > limits.max_rows + HEADER_SEARCH_ROWS:
+        raise ImportRefused(MSG_TOO_MANY_ROWS.format(n=limits.max_rows))
+    # Sheets the import never reads still take memory while calamine builds them all.
+    if sum(r.cells for r in ranges) > limits.max_cells:
+        biggest = max(ranges[1:], key=lambda r: r.cells)
+        raise ImportRefused(
+            MSG_RANGE_OTHER_SHEET.format(
+                sheet=biggest.sheet,
+                cell=biggest.far_cell(),
+                rows=biggest.rows,
+                columns=biggest.columns,
+            )
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows: (row number as the user sees it, cells).
+
+Cells = list[Any]
+
+
+@dataclass
+class Sheet:
+    rows: Iterator[tuple[int, Cells]]
+    # Merged ranges in the file, as (first row, first col, last row, last col), 1-based rows and
+    # 0-based columns of `rows`' cells. None known for ods (calamine does not read them).
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def open_sheet(path: Path, kind: Kind, limits: Limits) -> Sheet:
+    """The first sheet of a file that `file_kind` accepted as `kind`. A spreadsheet's used range
+    is checked against `limits` before the sheet is built; a csv's rows are counted as read."""
+    if kind == "csv":
+        return Sheet(_csv_rows(path, limits))
+    _check_ranges(_sheet_ranges(path, kind, limits), limits)
+    return _calamine_sheet(path, kind)
+
+
+def _csv_rows(path: Path, limits: Limits) -> Iterator[tuple[int, Cells]]:
+    encoding = csv_encoding(path)
+    with path.open(encoding=encoding, newline="") as f:
+        sample = f.read(64 * 1024)
+        f.seek(0)
+        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+        reader = csv.reader(f, delimiter=delimiter)
+        try:
+            for n, row in enumerate(reader, 1):
+                if n > limits.max_rows + HEADER_SEARCH_ROWS:
+                    raise ImportRefused(MSG_TOO_MANY_ROWS.format(n=limits.max_rows))
+                yield n, row
+        except csv.Error as exc:
+            raise _broken(f"CSV 格式错误（{exc}）") from exc
+
+
+def _calamine_sheet(path: Path, kind: Kind) -> Sheet:
+    from python_calamine import CalamineWorkbook
+
+    # calamine picks its reader by the extension, and given a file object it guesses one after
+    # another: a zip whose xlsx parts fail would then be built as the ods it also holds, which
+    # nobody measured. A link with the extension of the kind we checked pins the reader.
+    with tempfile.TemporaryDirectory(prefix="huanjie-") as tmp:
+        link = Path(tmp) / f"upload.{kind}"
+        link.symlink_to(path.resolve())
+        try:
+            sheet = CalamineWorkbook.from_path(str(link)).get_sheet_by_index(0)
+            merged_raw = sheet.merged_cell_ranges or []
+            first_col = sheet.start[1] if sheet.start else 0
+            rows = sheet.iter_rows()
+        except Exception as exc:  # calamine raises its own errors for every kind of damage
+            raise _broken("工作表无法解析") from exc
+    merged = [(r0 + 1, c0 - first_col, r1 + 1, c1 - first_col) for (r0, c0), (r1, c1) in merged_raw]
+
+    def numbered() -> Iterator[tuple[int, Cells]]:
+        # calamine starts the rows at row 1 (leading empty rows come as empty lists) and the
+        # columns at the first column holding a value.
+        try:
+            yield from enumerate(rows, 1)
+        except Exception as exc:
+            raise _broken("工作表无法解析") from exc
+
+    return Sheet(numbered(), merged)

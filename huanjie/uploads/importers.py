@@ -1,0 +1,264 @@
+"""What an import is: a schema, a row check and a writer (``Importer``), and the one pipeline
+that runs any of them over a file (``run_file``): the file's kind and safety checks, the header,
+each row's own checks, then the writer inside one transaction that is rolled back unless the
+run commits and no row has an error. A preview is the same run rolled back, so its counts are
+exactly what the confirmed run does.
+
+Each app declares its importers in its own ``imports`` module and registers them
+(``register``); the lifecycle (``uploads.services``), the job pages (``uploads.views``) and
+``huanjie import KIND FILE`` find them here by kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from django.db import transaction
+
+from huanjie.accounts.models import User
+from huanjie.accounts.permissions import Action, can, in_scope
+from huanjie.audit.services import audit_record
+from huanjie.lib import sheets, workbooks
+from huanjie.lib.sheets import FileOutcome, Header, Schema
+from huanjie.lib.workbooks import ImportRefused, Limits
+from huanjie.regions.models import Region
+from huanjie.uploads.models import UploadJob
+
+Progress = Callable[[str, int], None]
+PROGRESS_EVERY = 10_000
+
+MSG_DENIED = "没有导入该文件的权限"
+MSG_SCOPE_LEVEL = "{label}只能按{levels}导入"
+
+
+def no_progress(phase: str, done: int) -> None:
+    pass
+
+
+class Load:
+    """One run of an import over one file: `check` reads one data row (its own checks; issues
+    into `outcome`) and returns what the writer needs, or None; `write` consumes the checked
+    rows inside the run's transaction. `close` runs after the transaction, whatever happened."""
+
+    def __init__(self, outcome: FileOutcome) -> None:
+        self.outcome = outcome
+
+    def check(self, number: int, cells: list[Any]) -> Any:
+        raise NotImplementedError
+
+    def write(self, rows: Iterable[Any]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count a job page shows: the job's field, its label before and after the run."""
+
+    field: str
+    preview: str
+    done: str
+    tone: str = ""  # "success", "warning", "danger"
+
+
+class Importer:
+    """One kind of upload. Subclasses set the class attributes and write `prepare` (the Load
+    for one file) and `fill` (the outcome's counts onto the job)."""
+
+    kind: ClassVar[str]  # "roll", "changes", "party": `huanjie import KIND`
+    label: ClassVar[str]  # 选民名单
+    job_model: ClassVar[type[UploadJob]]
+    schema: ClassVar[Schema]
+    action: ClassVar[Action]
+    audit_action: ClassVar[str]
+    expire_action: ClassVar[str] = ""  # the audit action of an expired preview
+    limits: ClassVar[Limits] = Limits()
+    # Region levels a job's scope may have.
+    levels: ClassVar[tuple[int, ...]] = (Region.Level.COUNTY, Region.Level.TOWN)
+    needs_campaign: ClassVar[bool] = False
+    # A small file runs in the request that confirms it; a big one in the background worker.
+    background: ClassVar[bool] = False
+    counts: ClassVar[tuple[Count, ...]] = ()
+    job_url_name: ClassVar[str]  # the job page's URL name, e.g. "voters:import_job"
+    confirm_label: ClassVar[str] = "确认导入"
+    confirm_note: ClassVar[str] = "全部导入或全部不导入。"
+    msg_rejected: ClassVar[str] = "文件有 {n} 处错误，未导入任何数据，请修改后重新上传"
+    msg_not_preview: ClassVar[str] = "该导入任务不是待确认状态，不能再次执行"
+    msg_changed: ClassVar[str] = (
+        "数据在预览后发生了变化，出现 {n} 处错误，未导入任何数据，请重新上传"
+    )
+
+    def new_outcome(self) -> FileOutcome:
+        return FileOutcome()
+
+    def new_job(
+        self, *, actor: User, scope: Region, filename: str, campaign: Any = None
+    ) -> UploadJob:
+        """An unsaved job for `scope`; ValidationError-free: `authorize` decides."""
+        fields: dict[str, Any] = {}
+        if self.needs_campaign:
+            fields["campaign"] = campaign
+        return self.job_model(
+            region=scope, filename=filename[:200], sha256="", created_by=actor, **fields
+        )
+
+    def authorize(self, actor: User, job: UploadJob) -> str | None:
+        """None when `actor` may run this job, else the Chinese reason."""
+        scope = job.region
+        if not can(actor, self.action) or not in_scope(actor, scope.code):
+            return MSG_DENIED
+        if scope.level not in self.levels:
+            names: dict[int, str] = {
+                Region.Level.COUNTY: "县(市、区)",
+                Region.Level.TOWN: "乡镇(街道)",
+                Region.Level.VILLAGE: "村(社区)",
+            }
+            return MSG_SCOPE_LEVEL.format(
+                label=self.label, levels="或".join(names[lv] for lv in self.levels)
+            )
+        campaign = getattr(job, "campaign", None)
+        if self.needs_campaign and (
+            campaign is None or not scope.code.startswith(campaign.region_id)
+        ):
+            return MSG_DENIED
+        return None
+
+    def prepare(
+        self, job: UploadJob, header: Header, outcome: FileOutcome, progress: Progress
+    ) -> Load:
+        raise NotImplementedError
+
+    def fill(self, job: UploadJob, outcome: FileOutcome) -> None:
+        """Copy the outcome's own counts onto the job (the common ones are copied already)."""
+
+    def done_message(self, outcome: FileOutcome) -> str:
+        return f"已导入 {outcome.total} 行"
+
+    def audit_changes(self, job: UploadJob, outcome: FileOutcome) -> dict[str, Any]:
+        changes: dict[str, Any] = {
+            "filename": job.filename,
+            "sha256": job.sha256,
+            "region": job.region_id,
+            "rows": outcome.total,
+            "doubtful": outcome.doubtful_rows,
+            "rejected": outcome.rejected_rows,
+        }
+        changes.update({c.field: getattr(job, c.field) for c in self.counts})
+        return changes
+
+    def upload_url(self, job: UploadJob) -> str:
+        """Where the user uploads the next file (the job page's 重新上传)."""
+        raise NotImplementedError
+
+
+_REGISTRY: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> Importer:
+    _REGISTRY[importer.kind] = importer
+    return importer
+
+
+def importer_of(kind: str) -> Importer:
+    """The importer of a kind; KeyError when unknown."""
+    _load_all()
+    return _REGISTRY[kind]
+
+
+def importers() -> list[Importer]:
+    _load_all()
+    return list(_REGISTRY.values())
+
+
+def _load_all() -> None:
+    # The apps' import modules register themselves when imported; import them all once.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("huanjie.") and (Path(config.path) / "imports.py").exists():
+            import_module(f"{config.name}.imports")
+
+
+# ---------------------------------------------------------------------------------------------
+# The pipeline.
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _checked(
+    rows: Iterator[tuple[int, list[Any]]],
+    load: Load,
+    limits: Limits,
+    progress: Progress,
+) -> Iterator[Any]:
+    """The checked rows the writer consumes: blank rows skipped, the rest counted (the file is
+    refused past the row limit), progress reported every PROGRESS_EVERY rows."""
+    outcome = load.outcome
+    check = load.check
+    max_rows = limits.max_rows
+    total = 0
+    blank = sheets.is_blank_row
+    for number, cells in rows:
+        if blank(cells):
+            continue
+        total += 1
+        if total > max_rows:
+            raise ImportRefused(workbooks.MSG_TOO_MANY_ROWS.format(n=max_rows))
+        item = check(number, cells)
+        if total % PROGRESS_EVERY == 0:
+            outcome.total = total
+            progress("checking", total)
+        if item is not None:
+            yield item
+    outcome.total = total
+
+
+def run_file(
+    importer: Importer,
+    job: UploadJob,
+    path: Path,
+    *,
+    commit: bool,
+    progress: Progress = no_progress,
+    limits: Limits | None = None,
+) -> FileOutcome:
+    """Read, check and (when `commit` and no row has an error) write one file, in one
+    transaction, with the audit event of the write inside it. Raises ImportRefused when the
+    file as a whole cannot be used; row problems are in the outcome."""
+    limits = limits or importer.limits
+    kind = workbooks.file_kind(path, job.filename, limits)
+    sheet = workbooks.open_sheet(path, kind, limits)
+    header, rows = sheets.read_header(sheet, importer.schema)
+    outcome = importer.new_outcome()
+    outcome.unknown_columns = header.unknown
+    load = importer.prepare(job, header, outcome, progress)
+    try:
+        with transaction.atomic():
+            progress("checking", 0)
+            load.write(_checked(rows, load, limits, progress))
+            if outcome.total == 0:
+                raise ImportRefused(sheets.MSG_NO_ROWS)
+            if outcome.errors or not commit:
+                raise _Rollback
+            importer.fill(job, outcome)
+            audit_record(
+                actor=job.created_by,
+                action=importer.audit_action,
+                obj=job,
+                changes=importer.audit_changes(job, outcome),
+            )
+    except _Rollback:
+        pass
+    finally:
+        load.close()
+    outcome.issues.sort(key=lambda i: (i.row, i.level != "error"))
+    return outcome

@@ -1,0 +1,266 @@
+"""The life of an uploaded file, the same for every import: stored under VAR_DIR/uploads with a
+random name (`upload_preview` dry-runs it), confirmed (`upload_confirm`: queued for the
+background worker, or run in the request for a small file), run (`upload_execute`, never raising
+for a bad file), and its file deleted when the job ends whatever the outcome — including a
+crash — and with a preview nobody confirms within a day (`uploads_expire`; SECURITY.md R2)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from huanjie.accounts.models import User
+from huanjie.audit.models import Outcome
+from huanjie.audit.services import audit_record
+from huanjie.lib import workbooks
+from huanjie.lib.sheets import FileOutcome
+from huanjie.lib.workbooks import ImportRefused, Limits
+from huanjie.regions.models import Region
+from huanjie.uploads.importers import Importer, importer_of, importers, run_file
+from huanjie.uploads.models import UploadJob
+
+log = logging.getLogger(__name__)
+
+PREVIEW_LIFETIME = timedelta(hours=24)
+PREVIEW_PROBLEMS = 200  # problems shown on the page; the xlsx has them all
+
+MSG_PREVIEW_EXPIRED = "预览超过24小时未确认，已过期，上传的文件已删除，请重新上传"
+MSG_FAILED = "导入失败：系统错误，请联系管理员（文件未导入）"
+MSG_UNKNOWN_COLUMNS = "以下列不导入："
+
+_KEPT_SUFFIXES = (".xlsx", ".xls", ".ods", ".csv")
+
+
+def uploads_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_upload(upload: UploadedFile | Path, limits: Limits) -> tuple[Path, str]:
+    """Save the upload (or copy a file given by path, from the command line) under
+    VAR_DIR/uploads with a random name; (path, sha256). Refuses a file over the size limit
+    while reading, before anything parses it."""
+    name = upload.name if isinstance(upload, Path) else (upload.name or "")
+    suffix = Path(name).suffix.lower()
+    path = uploads_dir() / f"{uuid.uuid4().hex}{suffix if suffix in _KEPT_SUFFIXES else '.bin'}"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("wb") as out:
+            for chunk in _chunks(upload):
+                size += len(chunk)
+                if size > limits.max_bytes:
+                    raise ImportRefused(
+                        workbooks.MSG_TOO_BIG.format(mb=f"{limits.max_bytes / 1024 / 1024:g}")
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path, digest.hexdigest()
+
+
+def _chunks(upload: UploadedFile | Path) -> Any:
+    if isinstance(upload, Path):
+        with upload.open("rb") as f:
+            while block := f.read(1 << 20):
+                yield block
+    else:
+        yield from upload.chunks()
+
+
+def discard_upload(job: UploadJob) -> None:
+    """Delete a job's stored file and its progress marker (the job is saved by the caller)."""
+    if job.stored_path:
+        Path(job.stored_path).unlink(missing_ok=True)
+        job.stored_path = ""
+    if job.pk:
+        progress_path(job).unlink(missing_ok=True)
+
+
+def _copy_counts(importer: Importer, job: UploadJob, outcome: FileOutcome) -> None:
+    job.total_rows = outcome.total
+    job.done_rows = outcome.total
+    job.rejected = outcome.rejected_rows
+    job.doubtful = outcome.doubtful_rows
+    job.problems = [i.as_dict() for i in outcome.issues]
+    importer.fill(job, outcome)
+
+
+def upload_preview(
+    *,
+    importer: Importer,
+    actor: User,
+    scope: Region,
+    upload: UploadedFile | Path,
+    campaign: Any = None,
+    limits: Limits | None = None,
+) -> UploadJob:
+    """Store the upload and dry-run it: the job comes back "preview" (ready to confirm) or
+    "rejected" (its message and problems, the file deleted); nothing is written but the job.
+    ValidationError when the user may not import into `scope`."""
+    filename = upload.name if isinstance(upload, Path) else (upload.name or "")
+    job = importer.new_job(actor=actor, scope=scope, filename=filename, campaign=campaign)
+    refusal = importer.authorize(actor, job)
+    if refusal:
+        raise ValidationError(refusal)
+    limits = limits or importer.limits
+    try:
+        path, job.sha256 = store_upload(upload, limits)
+    except ImportRefused as exc:
+        job.status, job.message = UploadJob.Status.REJECTED, exc.message
+    else:
+        job.stored_path = str(path)
+        try:
+            outcome = run_file(importer, job, path, commit=False, limits=limits)
+        except ImportRefused as exc:
+            job.status, job.message = UploadJob.Status.REJECTED, exc.message
+        except Exception:
+            log.exception("preview of %s failed", job.filename)
+            job.status, job.message = UploadJob.Status.FAILED, MSG_FAILED
+        else:
+            _copy_counts(importer, job, outcome)
+            if outcome.errors:
+                job.status = UploadJob.Status.REJECTED
+                job.message = importer.msg_rejected.format(n=len(outcome.errors))
+            elif outcome.unknown_columns:
+                job.message = MSG_UNKNOWN_COLUMNS + "、".join(outcome.unknown_columns)
+    if job.status != UploadJob.Status.PREVIEW:
+        job.finished_at = timezone.now()
+        discard_upload(job)
+    job.save()
+    return job
+
+
+def upload_confirm(
+    *,
+    importer: Importer,
+    actor: User,
+    job: UploadJob,
+    limits: Limits | None = None,
+    wait: bool = False,
+) -> UploadJob:
+    """Confirm a previewed job: queued for the background worker, or run now (a small import,
+    or `wait`: the command line). Two clicks on "confirm" cannot run a file twice: only one
+    moves it out of "preview"."""
+    refusal = importer.authorize(actor, job)
+    if refusal:
+        raise ValidationError(refusal)
+    with transaction.atomic():
+        moved = (
+            type(job)
+            .objects.filter(pk=job.pk, status=UploadJob.Status.PREVIEW)
+            .update(status=UploadJob.Status.QUEUED, done_rows=0)
+        )
+    if not moved:
+        raise ValidationError(importer.msg_not_preview)
+    if importer.background and not wait:
+        from huanjie.uploads.tasks import run_upload
+
+        run_upload.enqueue(importer.kind, job.pk)
+        job.refresh_from_db()
+        return job
+    return upload_execute(kind=importer.kind, job_id=job.pk, limits=limits)
+
+
+def progress_path(job: UploadJob) -> Path:
+    return uploads_dir() / f"{job._meta.label_lower}-{job.pk}.progress"
+
+
+def read_progress(job: UploadJob) -> tuple[str, int]:
+    """(phase, rows done) written by the worker: the job's row is only written at the end,
+    because the import's own transaction holds it (and SQLite's one writer lock)."""
+    try:
+        phase, _, done = progress_path(job).read_text().partition(" ")
+        return phase, int(done)
+    except (OSError, ValueError):
+        return "", 0
+
+
+def upload_execute(*, kind: str, job_id: int, limits: Limits | None = None) -> UploadJob:
+    """Run a queued job for real (the background half, or the request's for a small file).
+    Never raises for a bad file: the job records what happened, and the uploaded file is
+    deleted either way (SECURITY.md R2)."""
+    importer = importer_of(kind)
+    job = importer.job_model.objects.select_related("region", "created_by").get(pk=job_id)
+    if job.status != UploadJob.Status.QUEUED:
+        return job
+    job.status = UploadJob.Status.RUNNING
+    job.save(update_fields=["status"])
+    marker = progress_path(job)
+
+    def progress(phase: str, done: int) -> None:
+        marker.write_text(f"{phase} {done}")
+
+    try:
+        outcome = run_file(
+            importer, job, Path(job.stored_path), commit=True, progress=progress, limits=limits
+        )
+    except ImportRefused as exc:
+        job.status, job.message = UploadJob.Status.REJECTED, exc.message
+    except Exception:
+        log.exception("%s job %s failed", kind, job.pk)
+        job.status, job.message = UploadJob.Status.FAILED, MSG_FAILED
+    else:
+        _copy_counts(importer, job, outcome)
+        if outcome.errors:
+            job.status = UploadJob.Status.REJECTED
+            job.message = importer.msg_changed.format(n=len(outcome.errors))
+        else:
+            job.status = UploadJob.Status.SUCCEEDED
+            job.message = importer.done_message(outcome)
+    if job.status != UploadJob.Status.SUCCEEDED:
+        _audit_refusal(importer, job)
+    job.finished_at = timezone.now()
+    discard_upload(job)
+    job.save()
+    return job
+
+
+def _audit_refusal(importer: Importer, job: UploadJob) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=job.created_by,
+            action=importer.audit_action,
+            obj=job,
+            changes={"filename": job.filename, "sha256": job.sha256, "region": job.region_id},
+            outcome=Outcome.FAILURE,
+            message=job.message,
+        )
+
+
+def uploads_expire(*, now: datetime | None = None) -> int:
+    """End every import's previews nobody confirmed within PREVIEW_LIFETIME: file deleted, job
+    failed with MSG_PREVIEW_EXPIRED, one audit event each. Run by `huanjie voters purge`
+    (cron, hourly)."""
+    cutoff = (now or timezone.now()) - PREVIEW_LIFETIME
+    expired = 0
+    for importer in importers():
+        model = importer.job_model
+        for job in model.objects.filter(status=UploadJob.Status.PREVIEW, created_at__lt=cutoff):
+            with transaction.atomic():
+                discard_upload(job)
+                job.status = UploadJob.Status.FAILED
+                job.message = MSG_PREVIEW_EXPIRED
+                job.finished_at = timezone.now()
+                job.save(update_fields=["stored_path", "status", "message", "finished_at"])
+                audit_record(
+                    actor=None,
+                    action=importer.expire_action or f"{importer.audit_action}_expire",
+                    obj=job,
+                    message=MSG_PREVIEW_EXPIRED,
+                )
+            expired += 1
+    return expired

@@ -1,0 +1,121 @@
+"""The job pages of every import: the preview with its problems, confirm, the progress bar,
+the problems as xlsx. Each app mounts them for its importer (`job_urls`); a job outside the
+user's region answers 404."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_POST
+
+from huanjie.accounts.permissions import current_user, get_scoped_or_404
+from huanjie.lib.xlsx import XLSX_TYPE
+from huanjie.uploads import exports, services
+from huanjie.uploads.importers import Importer
+from huanjie.uploads.models import UploadJob
+
+
+def _job(request: HttpRequest, importer: Importer, job_id: int) -> UploadJob:
+    return get_scoped_or_404(
+        request.user,
+        importer.job_model.objects.select_related("region"),
+        importer.action,
+        field="region__code",
+        pk=job_id,
+    )
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"  # SECURITY.md P11
+    return response
+
+
+def progress_context(job: UploadJob) -> dict[str, object]:
+    phase, done = services.read_progress(job)
+    percent = 0 if job.active else 100
+    if job.status == UploadJob.Status.RUNNING:
+        percent = {"": 5, "checking": 10, "writing": 80}.get(phase, 5)
+        if phase == "checking" and job.total_rows:
+            percent = 10 + 70 * min(done, job.total_rows) // job.total_rows
+    labels = {"": "排队中", "checking": "读取并检查", "writing": "写入数据库"}
+    return {"percent": percent, "phase": labels.get(phase, ""), "done": done}
+
+
+def job_page(
+    request: HttpRequest, job_id: int, *, importer: Importer, names: dict[str, str]
+) -> HttpResponse:
+    job = _job(request, importer, job_id)
+    shown = services.PREVIEW_PROBLEMS
+    counts = [
+        (c.preview if job.status == UploadJob.Status.PREVIEW else c.done, getattr(job, c.field), c)
+        for c in importer.counts
+    ]
+    return render(
+        request,
+        "uploads/job.html",
+        {
+            "job": job,
+            "importer": importer,
+            "names": names,
+            "counts": counts,
+            "upload_url": importer.upload_url(job),
+            "problems": job.problems[:shown],
+            "more": max(0, len(job.problems) - shown),
+            "breadcrumbs": [(importer.label, importer.upload_url(job)), (job.filename, None)],
+            **progress_context(job),
+        },
+    )
+
+
+@require_POST
+def job_confirm(
+    request: HttpRequest, job_id: int, *, importer: Importer, names: dict[str, str]
+) -> HttpResponse:
+    job = _job(request, importer, job_id)
+    try:
+        services.upload_confirm(importer=importer, actor=current_user(request), job=job)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(names["job"], job_id=job.pk)
+
+
+def job_progress(
+    request: HttpRequest, job_id: int, *, importer: Importer, names: dict[str, str]
+) -> HttpResponse:
+    job = _job(request, importer, job_id)
+    response = render(
+        request,
+        "uploads/progress.html",
+        {"job": job, "names": names, **progress_context(job)},
+    )
+    if not job.active:
+        response["HX-Refresh"] = "true"  # finished: reload the page to show the result
+    return response
+
+
+def job_problems(
+    request: HttpRequest, job_id: int, *, importer: Importer, names: dict[str, str]
+) -> HttpResponse:
+    job = _job(request, importer, job_id)
+    return xlsx_response(exports.problems_xlsx(job), f"导入问题-{job.pk}.xlsx")
+
+
+def job_urls(importer: Importer, prefix: str, name: str, app: str) -> list[URLPattern]:
+    """The four job routes of `importer` under `prefix` ("imports/"), named `{name}_job`,
+    `{name}_confirm`, `{name}_progress`, `{name}_problems` in the app namespace `app`."""
+    names = {step: f"{app}:{name}_{step}" for step in ("job", "confirm", "progress", "problems")}
+    kwargs: dict[str, Any] = {"importer": importer, "names": names}
+    return [
+        path(f"{prefix}<int:job_id>/", job_page, kwargs, name=f"{name}_job"),
+        path(f"{prefix}<int:job_id>/run/", job_confirm, kwargs, name=f"{name}_confirm"),
+        path(f"{prefix}<int:job_id>/progress/", job_progress, kwargs, name=f"{name}_progress"),
+        path(f"{prefix}<int:job_id>/problems.xlsx", job_problems, kwargs, name=f"{name}_problems"),
+    ]
