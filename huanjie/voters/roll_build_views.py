@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from huanjie.accounts.permissions import Action, current_user, require
 from huanjie.voters import selectors
-from huanjie.voters.roll_build import (
+from huanjie.voters.services.roll_build import (
     MSG_DONE,
     MSG_NOTHING,
     RollBuild,

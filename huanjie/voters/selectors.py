@@ -3,6 +3,7 @@ scope; everything else answers the same 404 (SECURITY.md C3)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from huanjie.accounts.permissions import Action, get_scoped_or_404, scoped
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.elections.selectors import access_campaign, access_campaign_village
+from huanjie.lib.strokes import name_key
 from huanjie.regions.models import Region
 from huanjie.voters.models import (
     Category,
@@ -232,3 +234,47 @@ def roll_figures(
 
 CATEGORY_LABELS = dict(Category.choices)
 REASON_LABELS = dict(ChangeReason.choices)
+
+
+def roll_snapshot(campaign: Campaign, village: Region) -> list[dict[str, Any]]:
+    """The active roll by 村民小组, as published: groups in their natural order (第二 before
+    第十一), names in 姓氏笔画 order within each group, as a village posts its list."""
+    rows = (
+        VoterRegistration.objects.filter(campaign=campaign, village=village, active=True)
+        .order_by("group_name", "id")
+        .values_list("group_name", "person__name")
+    )
+    groups: dict[str, list[str]] = {}
+    for group, name in rows:
+        groups.setdefault(group or "未分组", []).append(name)
+    return [
+        {"group": g, "names": sorted(groups[g], key=name_key)}
+        for g in sorted(groups, key=group_order)
+    ]
+
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def group_order(name: str) -> tuple[int, str]:
+    """Sort key putting 第二村民小组 before 第十一村民小组 (and "3组" before "12组").
+
+    >>> sorted(["第十一村民小组", "第三村民小组", "第二村民小组", "未分组"], key=group_order)
+    ['第二村民小组', '第三村民小组', '第十一村民小组', '未分组']
+    """
+
+    match = re.search(r"[0-9]+|[零一二三四五六七八九十百]+", name)
+    if match is None:
+        return (10**6, name)
+    text = match.group()
+    if text.isdigit():
+        return (int(text), name)
+    total, current = 0, 0
+    for ch in text:
+        if ch == "百":
+            total, current = total + (current or 1) * 100, 0
+        elif ch == "十":
+            total, current = total + (current or 1) * 10, 0
+        else:
+            current = _DIGITS[ch]
+    return (total + current, name)

@@ -10,13 +10,6 @@ from django.core.exceptions import ValidationError
 from huanjie.audit.models import AuditEvent
 from huanjie.conftest import OTHER_TOWN_VILLAGE, VILLAGE
 from huanjie.voters.models import ChangeReason, RegistrationConflict, VoterRegistration
-from huanjie.voters.roll_build import (
-    MSG_CHANGED,
-    MSG_DONE,
-    RollChanged,
-    roll_build_confirm,
-    roll_build_preview,
-)
 from huanjie.voters.services import (
     MSG_FROZEN,
     MSG_NO_ELECTION_DATE,
@@ -26,6 +19,13 @@ from huanjie.voters.services import (
     voter_list_publish,
     voter_register,
     voter_remove,
+)
+from huanjie.voters.services.roll_build import (
+    MSG_CHANGED,
+    MSG_DONE,
+    RollChanged,
+    roll_build_confirm,
+    roll_build_preview,
 )
 from huanjie.voters.tests.test_roll_cast import make_person, make_roll
 

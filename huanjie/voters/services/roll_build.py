@@ -40,16 +40,16 @@ from huanjie.regions.models import Region
 from huanjie.rules import voters as voter_rules
 from huanjie.rules.profiles import Profile
 from huanjie.voters.models import Category, ChangeReason, RegistrationConflict, VoterRegistration
-from huanjie.voters.services import (
+from huanjie.voters.selectors import group_order
+from huanjie.voters.services.registrations import (
     MSG_CATEGORY_NOT_APPLICABLE,
     MSG_NOT_IN_CAMPAIGN,
-    _check_manage,
-    _check_not_frozen,
-    _conflict,
-    _facts,
     body_of,
-    group_order,
+    check_manage,
+    check_not_frozen,
+    conflict_keep,
     village_profile,
+    voter_facts,
 )
 
 ACTION = "voters.roll_build"
@@ -167,10 +167,10 @@ def _category(village: Region, profile: Profile) -> str:
 def _check(actor: User, entry: CampaignVillage) -> tuple[Profile, str]:
     """Refuse who may not manage this village's roll, a village outside the campaign, a published
     (frozen) list and a village without its election day; the law and the category otherwise."""
-    _check_manage(actor, entry.region)
+    check_manage(actor, entry.region)
     if not entry.included:
         raise ValidationError(MSG_NOT_IN_CAMPAIGN)
-    _check_not_frozen(entry.campaign, entry.region)
+    check_not_frozen(entry.campaign, entry.region)
     profile = village_profile(entry)
     return profile, _category(entry.region, profile)
 
@@ -191,7 +191,7 @@ def _plan(entry: CampaignVillage, profile: Profile, category: str) -> _Plan:
         if not person.alive_on(day):
             counts["dead"] += 1
             continue
-        check = voter_rules.voter_check(profile, _facts(person, village, category, day), day)
+        check = voter_rules.voter_check(profile, voter_facts(person, village, category, day), day)
         codes = {p.code for p in check.problems}
         # Age first: deprivation is the exception among those of age (第十六条 "但是…除外").
         if "under_age" in codes:
@@ -361,7 +361,7 @@ def _write(
         batch_size=500,
     )
     for person, first in plan.conflicts:
-        _conflict(
+        conflict_keep(
             actor=actor,
             entry=entry,
             person=person,
