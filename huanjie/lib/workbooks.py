@@ -747,7 +747,7 @@ def _calamine_sheet(path: Path, kind: Kind) -> Sheet:
     merged = [(r0 + 1, c0 - first_col, r1 + 1, c1 - first_col) for (r0, c0), (r1, c1) in merged_raw]
 
     def numbered() -> Iterator[tuple[int, Cells]]:
-        # calamine yields the rows from row 1 (an empty list for each empty row above the first
+        # calamine yields the rows from row 1 (empty strings for each empty row above the first
         # value) and the cells from the first column holding a value.
         try:
             yield from enumerate(rows, 1)

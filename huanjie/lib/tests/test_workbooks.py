@@ -16,6 +16,7 @@ import struct
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -26,6 +27,7 @@ from huanjie.lib import workbooks
 from huanjie.lib.workbooks import (
     MSG_BOMB,
     MSG_BROKEN,
+    MSG_EMPTY_FILE,
     MSG_ENCODING,
     MSG_ENCRYPTED,
     MSG_ENTRIES,
@@ -60,7 +62,7 @@ def read(path: Path, limits: Limits | None = None) -> list[tuple[int, list[objec
 def refusal(path: Path, limits: Limits | None = None) -> str:
     limits = limits or Limits()
     with pytest.raises(ImportRefused) as refused:
-        open_sheet(path, file_kind(path, path.name, limits), limits).rows.__next__()
+        next(open_sheet(path, file_kind(path, path.name, limits), limits).rows)
     return refused.value.message
 
 
@@ -132,7 +134,9 @@ LIBREOFFICE_END = (
 
 
 def ods_cell(value: str) -> str:
-    return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    )
 
 
 def ods_row(*values: str) -> str:
@@ -357,7 +361,7 @@ def test_cells_without_a_position_go_where_calamine_puts_them(tmp_path: Path) ->
 def test_a_stray_cell_without_a_position_is_refused_too(tmp_path: Path) -> None:
     far = '<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>'
     path = xlsx(tmp_path / "名单.xlsx", THREE_ROWS + far)
-    assert used_range(path, "xlsx") == (1048576, 1)
+    assert used_range(path, "xlsx") == (1048576, 2)
     assert refusal(path) == MSG_TOO_MANY_ROWS.format(n=200_000)
 
 
@@ -372,10 +376,14 @@ def test_tags_split_between_chunks_are_measured_the_same(
         + f'<row r="40"><c r="Z40" s="1"/>{text("AB40", "y")}</row>'
     )
     path = xlsx(tmp_path / "名单.xlsx", sheet_data)
+    stray = xlsx(
+        tmp_path / "远.xlsx", THREE_ROWS + f'<row r="1048576">{text("XFD1048576", "x")}</row>'
+    )
     assert used_range(path, "xlsx") == (40, 28)
     monkeypatch.setattr(workbooks, "_CHUNK", chunk)
     assert used_range(path, "xlsx") == (40, 28)
     assert len(read(path)) == 40
+    assert refusal(stray) == STRAY_XFD  # by the fast bound: every cell has a plain `r`
 
 
 def test_an_ordinary_workbook_reads_with_the_rows_numbered_as_the_user_sees_them(
@@ -392,7 +400,7 @@ def test_an_ordinary_workbook_reads_with_the_rows_numbered_as_the_user_sees_them
     limits = Limits()
     opened = open_sheet(tmp_path / "名单.xlsx", "xlsx", limits)
     assert list(opened.rows) == [
-        (1, []),
+        (1, ["", ""]),
         (2, ["某村选民名单", ""]),
         (3, ["姓名", "公民身份号码"]),
         (4, ["张三", "630121199001011234"]),
@@ -455,7 +463,9 @@ def test_a_repeated_cell_with_a_value_counts_as_often_as_repeated(tmp_path: Path
 
 def test_a_big_second_ods_table_is_refused_because_calamine_builds_it_too(tmp_path: Path) -> None:
     small = f'<table:table table:name="名单">{ods_row("姓名")}</table:table>'
-    big = f'<table:table-row table:number-rows-repeated="3000">{ods_cell("x") * 20}</table:table-row>'
+    big = (
+        f'<table:table-row table:number-rows-repeated="3000">{ods_cell("x") * 20}</table:table-row>'
+    )
     path = ods(tmp_path / "名单.ods", small + f'<table:table table:name="草稿">{big}</table:table>')
     message = MSG_RANGE_OTHER_SHEET.format(sheet="草稿", cell="T3000", rows=3000, columns=20)
     assert refusal(path, Limits(max_cells=50_000)) == message
@@ -544,13 +554,17 @@ def test_it_refuses_an_office_file_with_a_password(tmp_path: Path, name: str) ->
         (lambda p: xlsx(p, THREE_ROWS), "名单.xls", "xlsx"),
         (lambda p: xlsx(p, THREE_ROWS), "名单.csv", "xlsx"),
         (lambda p: xls(p, biff8({"名单": [(0, 0, "姓名")]})), "名单.xlsx", "xls"),
-        (lambda p: ods(p, f'<table:table table:name="a">{ods_row("姓名")}</table:table>'), "名单.xlsx", "ods"),
+        (
+            lambda p: ods(p, f'<table:table table:name="a">{ods_row("姓名")}</table:table>'),
+            "名单.xlsx",
+            "ods",
+        ),
     ],
 )
 def test_a_workbook_saved_under_another_extension_is_read_as_what_it_is(
-    tmp_path: Path, build: object, name: str, kind: str
+    tmp_path: Path, build: Callable[[Path], Path], name: str, kind: str
 ) -> None:
-    path = build(tmp_path / name)  # type: ignore[operator]
+    path = build(tmp_path / name)
     assert file_kind(path, name, Limits()) == kind
     assert read(path)[0][1][0] == "姓名"
 
@@ -558,12 +572,14 @@ def test_a_workbook_saved_under_another_extension_is_read_as_what_it_is(
 def test_calamine_reads_the_kind_that_was_measured(tmp_path: Path) -> None:
     # xlsx parts calamine cannot open (no _rels/.rels), and an ods inside: guessing, calamine
     # would fall back to building the ods, which nobody measured.
-    path = ods(tmp_path / "名单.xlsx", f'<table:table table:name="a">{ods_row("ods")}</table:table>')
+    path = ods(
+        tmp_path / "名单.xlsx", f'<table:table table:name="a">{ods_row("ods")}</table:table>'
+    )
     with zipfile.ZipFile(path, "a") as z:
         z.writestr("[Content_Types].xml", CONTENT_TYPES.format(main=XLSX_MAIN))
         z.writestr("xl/workbook.xml", WORKBOOK)
         z.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        z.writestr("xl/worksheets/sheet1.xml", '<worksheet><sheetData/></worksheet>')
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData/></worksheet>")
     assert file_kind(path, path.name, Limits()) == "xlsx"
     assert refusal(path) == MSG_BROKEN.format(detail="工作表无法解析")
 
@@ -582,7 +598,9 @@ def test_a_tab_separated_text_saved_as_xls_is_read_as_csv(tmp_path: Path) -> Non
     assert read(path) == [(1, ["姓名", "公民身份号码"]), (2, ["张三", "1"])]
 
 
-@pytest.mark.parametrize(("name", "message"), [("名单.csv", MSG_ENCODING), ("名单.xlsx", MSG_NOT_WORKBOOK)])
+@pytest.mark.parametrize(
+    ("name", "message"), [("名单.csv", MSG_ENCODING), ("名单.xlsx", MSG_NOT_WORKBOOK)]
+)
 def test_bytes_that_are_no_text_and_no_workbook_are_refused(
     tmp_path: Path, name: str, message: str
 ) -> None:
@@ -647,7 +665,9 @@ def test_it_refuses_two_zip_entries_of_the_same_name(tmp_path: Path) -> None:
     assert refusal(path) == MSG_BROKEN.format(detail="压缩包内有重名的条目")
 
 
-@pytest.mark.parametrize(("name", "message"), [("名单.csv", MSG_ZIP_IN_CSV), ("名单.xlsx", MSG_NOT_WORKBOOK)])
+@pytest.mark.parametrize(
+    ("name", "message"), [("名单.csv", MSG_ZIP_IN_CSV), ("名单.xlsx", MSG_NOT_WORKBOOK)]
+)
 def test_a_zip_that_holds_no_workbook_is_refused(tmp_path: Path, name: str, message: str) -> None:
     path = tmp_path / name
     with zipfile.ZipFile(path, "w") as z:
@@ -658,6 +678,6 @@ def test_a_zip_that_holds_no_workbook_is_refused(tmp_path: Path, name: str, mess
 def test_it_refuses_an_empty_or_too_big_file(tmp_path: Path) -> None:
     path = tmp_path / "名单.csv"
     path.write_bytes(b"")
-    assert refusal(path) == "文件是空的"
-    path.write_text("姓名\n" * 1000, encoding="utf-8")
-    assert refusal(path, Limits(max_bytes=1024)) == MSG_TOO_BIG.format(mb="0.0009765625")
+    assert refusal(path) == MSG_EMPTY_FILE
+    path.write_text("姓名\n" * 200_000, encoding="utf-8")
+    assert refusal(path, Limits(max_bytes=1 << 20)) == MSG_TOO_BIG.format(mb=1)
