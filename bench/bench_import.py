@@ -9,7 +9,11 @@ Creates (drops and re-creates) the PostgreSQL database huanjie_bench_import on
   (b) the full pipeline from CSV (parse, validate, engine, encrypt, keyed hash, dedup, write),
   (c) the pipeline from an XlsxWriter-made xlsx,
   (d) the pipeline on SQLite (a child process, its own var dir),
-  (e) the cross-village duplicate query over N registrations (MIN <> MAX GROUP BY).
+  (e) the cross-village duplicate query over N registrations (MIN <> MAX GROUP BY),
+  (f) the database's own write floor (see write_floor),
+  (g) a workbook claiming the whole sheet (one stray value in XFD1048576) refused, in a child
+      process: time and peak memory, against the same child reading an ordinary small workbook.
+The last line is one JSON object with the figures and their baselines.
 Peak RSS is the process's ru_maxrss after each step (it only grows; (b) runs first).
 """
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import resource
@@ -28,6 +33,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 DB = "huanjie_bench_import"
+FIGURES: dict[str, float | int] = {}
 PG = "postgres://postgres@127.0.0.1:5432/"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红娥玲芬燕彬辉鹏建国成福生海"
@@ -271,6 +277,7 @@ def write_floor(n: int) -> None:
             )
         elapsed = time.perf_counter() - t0
         label = f"with the {len(fks)} foreign keys" if with_fk else "without foreign keys"
+        FIGURES[f"db_floor_{'fk' if with_fk else 'no_fk'}_rows_per_s"] = round(n / elapsed)
         print(
             f"(f) database floor, {n:,} people + registrations {label}: {elapsed:.1f} s = "
             f"{n / elapsed:,.0f} rows/s"
@@ -313,7 +320,78 @@ def dedup_query(n: int) -> None:
             hits = len(cur.fetchall())
             times.append(time.perf_counter() - t0)
         print(f"    people in two villages: {hits:,}; query {sorted(times)[1]:.2f} s (median of 3)")
+        FIGURES["two_villages_query_s"] = round(sorted(times)[1], 3)
+        FIGURES["registrations"] = n
         cur.execute("DROP TABLE bench_reg")
+
+
+_STRAY_CHILD = """
+import io, resource, sys, time, zipfile
+from pathlib import Path
+from huanjie.lib import workbooks
+path, kind = Path(sys.argv[1]), sys.argv[2]
+t0 = time.perf_counter()
+try:
+    sheet = workbooks.open_sheet(path, workbooks.file_kind(path, path.name, workbooks.Limits()),
+                                 workbooks.Limits())
+    rows = sum(1 for _ in sheet.rows)
+    outcome = f"read {rows} rows"
+except workbooks.ImportRefused as exc:
+    outcome = exc.message
+elapsed = time.perf_counter() - t0
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(f"{elapsed:.4f} {after / 1024:.1f} {outcome}")
+"""
+
+
+def stray_cell() -> None:
+    """(g) A workbook whose one stray value sits in XFD1048576: refused before calamine builds
+    the sheet (which would need 16384 x 1048576 cells and kill the process). Measured in a fresh
+    child, against the same child reading the ordinary workbook without the stray cell."""
+    import io
+    import zipfile
+
+    import xlsxwriter
+
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = Path(tmp) / "plain.xlsx"
+        book = xlsxwriter.Workbook(str(plain))
+        sheet = book.add_worksheet()
+        for r, row in enumerate(person_rows(1000, 5)):
+            sheet.write_row(r, 0, row)
+        book.close()
+        stray = Path(tmp) / "stray.xlsx"
+        out = io.BytesIO()
+        with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                body = src.read(info.filename)
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    body = body.replace(
+                        b"</sheetData>",
+                        b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is>'
+                        b"</c></row></sheetData>",
+                    )
+                dst.writestr(info, body)
+        stray.write_bytes(out.getvalue())
+        results = {}
+        for name, path in (("plain", plain), ("stray", stray)):
+            done = subprocess.run(
+                [sys.executable, "-c", _STRAY_CHILD, str(path), "xlsx"],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=str(Path(__file__).resolve().parent.parent),
+            )
+            seconds, mb, outcome = done.stdout.strip().split(" ", 2)
+            results[name] = (float(seconds), float(mb), outcome)
+            print(
+                f"(g) {name} workbook: {float(seconds):.3f} s, child's peak RSS {float(mb):.0f} MB:"
+                f" {outcome}"
+            )
+        FIGURES["stray_cell_refusal_s"] = results["stray"][0]
+        FIGURES["stray_cell_peak_rss_mb"] = results["stray"][1]
+        FIGURES["plain_1000_rows_read_s"] = results["plain"][0]
+        FIGURES["plain_1000_rows_peak_rss_mb"] = results["plain"][1]
 
 
 def main() -> None:
@@ -334,6 +412,7 @@ def main() -> None:
             f"(d) SQLite pipeline, CSV: {total:,} rows in {elapsed:.1f} s = {total / elapsed:,.0f} rows/s"
             f" (accepted {accepted:,}); peak RSS {rss_mb():.0f} MB"
         )
+        (Path(args.sqlite_child) / "rate").write_text(f"{total / elapsed:.0f}")
         # The same people into a new campaign: every row matches a known person (the demo's
         # and a carried-over county's case; a missing index made it quadratic once).
         elapsed, total, accepted = pipeline(path, "bench.csv", 13)
@@ -357,12 +436,14 @@ def main() -> None:
         base_rss = rss_mb()
         elapsed, total, accepted = pipeline(csv_path, "bench.csv", 12)
         rate = total / elapsed
+        FIGURES.update(rows=total, pipeline_csv_rows_per_s=round(rate), peak_rss_mb=round(rss_mb()))
         print(
             f"(b) pipeline, CSV → PostgreSQL: {total:,} rows in {elapsed:.1f} s = {rate:,.0f} rows/s"
             f" (accepted {accepted:,}); peak RSS {rss_mb():.0f} MB (before: {base_rss:.0f} MB)"
         )
         raw = raw_copy(csv_path)
         print(f"(a) raw COPY of the same rows: {raw:.1f} s = {total / raw:,.0f} rows/s")
+        FIGURES["raw_copy_rows_per_s"] = round(total / raw)
         print(f"    ratio pipeline/raw COPY throughput: {raw / elapsed:.2f}")
         write_floor(total)
 
@@ -373,6 +454,8 @@ def main() -> None:
             f"(c) pipeline, xlsx → PostgreSQL: {total:,} rows in {elapsed:.1f} s = "
             f"{total / elapsed:,.0f} rows/s (accepted {accepted:,}); peak RSS {rss_mb():.0f} MB"
         )
+        FIGURES.update(xlsx_rows=total, xlsx_rows_per_s=round(total / elapsed))
+        FIGURES["peak_rss_mb"] = round(rss_mb())
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -388,7 +471,10 @@ def main() -> None:
             env=env,
             check=True,
         )
+        FIGURES["sqlite_rows_per_s"] = int((Path(tmp) / "rate").read_text())
     dedup_query(args.registrations)
+    stray_cell()
+    print(json.dumps({"bench": "import", **FIGURES}))
 
 
 if __name__ == "__main__":
