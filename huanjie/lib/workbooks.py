@@ -236,7 +236,7 @@ def _cfb_kind(path: Path) -> Kind:
         raise
     except Exception as exc:  # olefile raises many kinds of errors for a damaged file
         raise _broken("复合文档结构不完整") from exc
-    if _xls_globals(stream).encrypted:
+    if _xls_globals(stream)[0]:
         raise ImportRefused(MSG_ENCRYPTED)
     return "xls"
 
@@ -386,18 +386,18 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _above(n: int) -> bytes:
-    """A regex for the decimal numbers above `n`, written without leading zeros.
+def _plain_row_above(n: int) -> re.Pattern[bytes]:
+    """A plain <c r="..."> whose row is past `n`.
 
-    >>> [bool(re.fullmatch(_above(200010), s)) for s in (b"200011", b"200010", b"1000000")]
-    [True, False, True]
+    >>> [bool(_plain_row_above(200010).match(c)) for c in (b'<c r="A200011"', b'<c r="B0200010"')]
+    [True, False]
     """
     digits = str(n).encode()
-    options = [rb"[1-9][0-9]{%d,}" % len(digits)]
+    above = [rb"[1-9][0-9]{%d,}" % len(digits)]  # more digits, or a greater digit at some place
     for i, d in enumerate(digits):
         if d != ord("9"):
-            options.append(digits[:i] + b"[%c-9][0-9]{%d}" % (d + 1, len(digits) - i - 1))
-    return b"(?:" + b"|".join(options) + b")"
+            above.append(digits[:i] + b"[%c-9][0-9]{%d}" % (d + 1, len(digits) - i - 1))
+    return re.compile(rb'<c r="[A-Z]{1,3}0*(?:' + b"|".join(above) + rb')"')
 
 
 def _regions(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -423,34 +423,29 @@ def _xlsx_within(path: Path, limits: Limits) -> bool:
     holding a value or not. All the work happens in the regex engine: ~1 s for 200,000 rows,
     where placing each cell in Python takes ~7 s. False when it cannot tell (a cell written
     without a plain `r`, as Excel writes it) or when a cell goes too far."""
-    rows = limits.max_rows + HEADER_SEARCH_ROWS
+    rows, letters = limits.max_rows + HEADER_SEARCH_ROWS, set[bytes]()
     try:
-        return _plain_cells_within(path, rows, limits)
+        with zipfile.ZipFile(path) as zf:
+            parts = _xlsx_first_sheet(zf)
+
+            def regions() -> Iterator[bytes]:
+                return chain.from_iterable(_regions(_stream(zf, p, limits)) for p in parts)
+
+            below = _plain_row_above(rows)
+            for region in regions():
+                found = _PLAIN_CELL.findall(region)
+                if b"" in found or _PREFIXED_CELL.search(region) or below.search(region):
+                    return False
+                letters.update(found)
+            columns = max(map(_column_number, letters), default=0)
+            if columns > limits.max_columns:
+                return False
+            if columns * rows <= limits.max_cells:
+                return True
+            below = _plain_row_above(limits.max_cells // columns)
+            return not any(below.search(region) for region in regions())
     except _ZIP_ERRORS as exc:
         raise _broken("压缩结构不完整") from exc
-
-
-def _plain_cells_within(path: Path, rows: int, limits: Limits) -> bool:
-    with zipfile.ZipFile(path) as zf:
-        parts = _xlsx_first_sheet(zf)
-
-        def regions() -> Iterator[bytes]:
-            return chain.from_iterable(_regions(_stream(zf, p, limits)) for p in parts)
-
-        letters = set[bytes]()
-        below = re.compile(rb'<c r="[A-Z]{1,3}0*' + _above(rows) + rb'"')
-        for region in regions():
-            found = _PLAIN_CELL.findall(region)
-            if b"" in found or _PREFIXED_CELL.search(region) or below.search(region):
-                return False
-            letters.update(found)
-        columns = max(map(_column_number, letters), default=0)
-        if columns > limits.max_columns:
-            return False
-        if columns * rows <= limits.max_cells:
-            return True
-        below = re.compile(rb'<c r="[A-Z]{1,3}0*' + _above(limits.max_cells // columns) + rb'"')
-        return not any(below.search(region) for region in regions())
 
 
 def _xlsx_range(path: Path, limits: Limits) -> _Range:
@@ -502,15 +497,7 @@ def _xlsx_cells(chunks: Iterable[bytes]) -> tuple[int, int]:
 # prefix is bound to; so does expat without namespace processing. (defusedxml's parsers resolve
 # namespaces, which would let a file rebind "table:" and hide its rows from us.)
 _ODS_CELLS: Final = frozenset({"table:table-cell", "table:covered-table-cell"})
-_ODS_VALUES: Final = (
-    "office:value-type",
-    "office:value",
-    "office:string-value",
-    "office:date-value",
-    "office:time-value",
-    "office:boolean-value",
-    "table:formula",
-)
+_ODS_VALUE = re.compile(r"office:(value-type|value|(string|date|time|boolean)-value)|table:formula")
 
 
 class _OdsTables:
@@ -538,7 +525,7 @@ class _OdsTables:
             self._col = self._row_columns = 0
         elif name in _ODS_CELLS:
             self._col += _repeat(attrs.get("table:number-columns-repeated"))
-            if any(a in attrs for a in _ODS_VALUES):
+            if any(_ODS_VALUE.fullmatch(a) for a in attrs):
                 self._row_columns = self._col
             self._in_cell = 1
 
@@ -590,21 +577,8 @@ def _ods_ranges(path: Path, limits: Limits) -> list[_Range]:
 # BOUNDSHEETs give each sheet's offset in the stream, and calamine reads each sheet from there to
 # the next EOF. Cell records start with (row u16, column u16); not BLANK or MULBLANK, which only
 # carry a style: LABELSST, LABEL, NUMBER, RK, FORMULA, BOOLERR, RSTRING, and MULRK for a run.
-_BOF, _EOF, _FILEPASS, _BOUNDSHEET, _DIMENSIONS, _MULRK = (
-    0x0809,
-    0x000A,
-    0x002F,
-    0x0085,
-    0x0200,
-    0x00BD,
-)
+_BOF, _EOF, _FILEPASS, _BOUNDSHEET, _DIMENSIONS, _MULRK = 0x809, 0xA, 0x2F, 0x85, 0x200, 0xBD
 _CELL_RECORDS: Final = frozenset({0x00FD, 0x0204, 0x0203, 0x027E, 0x0006, 0x0205, 0x00D6})
-
-
-@dataclass(frozen=True)
-class _XlsGlobals:
-    encrypted: bool
-    sheets: list[tuple[int, str]]  # (offset in the stream, name)
 
 
 def _biff_records(stream: bytes, pos: int) -> Iterator[tuple[int, bytes]]:
@@ -617,7 +591,8 @@ def _biff_records(stream: bytes, pos: int) -> Iterator[tuple[int, bytes]]:
         pos += 4 + size
 
 
-def _xls_globals(stream: bytes) -> _XlsGlobals:
+def _xls_globals(stream: bytes) -> tuple[bool, list[tuple[int, str]]]:
+    """(whether a password encrypts it, each sheet's offset in the stream and name)"""
     records = _biff_records(stream, 0)
     first = next(records, None)
     if first is None or first[0] != _BOF or len(first[1]) < 2:
@@ -631,7 +606,7 @@ def _xls_globals(stream: bytes) -> _XlsGlobals:
             if len(data) < 8:
                 raise _broken("工作表记录不完整")
             sheets.append((struct.unpack_from("<I", data)[0], _sheet_name(data, biff8)))
-    return _XlsGlobals(encrypted, sheets)
+    return encrypted, sheets
 
 
 def _sheet_name(data: bytes, biff8: bool) -> str:
@@ -651,7 +626,7 @@ def _xls_ranges(path: Path) -> list[_Range]:
         raise
     except Exception as exc:  # olefile raises many kinds of errors for a damaged file
         raise _broken("复合文档结构不完整") from exc
-    return [_xls_sheet(stream, offset, name) for offset, name in _xls_globals(stream).sheets]
+    return [_xls_sheet(stream, offset, name) for offset, name in _xls_globals(stream)[1]]
 
 
 def _xls_sheet(stream: bytes, pos: int, name: str) -> _Range:
