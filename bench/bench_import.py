@@ -212,9 +212,12 @@ def pipeline(path: Path, name: str, term: int) -> tuple[float, int, int]:
 
     campaign, county = make_regions_and_campaign(term)
     t0 = time.perf_counter()
+    from huanjie.accounts.models import User
+
     outcome = run_pipeline(
         campaign=campaign,
         scope=county,
+        actor=User.objects.get(username="bench"),
         path=path,
         filename=name,
         commit=True,
@@ -326,7 +329,7 @@ def dedup_query(n: int) -> None:
 
 
 _STRAY_CHILD = """
-import io, resource, sys, time, zipfile
+import sys, time
 from pathlib import Path
 from huanjie.lib import workbooks
 path, kind = Path(sys.argv[1]), sys.argv[2]
@@ -339,8 +342,9 @@ try:
 except workbooks.ImportRefused as exc:
     outcome = exc.message
 elapsed = time.perf_counter() - t0
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(f"{elapsed:.4f} {after / 1024:.1f} {outcome}")
+# VmHWM: this process's own peak (ru_maxrss would carry the parent's across fork and exec).
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(f"{elapsed:.4f} {int(hwm.split()[1]) / 1024:.1f} {outcome}")
 """
 
 

@@ -4,12 +4,15 @@ and one user per role, created through the services as the application would."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.test import Client
 
 from huanjie.accounts.models import Department, Role, User
 from huanjie.accounts.services import RoleSpec, user_create
+from huanjie.elections.models import Campaign, CampaignVillage
+from huanjie.elections.services import campaign_create
 from huanjie.regions.models import Region
 
 PASSWORD = "Test-Passw0rd-2026"
@@ -36,6 +39,7 @@ VILLAGE = "630121100206"  # 红河限村, in 桥头镇
 OTHER_TOWN_VILLAGE = "630121101205"  # 东门村, in 城关镇
 OTHER_COUNTY = "630123"  # 湟源县
 OTHER_COUNTY_VILLAGE = "630123100001"
+ELECTION_DAY = date(2027, 1, 15)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -116,3 +120,34 @@ def cast(regions: None) -> Cast:
         audit_admin=_user("auditadmin", "刘芳", "630121", Role.AUDIT_ADMIN),
         other_county_officer=_user("othercounty", "鲁成", OTHER_COUNTY, Role.COUNTY_OFFICER),
     )
+
+
+def make_campaign(
+    cast: Cast,
+    *,
+    term: int = 12,
+    start: date = date(2026, 11, 1),
+    end: date = date(2027, 3, 31),
+    election_day: date | None = None,
+) -> Campaign:
+    """630121's campaign for `term`, created by the county officer through the service (every
+    village-level unit taken in). With `election_day`, every village votes that day (set
+    directly: the election-day service has its own tests)."""
+    campaign = campaign_create(
+        actor=cast.county_officer,
+        name=f"第{term}届村(社区)“两委”换届",
+        term_number=term,
+        region=Region.objects.get(code="630121"),
+        rule_province="",
+        window_start=start,
+        window_end=end,
+    )
+    if election_day is not None:
+        CampaignVillage.objects.filter(campaign=campaign).update(election_date=election_day)
+    return campaign
+
+
+@pytest.fixture
+def campaign(cast: Cast) -> Campaign:
+    """The 第12届 campaign of 630121, every village voting on ELECTION_DAY."""
+    return make_campaign(cast, election_day=ELECTION_DAY)

@@ -17,9 +17,9 @@ from django.db import transaction
 
 from huanjie.browser_tests.conftest import SCREENSHOTS, shot
 from huanjie.browser_tests.test_town_officer import login
-from huanjie.conftest import TOWN, VILLAGE
+from huanjie.conftest import TOWN, VILLAGE, make_campaign
 from huanjie.elections.models import Campaign, CampaignVillage
-from huanjie.elections.services import campaign_create, campaign_village_set_election_date
+from huanjie.elections.services import campaign_village_set_election_date
 from huanjie.lib import idcard
 from huanjie.people.services import person_find_or_create
 from huanjie.regions.models import Region
@@ -48,15 +48,7 @@ class Roll:
 
 def make_roll(cast, live_server) -> Roll:  # type: ignore[no-untyped-def]
     """The campaign, 红河限村's election day and five voters on its roll, through the services."""
-    campaign = campaign_create(
-        actor=cast.county_officer,
-        name="2026年村(社区)“两委”换届",
-        term_number=12,
-        region=Region.objects.get(code="630121"),
-        rule_province="",
-        window_start=date(2026, 11, 1),
-        window_end=date(2027, 3, 31),
-    )
+    campaign = make_campaign(cast)
     entry = CampaignVillage.objects.select_related("campaign").get(
         campaign=campaign, region_id=VILLAGE
     )

@@ -12,9 +12,7 @@ import pytest
 
 from huanjie.browser_tests.conftest import shot
 from huanjie.browser_tests.test_town_officer import login
-from huanjie.conftest import VILLAGE
-from huanjie.elections.models import Campaign, CampaignVillage
-from huanjie.elections.services import campaign_create, campaign_village_set_election_date
+from huanjie.conftest import ELECTION_DAY, VILLAGE, make_campaign
 from huanjie.lib import idcard
 from huanjie.party.models import PartyMember
 from huanjie.party.services import branch_create
@@ -23,27 +21,6 @@ from huanjie.regions.models import Region
 from huanjie.voters.models import VoterRegistration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ELECTION_DAY = date(2027, 1, 15)
-
-
-def make_campaign(cast) -> Campaign:  # type: ignore[no-untyped-def]
-    campaign = campaign_create(
-        actor=cast.county_officer,
-        name="2026年村(社区)“两委”换届",
-        term_number=12,
-        region=Region.objects.get(code="630121"),
-        rule_province="",
-        window_start=date(2026, 11, 1),
-        window_end=date(2027, 3, 31),
-    )
-    entry = CampaignVillage.objects.select_related("campaign").get(
-        campaign=campaign, region_id=VILLAGE
-    )
-    campaign_village_set_election_date(
-        actor=cast.town_officer, entry=entry, election_date=ELECTION_DAY
-    )
-    return campaign
 
 
 MEMBERS = [
@@ -55,7 +32,7 @@ MEMBERS = [
 
 
 def test_a_town_officer_imports_the_party_roll_from_its_template(page, live_server, cast, tmp_path):
-    campaign = make_campaign(cast)
+    campaign = make_campaign(cast, election_day=ELECTION_DAY)
     branch = branch_create(
         actor=cast.town_officer,
         village=Region.objects.get(code=VILLAGE),
@@ -129,7 +106,7 @@ def test_a_town_officer_imports_the_party_roll_from_its_template(page, live_serv
 
 
 def test_a_clerk_builds_the_village_roll_from_the_people_known(page, live_server, cast):
-    campaign = make_campaign(cast)
+    campaign = make_campaign(cast, election_day=ELECTION_DAY)
     people = [
         PersonIn(idcard.generate("630121", born, sex, seq), name, sex, born, "01", VILLAGE, group)
         for seq, (name, born, sex, group) in enumerate(

@@ -12,11 +12,10 @@ import pytest
 
 from huanjie.browser_tests.conftest import SCREENSHOTS, shot
 from huanjie.browser_tests.test_town_officer import login
-from huanjie.conftest import VILLAGE
+from huanjie.conftest import VILLAGE, make_campaign
 from huanjie.elections.models import CampaignVillage
-from huanjie.elections.services import campaign_create, campaign_village_set_election_date
+from huanjie.elections.services import campaign_village_set_election_date
 from huanjie.lib import idcard
-from huanjie.regions.models import Region
 from huanjie.voters.models import Objection, Proxy, VoterListPublication, VoterRegistration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,15 +75,7 @@ def people() -> list[list[str]]:
 
 def test_a_clerk_imports_fixes_publishes_and_prints(page, live_server, cast, settings, tmp_path):
     settings.TASKS = IMMEDIATE
-    campaign = campaign_create(
-        actor=cast.county_officer,
-        name="2026年村(社区)“两委”换届",
-        term_number=12,
-        region=Region.objects.get(code="630121"),
-        rule_province="",
-        window_start=date(2026, 11, 1),
-        window_end=date(2027, 3, 31),
-    )
+    campaign = make_campaign(cast)
     entry = CampaignVillage.objects.select_related("campaign").get(
         campaign=campaign, region_id=VILLAGE
     )

@@ -4,19 +4,16 @@ every page for a user who may not manage Party data, answers 404 (accounts.permi
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import URLPattern, re_path, reverse
 
-from huanjie.accounts.permissions import Action, current_user, get_scoped_or_404
+from huanjie.accounts.permissions import Action, get_scoped_or_404
 from huanjie.elections.models import Campaign
 from huanjie.elections.selectors import access_campaign
 from huanjie.party import imports
-from huanjie.party.models import PartyRollImport
 from huanjie.regions.models import Region
-from huanjie.uploads.forms import UploadForm
-from huanjie.uploads.views import job_urls, xlsx_response
+from huanjie.uploads.views import job_urls, recent_jobs, upload_form, xlsx_response
 
 
 def _area(request: HttpRequest, pk: int, code: str) -> tuple[Campaign, Region]:
@@ -34,24 +31,9 @@ def _area(request: HttpRequest, pk: int, code: str) -> tuple[Campaign, Region]:
 
 def roll_import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     campaign, area = _area(request, pk, code)
-    form = UploadForm(
-        request.POST or None,
-        request.FILES or None,
-        what="党员名册",
-        max_bytes=imports.PARTY.limits.max_bytes,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = imports.party_roll_preview(
-                actor=current_user(request),
-                campaign=campaign,
-                area=area,
-                upload=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect("party:roll_import_job", job_id=job.pk)
+    form = upload_form(request, imports.PARTY, scope=area, campaign=campaign)
+    if isinstance(form, HttpResponse):
+        return form
     return render(
         request,
         "party/roll_import.html",
@@ -60,7 +42,7 @@ def roll_import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse
             "area": area,
             "form": form,
             "max_rows": imports.PARTY.limits.max_rows,
-            "jobs": PartyRollImport.objects.filter(campaign=campaign, region=area)[:10],
+            "jobs": recent_jobs(imports.PARTY, scope=area, campaign=campaign),
             "breadcrumbs": [
                 ("党组织选举", None),
                 ("换届列表", reverse("party:index")),

@@ -462,7 +462,7 @@ class PartyLoad(Load):
     def _same_person(self, row: MemberRow, person: Person | None) -> bool:
         """A known ID number under another name is refused (never attached to the wrong person);
         the recorded name is shown only for a person of the area."""
-        if person is None or person.name == row.name:
+        if person is None or names.normalize_name(person.name) == row.name:
             return True
         if person.region_id.startswith(self.area.code):
             self._issue(row, F_NAME, MSG_NAME_DIFFERS.format(name=person.name))

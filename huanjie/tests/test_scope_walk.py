@@ -10,8 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from huanjie.accounts.models import Role
 from huanjie.accounts.services import RoleSpec, user_create
-from huanjie.conftest import VILLAGE
-from huanjie.elections.services import campaign_create
+from huanjie.conftest import VILLAGE, make_campaign
 from huanjie.regions.models import Region
 
 
@@ -34,15 +33,7 @@ def routes_with_arguments() -> dict[str, str]:
 
 @pytest.fixture
 def objects(cast):
-    campaign = campaign_create(
-        actor=cast.county_officer,
-        name="2026年村(社区)“两委”换届",
-        term_number=12,
-        region=Region.objects.get(code="630121"),
-        rule_province="",
-        window_start=date(2026, 11, 1),
-        window_end=date(2027, 3, 31),
-    )
+    campaign = make_campaign(cast)
     other_admin, _ = user_create(
         actor=None,
         username="othersec",

@@ -24,12 +24,7 @@ from huanjie.uploads.services import uploads_dir
 from huanjie.voters import imports
 from huanjie.voters.imports import ROLL
 from huanjie.voters.models import ImportJob, VoterRegistration
-from huanjie.voters.tests.test_import import GOOD, csv_bytes, make_campaign, pid, xlsx_bytes
-
-
-@pytest.fixture
-def campaign(cast):
-    return make_campaign(cast)
+from huanjie.voters.tests.test_import import GOOD, csv_bytes, pid, xlsx_bytes
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from huanjie.accounts.permissions import current_user, get_scoped_or_404
 from huanjie.lib.xlsx import XLSX_TYPE
+from huanjie.regions.models import Region
 from huanjie.uploads import exports, services
+from huanjie.uploads.forms import UploadForm
 from huanjie.uploads.importers import Importer
 from huanjie.uploads.models import UploadJob
 
@@ -36,6 +38,43 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "no-store"  # SECURITY.md P11
     return response
+
+
+def upload_form(
+    request: HttpRequest, importer: Importer, *, scope: Region, campaign: Any = None
+) -> UploadForm | HttpResponse:
+    """The upload form of `importer`; on a valid POST the file is stored and previewed, and the
+    answer is the redirect to its job page (a refusal of the user goes on the form)."""
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        what=importer.label,
+        max_bytes=importer.limits.max_bytes,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.upload_preview(
+                importer=importer,
+                actor=current_user(request),
+                scope=scope,
+                upload=form.cleaned_data["file"],
+                campaign=campaign,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(importer.job_url_name, job_id=job.pk)
+    return form
+
+
+def recent_jobs(
+    importer: Importer, *, scope: Region, campaign: Any = None, count: int = 10
+) -> list[UploadJob]:
+    """The latest jobs of `importer` for `scope` (and `campaign`), newest first."""
+    jobs = importer.job_model.objects.filter(region=scope)
+    if campaign is not None:
+        jobs = jobs.filter(campaign=campaign)
+    return list(jobs.order_by("-id")[:count])
 
 
 def progress_context(job: UploadJob) -> dict[str, object]:

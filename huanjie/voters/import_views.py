@@ -4,17 +4,15 @@ Everything outside the user's region scope answers 404 (accounts.permissions).""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import re_path, reverse
 
-from huanjie.accounts.permissions import Action, current_user, get_scoped_or_404, require
+from huanjie.accounts.permissions import Action, get_scoped_or_404, require
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.elections.selectors import access_campaign
 from huanjie.regions.models import Region
-from huanjie.uploads.forms import UploadForm
-from huanjie.uploads.views import job_urls, xlsx_response
+from huanjie.uploads.views import job_urls, recent_jobs, upload_form, xlsx_response
 from huanjie.voters import exports, imports
 from huanjie.voters.models import ImportJob, VoterRegistration
 from huanjie.voters.selectors import access_roll
@@ -49,38 +47,18 @@ def _area(request: HttpRequest, campaign: Campaign, code: str) -> Region:
     )
 
 
-def _form(request: HttpRequest) -> UploadForm:
-    return UploadForm(
-        request.POST or None,
-        request.FILES or None,
-        what="选民名单",
-        max_bytes=imports.ROLL.limits.max_bytes,
-    )
-
-
 def import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     entry = _entry(request, pk, code)
-    form = _form(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = imports.roll_import_preview(
-                actor=current_user(request),
-                campaign=entry.campaign,
-                village=entry,
-                upload=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect("voters:import_job", job_id=job.pk)
-    jobs = ImportJob.objects.filter(campaign=entry.campaign, region=entry.region)[:10]
+    form = upload_form(request, imports.ROLL, scope=entry.region, campaign=entry.campaign)
+    if isinstance(form, HttpResponse):
+        return form
     return render(
         request,
         "voters/import_upload.html",
         {
             "entry": entry,
             "form": form,
-            "jobs": jobs,
+            "jobs": recent_jobs(imports.ROLL, scope=entry.region, campaign=entry.campaign),
             "registered": VoterRegistration.objects.filter(
                 campaign=entry.campaign, village=entry.region, active=True
             ).count(),
@@ -95,19 +73,9 @@ def area_import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse
     the same action and the region scope decide: a town's user gets 404 for the county's page."""
     campaign = access_campaign(request.user, pk)
     area = _area(request, campaign, code)
-    form = _form(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = imports.roll_import_preview(
-                actor=current_user(request),
-                campaign=campaign,
-                area=area,
-                upload=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect("voters:import_job", job_id=job.pk)
+    form = upload_form(request, imports.ROLL, scope=area, campaign=campaign)
+    if isinstance(form, HttpResponse):
+        return form
     return render(
         request,
         "voters/area_import_upload.html",
@@ -115,7 +83,7 @@ def area_import_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse
             "campaign": campaign,
             "area": area,
             "form": form,
-            "jobs": ImportJob.objects.filter(campaign=campaign, region=area)[:10],
+            "jobs": recent_jobs(imports.ROLL, scope=area, campaign=campaign),
             "breadcrumbs": [
                 ("换届工作", None),
                 (campaign.name, reverse("elections:campaign_detail", args=[campaign.pk])),

@@ -424,7 +424,7 @@ def run_pipeline(
     path: Path,
     filename: str,
     commit: bool,
-    actor: User | None = None,
+    actor: User,
     limits: Limits | None = None,
     progress: Progress = no_progress,
 ) -> Outcome_:

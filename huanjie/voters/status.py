@@ -516,7 +516,7 @@ class ChangesLoad(Load):
             if person is None:
                 outcome.issues.append(Issue(row.row, F_ID, row.masked, MSG_PERSON_UNKNOWN))
                 continue
-            if person.name != row.name:
+            if names.normalize_name(person.name) != row.name:
                 # A death or a sentence is recorded on no one but the named person.
                 outcome.issues.append(
                     Issue(row.row, F_NAME, row.name, MSG_NAME_DIFFERS.format(name=person.name))

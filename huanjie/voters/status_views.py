@@ -15,11 +15,9 @@ from django.views.decorators.http import require_POST
 
 from huanjie.accounts.permissions import Action, can, current_user, get_scoped_or_404, require
 from huanjie.people import forms, selectors
-from huanjie.people.models import PersonChangeImport
 from huanjie.regions.models import Region
 from huanjie.uploads.exports import template_xlsx
-from huanjie.uploads.forms import UploadForm
-from huanjie.uploads.views import job_urls, xlsx_response
+from huanjie.uploads.views import job_urls, recent_jobs, upload_form, xlsx_response
 from huanjie.voters import status
 
 AREA_LEVELS = (Region.Level.COUNTY, Region.Level.TOWN)
@@ -51,23 +49,11 @@ def changes_home(request: HttpRequest) -> HttpResponse:
 def changes(request: HttpRequest, code: str) -> HttpResponse:
     area = _area(request, code)
     can_import = can(request.user, Action.MANAGE_VOTERS)
-    form = UploadForm(
-        request.POST or None,
-        request.FILES or None,
-        what="变动名单",
-        max_bytes=status.CHANGES.limits.max_bytes,
-    )
     if request.method == "POST":
         require(request.user, Action.MANAGE_VOTERS)
-        if form.is_valid():
-            try:
-                job = status.person_changes_preview(
-                    actor=current_user(request), region=area, upload=form.cleaned_data["file"]
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                return redirect("voters:change_import_job", job_id=job.pk)
+    form = upload_form(request, status.CHANGES, scope=area)
+    if isinstance(form, HttpResponse):
+        return form
     filters = forms.ChangesFilterForm(request.GET or None)
     rows = selectors.status_changes_of(request.user, area)
     data = filters.cleaned_data if filters.is_valid() else {}
@@ -86,7 +72,7 @@ def changes(request: HttpRequest, code: str) -> HttpResponse:
             "page_obj": Paginator(rows, 50).get_page(request.GET.get("page")),
             # One small form a row: no ids, or every row would repeat them.
             "correct_form": forms.StatusCorrectForm(auto_id=False),
-            "jobs": PersonChangeImport.objects.filter(region=area)[:5] if can_import else [],
+            "jobs": recent_jobs(status.CHANGES, scope=area, count=5) if can_import else [],
             "breadcrumbs": _crumbs(area),
         },
     )

@@ -300,7 +300,7 @@ def refusal_in_child(path: Path) -> tuple[str, float, float]:
         timeout=120,
         cwd=Path(__file__).parents[3],
     )
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 0, f"the child died ({done.returncode}): {done.stderr[:2000]}"
     message, seconds, grown_mb = json.loads(done.stdout)
     return message, seconds, grown_mb
 

@@ -8,9 +8,8 @@ from itertools import count
 
 import pytest
 
-from huanjie.conftest import OTHER_TOWN_VILLAGE, VILLAGE, Cast
+from huanjie.conftest import OTHER_TOWN_VILLAGE, VILLAGE, Cast, make_campaign
 from huanjie.elections.models import Campaign
-from huanjie.elections.services import campaign_create
 from huanjie.lib import idcard
 from huanjie.party.models import PartyBranch, PartyMember
 from huanjie.party.services import branch_create, member_add
@@ -43,15 +42,7 @@ class PartyWorld:
 
 @pytest.fixture
 def world(cast: Cast) -> PartyWorld:
-    campaign = campaign_create(
-        actor=cast.county_officer,
-        name="2026年村(社区)“两委”换届",
-        term_number=12,
-        region=Region.objects.get(code="630121"),
-        rule_province="",
-        window_start=date(2026, 11, 1),
-        window_end=date(2027, 3, 31),
-    )
+    campaign = make_campaign(cast)
     branch = branch_create(
         actor=cast.town_officer,
         village=Region.objects.get(code=VILLAGE),

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 import openpyxl
-import pytest
 from python_calamine import CalamineWorkbook
 
 from huanjie.conftest import VILLAGE
@@ -19,12 +18,7 @@ from huanjie.uploads.exports import problems_xlsx
 from huanjie.voters import exports
 from huanjie.voters.imports import ROLL
 from huanjie.voters.models import ImportJob, VoterRegistration
-from huanjie.voters.tests.test_import import make_campaign, pid
-
-
-@pytest.fixture
-def campaign(cast):
-    return make_campaign(cast)
+from huanjie.voters.tests.test_import import pid
 
 
 def _cells(content: bytes) -> list[list[Any]]:

@@ -15,9 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from huanjie.audit.models import AuditEvent
-from huanjie.conftest import OTHER_TOWN_VILLAGE, VILLAGE
+from huanjie.conftest import ELECTION_DAY, OTHER_TOWN_VILLAGE, VILLAGE
 from huanjie.elections.models import CampaignVillage
-from huanjie.elections.services import campaign_create
 from huanjie.lib import idcard, sheets, workbooks
 from huanjie.lib.crypto import decrypt_field
 from huanjie.lib.workbooks import Limits
@@ -28,30 +27,11 @@ from huanjie.voters import importing, imports
 from huanjie.voters.models import ImportJob, RegistrationConflict, VoterRegistration
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-ELECTION = date(2027, 1, 15)
+ELECTION = ELECTION_DAY
 
 
 def pid(seq: int, sex: str = "M", born: date = date(1980, 5, 1), region: str = "630121") -> str:
     return idcard.generate(region, born, sex, seq)
-
-
-def make_campaign(cast):
-    c = campaign_create(
-        actor=cast.county_officer,
-        name="2026年换届",
-        term_number=12,
-        region=Region.objects.get(code="630121"),
-        rule_province="",
-        window_start=date(2026, 11, 1),
-        window_end=date(2027, 3, 31),
-    )
-    CampaignVillage.objects.filter(campaign=c).update(election_date=ELECTION)
-    return c
-
-
-@pytest.fixture
-def campaign(cast):
-    return make_campaign(cast)
 
 
 def csv_bytes(rows: Any, encoding: str = "utf-8") -> bytes:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from huanjie.conftest import OTHER_TOWN_VILLAGE, VILLAGE
+from huanjie.conftest import ELECTION_DAY, OTHER_TOWN_VILLAGE, VILLAGE, make_campaign
 from huanjie.voters.models import ImportJob, VoterRegistration
-from huanjie.voters.tests.test_import import GOOD, IMMEDIATE, csv_bytes, make_campaign
-
-
-@pytest.fixture
-def campaign(cast):
-    return make_campaign(cast)
+from huanjie.voters.tests.test_import import GOOD, IMMEDIATE, csv_bytes
 
 
 def _upload(client, campaign, code=VILLAGE, data=None):
@@ -87,10 +81,10 @@ def test_a_town_officer_imports_the_whole_towns_roll_in_one_file(cast, settings)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from huanjie.conftest import TOWN
-    from huanjie.voters.tests.test_import import csv_bytes, make_campaign, pid
+    from huanjie.voters.tests.test_import import csv_bytes, pid
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    campaign = make_campaign(cast)
+    campaign = make_campaign(cast, election_day=ELECTION_DAY)
     rows = [
         ["村(社区)代码", "姓名", "公民身份号码"],
         ["630121100206", "张伟", pid(31)],
@@ -115,7 +109,7 @@ def test_a_county_officer_previews_and_runs_a_two_town_file_from_the_county_page
     from huanjie.voters.tests.test_import import pid
 
     settings.TASKS = IMMEDIATE
-    campaign = make_campaign(cast)
+    campaign = make_campaign(cast, election_day=ELECTION_DAY)
     client = cast.client(cast.county_officer)
     url = reverse("voters:import_area", args=[campaign.pk, "630121"])
     # The county's figures page links to it.

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from huanjie.audit.models import AuditEvent
-from huanjie.conftest import OTHER_TOWN_VILLAGE, VILLAGE
+from huanjie.conftest import OTHER_TOWN_VILLAGE, VILLAGE, make_campaign
 from huanjie.voters.models import ChangeReason, RegistrationConflict, VoterRegistration
 from huanjie.voters.services import (
     MSG_FROZEN,
@@ -18,7 +18,7 @@ from huanjie.voters.services import (
     voter_register,
     voter_remove,
 )
-from huanjie.voters.tests.test_roll_cast import make_campaign, make_person, make_roll
+from huanjie.voters.tests.test_roll_cast import make_person, make_roll
 
 
 def _register(cast, roll, person, category="hukou_resident", actor=None, group="第一村民小组"):

@@ -7,9 +7,9 @@ import itertools
 from dataclasses import dataclass
 from datetime import date
 
-from huanjie.conftest import VILLAGE
+from huanjie.conftest import VILLAGE, make_campaign
 from huanjie.elections.models import Campaign, CampaignVillage
-from huanjie.elections.services import campaign_create, campaign_village_set_election_date
+from huanjie.elections.services import campaign_village_set_election_date
 from huanjie.lib import idcard
 from huanjie.people.models import Person
 from huanjie.people.services import PersonIn, person_row
@@ -23,18 +23,6 @@ class Roll:
     campaign: Campaign
     entry: CampaignVillage
     village: Region
-
-
-def make_campaign(cast, term: int = 12, start=date(2026, 11, 1), end=date(2027, 3, 31)):
-    return campaign_create(
-        actor=cast.county_officer,
-        name=f"第{term}届村(社区)“两委”换届",
-        term_number=term,
-        region=Region.objects.get(code="630121"),
-        rule_province="",
-        window_start=start,
-        window_end=end,
-    )
 
 
 def make_roll(cast, code: str = VILLAGE, day: date | None = ELECTION_DAY, campaign=None) -> Roll:

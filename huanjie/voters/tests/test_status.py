@@ -10,13 +10,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from huanjie.audit.models import AuditEvent
-from huanjie.conftest import OTHER_COUNTY_VILLAGE, OTHER_TOWN_VILLAGE
+from huanjie.conftest import OTHER_COUNTY_VILLAGE, OTHER_TOWN_VILLAGE, make_campaign
 from huanjie.people.models import PersonStatusChange, StatusKind
 from huanjie.rules.voters import deprived_on
 from huanjie.voters import services as voters
 from huanjie.voters import status
 from huanjie.voters.models import ChangeReason, VoterRegistration
-from huanjie.voters.tests.test_roll_cast import make_campaign, make_person, make_roll
+from huanjie.voters.tests.test_roll_cast import make_person, make_roll
 
 DIED, DEPRIVED, RESTORED = (
     StatusKind.DIED,
