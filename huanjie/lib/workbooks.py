@@ -421,8 +421,9 @@ def _regions(chunks: Iterable[bytes]) -> Iterator[bytes]:
 def _xlsx_within(path: Path, limits: Limits) -> bool:
     """True when the first sheet is surely within `limits`, judged by the `r` of every cell,
     holding a value or not. All the work happens in the regex engine: ~1 s for 200,000 rows,
-    where placing each cell in Python takes ~7 s. False when it cannot tell (a cell written
-    without a plain `r`, as Excel writes it) or when a cell goes too far."""
+    where placing each cell in Python takes ~7 s. False when a cell goes too far, or when it
+    cannot tell: some <c> is not written as every common writer writes it (<c r="A1" ...).
+    Then `_sheet_ranges` measures exactly."""
     rows, letters = limits.max_rows + HEADER_SEARCH_ROWS, set[bytes]()
     try:
         with zipfile.ZipFile(path) as zf:

@@ -243,7 +243,8 @@ def biff8(
     if password:
         head += record(0x002F, struct.pack("<HHH", 1, 1, 1) + bytes(48))
     offset = len(head) + sum(len(boundsheet(0, n)) for n in sheets) + 4
-    bodies, offsets = [], []
+    bodies: list[bytes] = []
+    offsets: list[int] = []
     for i, cells in enumerate(sheets.values()):
         body = bof(0x0010)
         if dimensions and i == 0:
@@ -521,7 +522,10 @@ def test_it_refuses_an_xls_whose_dimensions_record_calamine_would_die_reserving(
 
 
 def test_every_xls_sheet_counts_because_calamine_builds_them_all(tmp_path: Path) -> None:
-    sheets = {"名单": [(0, 0, "姓名")], "草稿": [(0, 0, "x"), (2999, 19, "y")]}
+    sheets: dict[str, list[tuple[int, int, object]]] = {
+        "名单": [(0, 0, "姓名")],
+        "草稿": [(0, 0, "x"), (2999, 19, "y")],
+    }
     path = xls(tmp_path / "名单.xls", biff8(sheets))
     message = MSG_RANGE_OTHER_SHEET.format(sheet="草稿", cell="T3000", rows=3000, columns=20)
     assert refusal(path, Limits(max_cells=50_000)) == message
