@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from django.db import transaction
 
@@ -38,6 +38,9 @@ def no_progress(phase: str, done: int) -> None:
     pass
 
 
+BLANK: Final = object()  # what `Load.read` answers for an empty row: skipped, not counted
+
+
 class Load:
     """One run of an import over one file: `check` reads one data row (its own checks; issues
     into `outcome`) and returns what the writer needs, or None; `write` consumes the checked
@@ -45,6 +48,13 @@ class Load:
 
     def __init__(self, outcome: FileOutcome) -> None:
         self.outcome = outcome
+
+    def read(self, number: int, cells: list[Any]) -> Any:
+        """`check` for a row with anything in it, BLANK for an empty one. An import with a
+        fast path for its common row tries it first and falls back to this."""
+        if sheets.is_blank_row(cells):
+            return BLANK
+        return self.check(number, cells)
 
     def check(self, number: int, cells: list[Any]) -> Any:
         raise NotImplementedError
@@ -203,17 +213,16 @@ def _checked(
     """The checked rows the writer consumes: blank rows skipped, the rest counted (the file is
     refused past the row limit), progress reported every PROGRESS_EVERY rows."""
     outcome = load.outcome
-    check = load.check
+    read = load.read
     max_rows = limits.max_rows
     total = 0
-    blank = sheets.is_blank_row
     for number, cells in rows:
-        if blank(cells):
+        item = read(number, cells)
+        if item is BLANK:
             continue
         total += 1
         if total > max_rows:
             raise ImportRefused(workbooks.MSG_TOO_MANY_ROWS.format(n=max_rows))
-        item = check(number, cells)
         if total % PROGRESS_EVERY == 0:
             outcome.total = total
             progress("checking", total)

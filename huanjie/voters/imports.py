@@ -254,7 +254,10 @@ class RollLoad(Load):
         self.village_of: dict[str, Village | None] = {}
         self.clean: dict[tuple[str, date | None, str, date], bool] = {}
 
-    def check(self, number: int, cells: list[Any]) -> tuple[Any, ...] | None:
+    def read(self, number: int, cells: list[Any]) -> Any:
+        """The fast path first: a common row (FastReader) in a usable village that the engine
+        accepts without a word is staged at once; anything else gets the full checks (a blank
+        row never passes the fast path)."""
         got = self.fast(cells)
         if got is not None:
             id_number, name, sex, birth, eth, group, category, household, village_text = got
@@ -276,7 +279,10 @@ class RollLoad(Load):
                     masked = f"{id_number[:6]}********{id_number[-4:]}"
                     return (number, village.code, digest, token, masked, name, sex, birth, eth,
                             group, household, category, "")  # fmt: skip
-        # The full path, with every check's message.
+        return super().read(number, cells)
+
+    def check(self, number: int, cells: list[Any]) -> tuple[Any, ...] | None:
+        """The full path, with every check's message."""
         issues = self.outcome.issues
         row, found = importing.read_row(number, cells, self.columns, self.categories)
         issues.extend(found)
