@@ -28,6 +28,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, Final, Literal
 from xml.parsers import expat
+from xml.sax.saxutils import unescape
 
 import olefile
 from defusedxml import DefusedXmlException
@@ -685,7 +686,37 @@ def open_sheet(path: Path, kind: Kind, limits: Limits) -> Sheet:
         return Sheet(_csv_rows(path, limits))
     if not (kind == "xlsx" and _xlsx_within(path, limits)):
         _check_ranges(_sheet_ranges(path, kind, limits), limits)
-    return _calamine_sheet(path, kind)
+    formulas = _xlsx_formulas(path, limits) if kind == "xlsx" else {}
+    return _calamine_sheet(path, kind, formulas)
+
+
+# A cell whose value a formula computed: calamine hands over the cached result, which may be
+# stale or computed from other cells; the cell is handed on as its formula ("=..."), so that the
+# import reports it and never takes a value nobody typed (SECURITY.md V7).
+_FORMULA = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?:[^<>"]|"[^"]*")*>\s*<f(?:\s[^>]*?)?(?:/>|>([^<]{0,200})</f>)'
+)
+
+
+def _xlsx_formulas(path: Path, limits: Limits) -> dict[tuple[int, int], str]:
+    """(row, 0-based column) of the first sheet's formula cells, as Excel numbers them, to the
+    formula's text ("" for a cell sharing another cell's formula)."""
+    found: dict[tuple[int, int], str] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for part in _xlsx_first_sheet(zf):
+                for region in _regions(_stream(zf, part, limits)):
+                    if b"<f" not in region:
+                        continue
+                    for m in _FORMULA.finditer(region):
+                        text = unescape(
+                            (m[3] or b"").decode("utf-8", "replace"),
+                            {"&quot;": '"', "&apos;": "'"},
+                        )
+                        found[(int(m[2]), _column_number(m[1]) - 1)] = text
+    except _ZIP_ERRORS as exc:
+        raise _broken("压缩结构不完整") from exc
+    return found
 
 
 def _csv_rows(path: Path, limits: Limits) -> Iterator[tuple[int, Cells]]:
@@ -704,7 +735,9 @@ def _csv_rows(path: Path, limits: Limits) -> Iterator[tuple[int, Cells]]:
             raise _broken(f"CSV 格式错误（{exc}）") from exc
 
 
-def _calamine_sheet(path: Path, kind: Kind) -> Sheet:
+def _calamine_sheet(
+    path: Path, kind: Kind, formulas: dict[tuple[int, int], str] | None = None
+) -> Sheet:
     from python_calamine import CalamineWorkbook
 
     # calamine picks its reader by the extension; given a file object it tries one after another,
@@ -722,11 +755,19 @@ def _calamine_sheet(path: Path, kind: Kind) -> Sheet:
             raise _broken("工作表无法解析") from exc
     merged = [(r0 + 1, c0 - first_col, r1 + 1, c1 - first_col) for (r0, c0), (r1, c1) in merged_raw]
 
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (row, col), text in (formulas or {}).items():
+        by_row.setdefault(row, []).append((col - first_col, text))
+
     def numbered() -> Iterator[tuple[int, Cells]]:
         # calamine yields the rows from row 1 (empty strings for each empty row above the first
         # value) and the cells from the first column holding a value.
         try:
-            yield from enumerate(rows, 1)
+            for n, cells in enumerate(rows, 1):
+                for col, text in by_row.get(n, ()):
+                    if 0 <= col < len(cells):
+                        cells[col] = "=" + (text or "（与上方单元格共用的公式）")
+                yield n, cells
         except Exception as exc:
             raise _broken("工作表无法解析") from exc
 

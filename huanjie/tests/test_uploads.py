@@ -185,3 +185,20 @@ def test_the_roll_template_refuses_typed_values_for_every_accepted_row(cast, cam
     # The town's template lists its villages in the campaign, code first.
     options = book["选项"]
     assert f"{VILLAGE} 红河限村" in [c.value for c in options["A"]]
+
+
+def test_a_formula_in_a_workbook_is_reported_on_its_row_never_taken(cast, campaign):
+    """Excel keeps a formula's last result beside it; the import never takes a value nobody
+    typed: the cell is reported as the formula it is (the CSV case is in voters' tests)."""
+    number = pid(7)
+    rows = [*GOOD, ["赵六", f'="{number[:9]}"&"{number[9:]}"', "男"]]
+    job = imports.roll_import_preview(
+        actor=cast.county_officer,
+        campaign=campaign,
+        village=CampaignVillage.objects.get(campaign=campaign, region_id=VILLAGE),
+        upload=SimpleUploadedFile("名单.xlsx", xlsx_bytes(rows)),
+    )
+    assert job.status == ImportJob.Status.REJECTED
+    assert {(p["row"], p["field"]) for p in job.problems} == {(5, "公民身份号码")}
+    assert any(p["message"].startswith("单元格是公式") for p in job.problems)
+    assert number not in str(job.problems)  # masked, as every ID number shown

@@ -685,3 +685,18 @@ def test_it_refuses_an_empty_or_too_big_file(tmp_path: Path) -> None:
     assert refusal(path) == MSG_EMPTY_FILE
     path.write_text("姓名\n" * 200_000, encoding="utf-8")
     assert refusal(path, Limits(max_bytes=1 << 20)) == MSG_TOO_BIG.format(mb=1)
+
+
+def test_a_formula_cell_comes_as_its_formula_not_its_cached_value(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["姓名", "公民身份号码", "出生日期"])
+    sheet.append(["张伟", '="630121"&"198005010011"', "1980-05-01"])
+    sheet.append(["李秀英", "630121198005010020", "=MID(B3,7,8)"])
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    rows = dict(open_sheet(path, "xlsx", Limits()).rows)
+    assert rows[2][1] == '="630121"&"198005010011"'
+    assert rows[3][2] == "=MID(B3,7,8)"
+    assert rows[3][:2] == ["李秀英", "630121198005010020"]
