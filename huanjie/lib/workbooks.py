@@ -82,6 +82,10 @@ MSG_EMPTY_FILE = "文件是空的"
 MSG_BOMB = "文件解压后超过 {mb} MB（疑似压缩炸弹），已拒绝"
 MSG_ENTRIES = "文件内部条目超过 {n} 个，已拒绝"
 MSG_TOO_MANY_ROWS = "文件超过 {n} 行，请按村或村民小组拆分后分批导入"
+MSG_ROWS_RANGE = (
+    "工作表的数据延伸到第 {rows} 行（{cell} 单元格），超过 {n} 行的上限：如表格下方有多余的内容，"
+    "请删除后重新上传；否则请按村或村民小组拆分后分批导入"
+)
 MSG_ENCODING = "无法识别文件编码：请将 CSV 存为 UTF-8 或 GBK/GB18030 编码"
 MSG_ZIP_IN_CSV = "扩展名为 .csv，但内容是压缩文件，也不是可识别的工作簿；请检查是否选错了文件"
 MSG_RANGE = (
@@ -322,7 +326,9 @@ def _check_ranges(ranges: list[_Range], limits: Limits) -> None:
         cell = cell_name(first.rows, first.columns)
         raise ImportRefused(MSG_RANGE.format(cell=cell, rows=first.rows, columns=first.columns))
     if first.rows > limits.max_rows + HEADER_SEARCH_ROWS:
-        raise ImportRefused(MSG_TOO_MANY_ROWS.format(n=limits.max_rows))
+        # A file too long and a stray value far below the data look alike from here: say both.
+        cell = cell_name(first.rows, first.columns)
+        raise ImportRefused(MSG_ROWS_RANGE.format(cell=cell, rows=first.rows, n=limits.max_rows))
     if sum(r.cells for r in ranges) > limits.max_cells:  # the sheets nobody reads take memory too
         big = max(ranges[1:], key=lambda r: r.cells)
         cell = cell_name(big.rows, big.columns)

@@ -37,8 +37,8 @@ from huanjie.lib.workbooks import (
     MSG_NOT_WORKBOOK,
     MSG_RANGE,
     MSG_RANGE_OTHER_SHEET,
+    MSG_ROWS_RANGE,
     MSG_TOO_BIG,
-    MSG_TOO_MANY_ROWS,
     MSG_UNSUPPORTED,
     MSG_ZIP_IN_CSV,
     ImportRefused,
@@ -363,7 +363,8 @@ def test_a_stray_cell_without_a_position_is_refused_too(tmp_path: Path) -> None:
     far = '<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>'
     path = xlsx(tmp_path / "名单.xlsx", THREE_ROWS + far)
     assert used_range(path, "xlsx") == (1048576, 2)
-    assert refusal(path) == MSG_TOO_MANY_ROWS.format(n=200_000)
+    # The message names the far cell: a stray value is not a reason to split the file.
+    assert refusal(path) == MSG_ROWS_RANGE.format(cell="B1048576", rows=1048576, n=200_000)
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64])
@@ -425,7 +426,7 @@ def test_it_refuses_more_cells_than_the_limit(tmp_path: Path) -> None:
 def test_it_refuses_more_rows_than_the_limit(tmp_path: Path) -> None:
     rows = "".join(f'<row r="{r}">{text(f"A{r}", "x")}</row>' for r in range(1, 22))
     path = xlsx(tmp_path / "名单.xlsx", rows)
-    assert refusal(path, Limits(max_rows=10)) == MSG_TOO_MANY_ROWS.format(n=10)
+    assert refusal(path, Limits(max_rows=10)) == MSG_ROWS_RANGE.format(cell="A21", rows=21, n=10)
     assert len(read(path, Limits(max_rows=11))) == 21
 
 
