@@ -24,6 +24,7 @@ from huanjie.people.models import Person, Sex
 from huanjie.people.services import (  # noqa: F401  (messages re-exported for the party pages)
     MSG_BIRTH_MISMATCH,
     MSG_NAME_MISMATCH,
+    MSG_NAME_MISMATCH_ELSEWHERE,
     person_find_or_create,
 )
 from huanjie.regions.models import Region

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from huanjie.accounts.permissions import in_scope
 from huanjie.audit.services import audit_record
 from huanjie.lib import idcard
 from huanjie.lib.bulk import copy_rows
@@ -122,6 +123,8 @@ def people_bulk_create(*, actor: object | None, people: Iterable[PersonIn], sour
 
 
 MSG_NAME_MISMATCH = "身份证号{masked}已登记为“{existing}”，与填写的姓名“{name}”不符，请核对"
+# A person outside the user's region: the recorded name is theirs to see, not this user's.
+MSG_NAME_MISMATCH_ELSEWHERE = "身份证号{masked}在人员库中登记的姓名与填写的姓名“{name}”不符，请核对"
 MSG_BIRTH_MISMATCH = "出生日期{stated:%Y-%m-%d}与身份证号中的{id_birth:%Y-%m-%d}不符"
 MSG_NAME_REQUIRED = "人员库中没有此身份证号，请填写姓名"
 MSG_SEX_UNKNOWN = "性别“{sex}”不在规定之列"
@@ -157,9 +160,11 @@ def person_find_or_create(
     person = Person.objects.filter(id_hash=lookup_hash(normalized)).first()
     if person is not None:
         if name and normalize_name(person.name) != name:
-            raise ValidationError(
-                MSG_NAME_MISMATCH.format(masked=masked, existing=person.name, name=name)
-            )
+            if actor is not None and in_scope(actor, person.region_id):
+                raise ValidationError(
+                    MSG_NAME_MISMATCH.format(masked=masked, existing=person.name, name=name)
+                )
+            raise ValidationError(MSG_NAME_MISMATCH_ELSEWHERE.format(masked=masked, name=name))
         return person
     if not name:
         raise ValidationError(MSG_NAME_REQUIRED)

@@ -16,6 +16,7 @@ from huanjie.party.services import (
     MSG_DUPLICATE_MEMBER,
     MSG_EXCLUSION_NOT_VOTING,
     MSG_NAME_MISMATCH,
+    MSG_NAME_MISMATCH_ELSEWHERE,
     MSG_NOT_ALLOWED,
     branch_create,
     member_add,
@@ -182,6 +183,34 @@ def test_member_add_refuses_a_second_name_for_one_id_number(world):
     assert exc.value.messages == [
         MSG_NAME_MISMATCH.format(masked=member.person.id_masked, existing="马成", name="马诚")
     ]
+
+
+def test_a_person_of_another_region_is_refused_without_their_recorded_name(world):
+    """The person's 户籍 is in 红河限村 (桥头镇); 城关镇's officer adding the same number under
+    another name is told the names differ, not what the record says."""
+    from huanjie.accounts.models import Role
+    from huanjie.accounts.services import RoleSpec, user_create
+    from huanjie.regions.models import Region
+
+    id_number = new_id()
+    member = member_add(
+        actor=world.cast.town_officer, branch=world.branch, id_number=id_number, name="马成"
+    )
+    other_town, _ = user_create(
+        actor=None,
+        username="town2",
+        full_name="祁永红",
+        region=Region.objects.get(code="630121101"),
+        roles=[RoleSpec(role=Role.TOWN_OFFICER)],
+        password="Test-Passw0rd-2026",
+    )
+    branch = PartyBranch.objects.get(village_id=OTHER_TOWN_VILLAGE)
+    with pytest.raises(ValidationError) as exc:
+        member_add(actor=other_town, branch=branch, id_number=id_number, name="马诚")
+    assert exc.value.messages == [
+        MSG_NAME_MISMATCH_ELSEWHERE.format(masked=member.person.id_masked, name="马诚")
+    ]
+    assert "马成" not in exc.value.messages[0]
 
 
 def test_member_add_refuses_a_bad_id_number_with_its_message(world):
