@@ -8,9 +8,12 @@ work; COPY through Django's own connection runs at 250k+ rows/s. Call these insi
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
+from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound=Model)
 
 
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -43,3 +46,13 @@ def create_temp_table(table: str, columns: Sequence[tuple[str, str]]) -> None:
 def drop_temp_table(table: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def in_chunks(queryset: QuerySet[M], field: str, values: Iterable[Any], size: int = 900) -> list[M]:
+    """`queryset` filtered on `field__in` the values, a query per `size` of them: SQLite caps a
+    statement's parameters, and a file may name thousands of people."""
+    ordered = sorted(set(values))
+    found: list[M] = []
+    for i in range(0, len(ordered), size):
+        found.extend(queryset.filter(**{f"{field}__in": ordered[i : i + size]}))
+    return found

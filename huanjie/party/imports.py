@@ -23,11 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +34,7 @@ from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action
 from huanjie.elections.models import Campaign
 from huanjie.lib import idcard, names
+from huanjie.lib.bulk import in_chunks
 from huanjie.lib.crypto import lookup_hash
 from huanjie.lib.sheets import (
     Column,
@@ -64,7 +64,6 @@ from huanjie.uploads.models import UploadJob
 from huanjie.uploads.services import upload_confirm, upload_preview
 
 MAX_ROWS: Final = 20_000
-M = TypeVar("M", bound=Model)
 
 F_BRANCH, F_NAME, F_ID = "党组织", "姓名", "公民身份号码"
 F_STATUS, F_JOINED = "党员状态", "入党日期"
@@ -368,16 +367,6 @@ class PartyOutcome(FileOutcome):
     unchanged: int = 0
 
 
-def _in_chunks(queryset: QuerySet[M], field: str, values: Iterable[Any]) -> list[M]:
-    """`queryset` filtered on `field__in` values, a query per 900 values (SQLite's limit on a
-    statement's parameters)."""
-    ordered = sorted(set(values))
-    found: list[M] = []
-    for i in range(0, len(ordered), 900):
-        found.extend(queryset.filter(**{f"{field}__in": ordered[i : i + 900]}))
-    return found
-
-
 class PartyLoad(Load):
     """Every row through the party services, in file order: a county's roll is a few thousand
     members."""
@@ -407,15 +396,15 @@ class PartyLoad(Load):
         rows = list(rows)
         people = {
             p.id_hash: p
-            for p in _in_chunks(Person.objects.all(), "id_hash", (r.id_hash for r in rows))
+            for p in in_chunks(Person.objects.all(), "id_hash", (r.id_hash for r in rows))
         }
         memberships: dict[int, list[PartyMember]] = {}
         members = PartyMember.objects.select_related("person", "branch__village")
-        for m in _in_chunks(members, "person_id", (p.pk for p in people.values())):
+        for m in in_chunks(members, "person_id", (p.pk for p in people.values())):
             memberships.setdefault(m.person_id, []).append(m)
         registrations = {
             r.member_id: r
-            for r in _in_chunks(
+            for r in in_chunks(
                 MemberRegistration.objects.filter(campaign=self.campaign),
                 "member_id",
                 (m.pk for ms in memberships.values() for m in ms),

@@ -36,6 +36,7 @@ from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action, can, in_scope
 from huanjie.audit.services import audit_record
 from huanjie.lib import idcard, names
+from huanjie.lib.bulk import in_chunks
 from huanjie.lib.crypto import lookup_hash
 from huanjie.lib.dates import cn_date
 from huanjie.lib.sheets import (
@@ -479,14 +480,10 @@ def read_change_row(
     )
 
 
-def _people(area: Region, hashes: set[str], chunk: int = 900) -> dict[str, Person]:
-    """The people of the area among these keyed hashes, a query per 900 numbers."""
-    ordered = sorted(hashes)
-    found: dict[str, Person] = {}
-    for i in range(0, len(ordered), chunk):
-        for person in Person.objects.filter(_area_q(area.code), id_hash__in=ordered[i : i + chunk]):
-            found[person.id_hash] = person
-    return found
+def _people(area: Region, hashes: set[str]) -> dict[str, Person]:
+    """The people of the area among these keyed hashes."""
+    people = in_chunks(Person.objects.filter(_area_q(area.code)), "id_hash", hashes)
+    return {person.id_hash: person for person in people}
 
 
 class ChangesLoad(Load):
