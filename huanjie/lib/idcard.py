@@ -59,6 +59,7 @@ __all__ = [
     "is_valid",
     "mask",
     "normalize",
+    "redact",
     "sex_of",
 ]
 
@@ -355,6 +356,26 @@ def mask(id_number: str) -> str:
     if len(value) < 10:
         return "*" * len(value)
     return f"{value[:6]}********{value[-4:]}"
+
+
+# What could be an ID number inside free text: 18 characters (17 digits and a digit or X) or the
+# 15-digit legacy form, full-width digits included, not part of a longer run of digits.
+_IN_TEXT = re.compile(
+    r"(?<![0-9０-９])[0-9０-９]{14}(?:[0-9０-９]{3}[0-9０-９XxＸｘ]|[0-9０-９])(?![0-9０-９])"
+)
+
+
+def redact(text: str) -> str:
+    """Free text with every run that could be an ID number masked: a value typed in the wrong
+    column (an ID number under 姓名 or 村民小组) must not be echoed in full by a message
+    (SECURITY.md P3).
+
+    >>> redact("姓名“630121199001010143”含有不应出现的字符")
+    '姓名“630121********0143”含有不应出现的字符'
+    >>> redact("第12组 1234567890123456789 110105491231002")
+    '第12组 1234567890123456789 110105*****1002'
+    """
+    return _IN_TEXT.sub(lambda m: mask(m.group()), text)
 
 
 def _read(id_number: str) -> IdCheck:

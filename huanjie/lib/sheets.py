@@ -277,6 +277,12 @@ class Issue:
     message: str
     level: str = "error"  # "error": the file is refused; "doubtful": imported, flagged
 
+    def __post_init__(self) -> None:
+        # A value typed in the wrong column (an ID number under 姓名, columns shuffled) is
+        # echoed by its message: whatever could be an ID number is masked, in every import.
+        object.__setattr__(self, "value", idcard.redact(self.value))
+        object.__setattr__(self, "message", idcard.redact(self.message))
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "row": self.row,

@@ -202,3 +202,69 @@ def test_a_formula_in_a_workbook_is_reported_on_its_row_never_taken(cast, campai
     assert {(p["row"], p["field"]) for p in job.problems} == {(5, "公民身份号码")}
     assert any(p["message"].startswith("单元格是公式") for p in job.problems)
     assert number not in str(job.problems)  # masked, as every ID number shown
+
+
+@pytest.mark.parametrize("kind", ["roll", "changes", "party"])
+def test_shuffled_columns_never_put_a_full_id_number_in_problems_or_output(
+    cast, campaign, tmp_path, kind
+):
+    """The clerk's columns are in the wrong order: ID numbers under 姓名, 村民小组, 变动类型,
+    党组织. Every message that echoes a value masks whatever could be an ID number: in the
+    job's problems, the problems xlsx and the command's output (SECURITY.md P3)."""
+    numbers = [pid(60 + i) for i in range(3)]
+    if kind == "party":
+        from huanjie.party.services import branch_create
+        from huanjie.regions.models import Region
+
+        branch_create(
+            actor=cast.town_officer,
+            village=Region.objects.get(code=VILLAGE),
+            name="红河限村党支部",
+            kind="branch",
+        )
+    header = {
+        "roll": ["公民身份号码", "姓名", "村民小组"],
+        "changes": ["公民身份号码", "姓名", "变动类型", "变动日期"],
+        "party": ["党组织", "姓名", "公民身份号码", "党员状态"],
+    }[kind]
+    rows = [header] + [[n, n, n, n][: len(header)] for n in numbers]
+    code, out = _import(
+        tmp_path,
+        csv_bytes(rows),
+        kind,
+        "--scope",
+        VILLAGE if kind == "roll" else "630121100",
+        *(["--campaign", str(campaign.pk)] if kind != "changes" else []),
+        "--user",
+        cast.town_officer.username,
+        "--dry-run",
+    )
+    assert code == 2, out
+    jobs = [i.job_model.objects.get() for i in importers.importers() if i.kind == kind]
+    problems = str(jobs[0].problems)
+    assert problems != "[]", (jobs[0].message, out)
+    sheet = problems_xlsx_text(jobs[0])
+    for number in numbers:
+        assert number not in out and number not in problems and number not in sheet
+        assert number[:6] + "********" + number[-4:] in problems
+
+
+def problems_xlsx_text(job) -> str:  # type: ignore[no-untyped-def]
+    from huanjie.uploads.exports import problems_xlsx
+
+    book = openpyxl.load_workbook(io.BytesIO(problems_xlsx(job)))
+    return " ".join(str(c.value) for row in book.worksheets[0].iter_rows() for c in row)
+
+
+def test_a_header_of_many_unknown_columns_is_cut_and_masked_not_a_500(cast, campaign):
+    number = pid(70)
+    header = ["姓名", "公民身份号码", number] + [f"第{i}列多余的说明文字" for i in range(80)]
+    job = imports.roll_import_preview(
+        actor=cast.county_officer,
+        campaign=campaign,
+        village=CampaignVillage.objects.get(campaign=campaign, region_id=VILLAGE),
+        upload=SimpleUploadedFile("名单.csv", csv_bytes([header, ["张伟", pid(1)]])),
+    )
+    assert job.status == ImportJob.Status.PREVIEW
+    assert job.message.startswith("以下列不导入：") and len(job.message) <= 500
+    assert number not in job.message

@@ -22,7 +22,7 @@ from django.utils import timezone
 from huanjie.accounts.models import User
 from huanjie.audit.models import Outcome
 from huanjie.audit.services import audit_record
-from huanjie.lib import workbooks
+from huanjie.lib import idcard, workbooks
 from huanjie.lib.sheets import FileOutcome
 from huanjie.lib.workbooks import ImportRefused, Limits
 from huanjie.regions.models import Region
@@ -140,8 +140,16 @@ def upload_preview(
     if job.status != UploadJob.Status.PREVIEW:
         job.finished_at = timezone.now()
         discard_upload(job)
+    _settle_message(job)
     job.save()
     return job
+
+
+def _settle_message(job: UploadJob) -> None:
+    """The job's message as it may be stored and shown: a header cell or a value it quotes
+    could be an ID number typed in the wrong place (masked), and a long list of unknown columns
+    is cut to the field."""
+    job.message = idcard.redact(job.message)[:500]
 
 
 def upload_confirm(
@@ -221,6 +229,7 @@ def upload_execute(*, kind: str, job_id: int, limits: Limits | None = None) -> U
         else:
             job.status = UploadJob.Status.SUCCEEDED
             job.message = importer.done_message(outcome)
+    _settle_message(job)
     if job.status != UploadJob.Status.SUCCEEDED:
         _audit_refusal(importer, job)
     job.finished_at = timezone.now()
