@@ -258,15 +258,23 @@ def parse_date(value: object) -> date | tuple[int, int] | None:
         return None
 
 
+# Control characters (a NUL, a bell) that a file can carry and no person typed: never stored.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def cell_text(value: object) -> str:
-    """A cell as text: numbers without a spurious ".0", dates as ISO."""
+    r"""A cell as text: numbers without a spurious ".0", dates as ISO, control characters gone.
+
+    >>> cell_text(" 第一\x00组 "), cell_text(1990.0)
+    ('第一组', '1990')
+    """
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat()
-    return str(value).strip()
+    return _CONTROL.sub("", str(value)).strip()
 
 
 @dataclass(frozen=True)

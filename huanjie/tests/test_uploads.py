@@ -268,3 +268,18 @@ def test_a_header_of_many_unknown_columns_is_cut_and_masked_not_a_500(cast, camp
     assert job.status == ImportJob.Status.PREVIEW
     assert job.message.startswith("以下列不导入：") and len(job.message) <= 500
     assert number not in job.message
+
+
+def test_control_characters_in_a_file_are_never_stored(cast, campaign, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    rows = [["姓名", "公民身份号码", "村民小组", "户号"], ["张伟", pid(1), "第一\x00组", "12\x07"]]
+    job = imports.roll_import_preview(
+        actor=cast.county_officer,
+        campaign=campaign,
+        village=CampaignVillage.objects.get(campaign=campaign, region_id=VILLAGE),
+        upload=SimpleUploadedFile("名单.csv", csv_bytes(rows)),
+    )
+    assert job.status == ImportJob.Status.PREVIEW, job.problems
+    imports.roll_import_run(actor=cast.county_officer, job=job)
+    registration = VoterRegistration.objects.select_related("person").get()
+    assert registration.group_name == "第一组" and registration.person.household_no == "12"

@@ -260,8 +260,8 @@ class FastReader:
             if type(v) is not str:
                 return None
             v = v.strip()
-            if v[:1] == "=":
-                return None
+            if v[:1] == "=" or not v.isprintable():
+                return None  # a formula, a control character, a tab: read_row's business
             texts.append(v)
         raw_id, raw_sex, name, raw_eth, raw_birth, raw_cat, group, house, village = texts
 
