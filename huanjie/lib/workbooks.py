@@ -425,12 +425,15 @@ def _regions(chunks: Iterable[bytes]) -> Iterator[bytes]:
     yield tail
 
 
-def _xlsx_within(path: Path, limits: Limits) -> bool:
+def _xlsx_within(
+    path: Path, limits: Limits, formulas: dict[tuple[int, int], str] | None = None
+) -> bool:
     """True when the first sheet is surely within `limits`, judged by the `r` of every cell,
     holding a value or not. All the work happens in the regex engine: ~1 s for 200,000 rows,
     where placing each cell in Python takes ~7 s. False when a cell goes too far, or when it
     cannot tell: some <c> is not written as every common writer writes it (<c r="A1" ...).
-    Then `_sheet_ranges` measures exactly."""
+    Then `_sheet_ranges` measures exactly. On the way, the formula cells go into `formulas`
+    (complete when the answer is True), saving the sheet a second pass."""
     rows, letters = limits.max_rows + HEADER_SEARCH_ROWS, set[bytes]()
     try:
         with zipfile.ZipFile(path) as zf:
@@ -445,6 +448,8 @@ def _xlsx_within(path: Path, limits: Limits) -> bool:
                 if b"" in found or _PREFIXED_CELL.search(region) or below.search(region):
                     return False
                 letters.update(found)
+                if formulas is not None and b"<f" in region:
+                    _collect_formulas(region, formulas)
             columns = max(map(_column_number, letters), default=0)
             if columns > limits.max_columns:
                 return False
@@ -690,9 +695,10 @@ def open_sheet(path: Path, kind: Kind, limits: Limits) -> Sheet:
     they are read."""
     if kind == "csv":
         return Sheet(_csv_rows(path, limits))
-    if not (kind == "xlsx" and _xlsx_within(path, limits)):
+    formulas: dict[tuple[int, int], str] = {}
+    if not (kind == "xlsx" and _xlsx_within(path, limits, formulas)):
         _check_ranges(_sheet_ranges(path, kind, limits), limits)
-    formulas = _xlsx_formulas(path, limits) if kind == "xlsx" else {}
+        formulas = _xlsx_formulas(path, limits) if kind == "xlsx" else {}
     return _calamine_sheet(path, kind, formulas)
 
 
@@ -704,6 +710,12 @@ _FORMULA = re.compile(
 )
 
 
+def _collect_formulas(region: bytes, found: dict[tuple[int, int], str]) -> None:
+    for m in _FORMULA.finditer(region):
+        text = unescape((m[3] or b"").decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
+        found[(int(m[2]), _column_number(m[1]) - 1)] = text
+
+
 def _xlsx_formulas(path: Path, limits: Limits) -> dict[tuple[int, int], str]:
     """(row, 0-based column) of the first sheet's formula cells, as Excel numbers them, to the
     formula's text ("" for a cell sharing another cell's formula)."""
@@ -712,14 +724,8 @@ def _xlsx_formulas(path: Path, limits: Limits) -> dict[tuple[int, int], str]:
         with zipfile.ZipFile(path) as zf:
             for part in _xlsx_first_sheet(zf):
                 for region in _regions(_stream(zf, part, limits)):
-                    if b"<f" not in region:
-                        continue
-                    for m in _FORMULA.finditer(region):
-                        text = unescape(
-                            (m[3] or b"").decode("utf-8", "replace"),
-                            {"&quot;": '"', "&apos;": "'"},
-                        )
-                        found[(int(m[2]), _column_number(m[1]) - 1)] = text
+                    if b"<f" in region:
+                        _collect_formulas(region, found)
     except _ZIP_ERRORS as exc:
         raise _broken("压缩结构不完整") from exc
     return found
