@@ -283,3 +283,19 @@ def test_control_characters_in_a_file_are_never_stored(cast, campaign, settings)
     imports.roll_import_run(actor=cast.county_officer, job=job)
     registration = VoterRegistration.objects.select_related("person").get()
     assert registration.group_name == "第一组" and registration.person.household_no == "12"
+
+
+def test_a_refused_upload_and_every_export_leave_an_audit_event(cast, campaign):
+    client = cast.client(cast.village_clerk)
+    client.post(
+        reverse("voters:import_upload", args=[campaign.pk, VILLAGE]),
+        {"file": SimpleUploadedFile("名单.txt", b"not a roll")},
+    )
+    job = ImportJob.objects.get()
+    refused = AuditEvent.objects.get(action="voters.import", object_id=str(job.pk))
+    assert refused.outcome == "failure" and refused.user_id == cast.village_clerk.pk
+    client.get(reverse("voters:import_problems", args=[job.pk]))
+    assert AuditEvent.objects.filter(action="uploads.problems_export").count() == 1
+    client.get(reverse("voters:import_roll_xlsx", args=[campaign.pk, VILLAGE]))
+    export = AuditEvent.objects.get(action="voters.roll_export")
+    assert export.user_id == cast.village_clerk.pk

@@ -141,7 +141,11 @@ def upload_preview(
         job.finished_at = timezone.now()
         discard_upload(job)
     _settle_message(job)
-    job.save()
+    with transaction.atomic():
+        job.save()
+        if job.status != UploadJob.Status.PREVIEW:
+            # A refused file is a fact the audit log keeps (SECURITY.md L1): who sent what.
+            _audit_refusal(importer, job)
     return job
 
 

@@ -15,6 +15,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
 from huanjie.accounts.permissions import current_user, get_scoped_or_404
+from huanjie.audit.services import audit_record
 from huanjie.lib.xlsx import XLSX_TYPE
 from huanjie.regions.models import Region
 from huanjie.uploads import exports, services
@@ -144,6 +145,12 @@ def job_problems(
     request: HttpRequest, job_id: int, *, importer: Importer, names: dict[str, str]
 ) -> HttpResponse:
     job = _job(request, importer, job_id)
+    audit_record(
+        actor=current_user(request),
+        action="uploads.problems_export",
+        obj=job,
+        changes={"problems": len(job.problems)},
+    )
     return xlsx_response(exports.problems_xlsx(job), f"导入问题-{job.pk}.xlsx")
 
 

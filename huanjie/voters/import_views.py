@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import re_path, reverse
 
-from huanjie.accounts.permissions import Action, get_scoped_or_404, require
+from huanjie.accounts.permissions import Action, current_user, get_scoped_or_404, require
+from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.elections.selectors import access_campaign
 from huanjie.regions.models import Region
@@ -128,7 +129,15 @@ def area_import_template(request: HttpRequest, pk: int, code: str) -> HttpRespon
 
 def import_roll_xlsx(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     entry = _entry(request, pk, code)
-    return xlsx_response(exports.roll_xlsx(entry), f"{entry.region.display_name}选民名单.xlsx")
+    content = exports.roll_xlsx(entry)
+    # A roll leaves the system: who took which village's list, and when (SECURITY.md L1, P5).
+    audit_record(
+        actor=current_user(request),
+        action="voters.roll_export",
+        obj=entry,
+        changes={"campaign": entry.campaign_id, "village": entry.region_id},
+    )
+    return xlsx_response(content, f"{entry.region.display_name}选民名单.xlsx")
 
 
 _VILLAGE = r"^(?P<pk>\d+)/(?P<code>\d{12})/"
