@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PartyConfig(AppConfig):
     name = "huanjie.party"
     verbose_name = "党组织与党员"
+
+    def ready(self) -> None:
+        from huanjie.audit.labels import add_value_labels
+        from huanjie.party.models import BranchKind, MemberStatus
+
+        # The audit page names this app's coded values in Chinese.
+        add_value_labels(BranchKind.choices, MemberStatus.choices)

@@ -1,0 +1,207 @@
+"""The audit log as a person reads it: each event's Chinese name, the roles in Chinese, and the
+changes as "字段：值" instead of a Python dict (SECURITY.md L4: the auditor reads the log, not the
+code). The codes stay in the table and the chain; only the page and the export translate them.
+A test fails when a service writes an event code that has no name here.
+
+    >>> event_label("voter.register"), event_label("voters.something_new")
+    ('登记选民', 'voters.something_new')
+    >>> changes_text({"id_masked": "630121********0143", "flowing": True, "n": None})
+    '身份证号：630121********0143；流动党员：是；n：—'
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+# Event codes → names. Grouped by the code's first part, which is also the page's filter.
+EVENT_LABELS: Final[dict[str, str]] = {
+    "auth.login": "登录成功",
+    "auth.login_failed": "登录失败",
+    "auth.logout": "退出登录",
+    "auth.password_change": "修改本人密码",
+    "user.create": "新建用户",
+    "user.roles_set": "设置用户角色",
+    "user.activate": "启用用户",
+    "user.deactivate": "停用用户",
+    "user.unlock": "解除登录锁定",
+    "user.password_reset": "重置用户密码",
+    "audit.search": "查询审计日志",
+    "audit.verify": "校验审计日志哈希链",
+    "audit.export": "导出审计日志",
+    "audit.ship": "审计日志送往日志服务器",
+    "regions.load": "载入行政区划",
+    "region.kind_correct": "更正村(社区)类别",
+    "campaign.create": "新建换届",
+    "campaign.update": "修改换届",
+    "campaign.village_include": "纳入村(社区)",
+    "campaign.village_exclude": "不纳入村(社区)",
+    "campaign.village_election_date": "设定选举日",
+    "people.create": "新建人员",
+    "people.bulk_create": "批量新建人员",
+    "people.status_record": "登记人员变动",
+    "people.status_correct": "更正人员变动登记",
+    "people.changes_import": "导入变动名单",
+    "people.changes_expire": "变动名单预览过期",
+    "person.reveal_id": "查看完整身份证号",
+    "voter.register": "登记选民",
+    "voter.remove": "选民除名",
+    "voter.restore": "恢复选民登记",
+    "voter.flag": "标记待核实",
+    "voter.unflag": "撤销待核实",
+    "voter.correct": "更正选民登记",
+    "voter.carry_over": "结转上届选民名单",
+    "voter.conflict": "转县级处理重复登记",
+    "voter.conflict_resolve": "处理重复登记",
+    "voter.list_publish": "公布选民名单",
+    "voter.objection_record": "登记申诉",
+    "voter.objection_decide": "处理申诉",
+    "voter.proxy_record": "办理委托投票",
+    "voter.proxy_withdraw": "撤销委托投票",
+    "voters.import": "导入选民名单",
+    "voters.import_expire": "选民名单导入预览过期",
+    "voters.roll_build": "从人员库生成选民名单",
+    "voters.roll_export": "导出选民名单",
+    "uploads.problems_export": "下载导入问题清单",
+    "party.branch_create": "建立村党组织",
+    "party.member_add": "添加党员",
+    "party.member_status": "变更党员状态",
+    "party.member_joined_on": "更正入党日期",
+    "party.registration_set": "党员选举登记",
+    "party.roll_import": "导入党员名册",
+    "party.roll_import_expire": "党员名册导入预览过期",
+}
+
+GROUP_LABELS: Final[dict[str, str]] = {
+    "auth": "登录",
+    "user": "用户管理",
+    "audit": "安全审计",
+    "regions": "行政区划",
+    "region": "行政区划",
+    "campaign": "换届",
+    "people": "人员",
+    "person": "人员",
+    "voter": "选民登记",
+    "voters": "选民登记",
+    "uploads": "文件导入",
+    "party": "党组织",
+}
+
+# Keys of `changes` → column names as the pages call them.
+CHANGE_LABELS: Final[dict[str, str]] = {
+    "id_masked": "身份证号",
+    "name": "姓名",
+    "branch": "党组织",
+    "member": "党员",
+    "status": "状态",
+    "flowing": "流动党员",
+    "campaign": "换届",
+    "village": "村(社区)",
+    "villages": "村(社区)数",
+    "region": "区划",
+    "registered": "已登记",
+    "registered_on": "登记日期",
+    "exclusion": "不计入理由",
+    "approved": "已批准",
+    "note": "说明",
+    "election_date": "选举日",
+    "kind": "类别",
+    "source": "依据",
+    "reason": "原因",
+    "person": "人员",
+    "on": "日期",
+    "until": "截止日期",
+    "removed": "除名",
+    "flagged": "待核实",
+    "created": "新建",
+    "skipped_existing": "已有未建",
+    "roles": "角色",
+    "principal": "委托人",
+    "holder": "受委托人",
+    "close_relative": "近亲属",
+    "filed_on": "办理日期",
+    "withdrawn_on": "撤销日期",
+    "flag": "待核实事项",
+    "filename": "文件名",
+    "sha256": "文件SHA-256",
+    "rows": "数据行",
+    "rejected": "错误行",
+    "doubtful": "待核实行",
+    "accepted": "登记",
+    "unchanged": "未变化",
+    "conflicts": "重复登记",
+    "applied": "登记变动",
+    "added": "新增",
+    "updated": "更新",
+    "problems": "问题数",
+    "term_number": "届次",
+    "rule_province": "规则省份",
+    "window": "工作期间",
+    "category": "登记类别",
+    "group_name": "村民小组",
+    "filters": "查询条件",
+}
+
+
+# Coded values (a removal reason, a category, a member's status) → their Chinese labels. Each
+# app adds its own choices when it is ready (`add_value_labels`): the audit app knows no rolls.
+VALUE_LABELS: dict[str, str] = {}
+
+
+def add_value_labels(*choices: Any) -> None:
+    """Add (code, label) pairs, e.g. a TextChoices' `.choices`, to VALUE_LABELS."""
+    for pairs in choices:
+        VALUE_LABELS.update((str(code), str(label)) for code, label in pairs)
+
+
+def event_label(action: str) -> str:
+    """The event's Chinese name; an unknown code is shown as it is."""
+    return EVENT_LABELS.get(action, action)
+
+
+def event_choices() -> list[tuple[str, list[tuple[str, str]] | str]]:
+    """The page's event filter: every event by group, each group selectable whole ("voter."
+    matches every voter event)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, label in EVENT_LABELS.items():
+        group = GROUP_LABELS.get(code.split(".", 1)[0], code.split(".", 1)[0])
+        groups.setdefault(group, []).append((code, label))
+    choices: list[tuple[str, list[tuple[str, str]] | str]] = [("", "全部事件")]
+    for group, items in groups.items():
+        prefixes = sorted({code.split(".", 1)[0] + "." for code, _ in items})
+        whole = [(p, f"{group}（全部）") for p in prefixes[:1]]
+        choices.append((group, whole + items))
+    return choices
+
+
+def roles_text(role: str) -> str:
+    """The roles column ("county_officer,town_officer") in Chinese."""
+    from huanjie.accounts.models import Role
+
+    labels = dict(Role.choices)
+    return "、".join(labels.get(r, r) for r in role.split(",") if r) if role else ""
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, dict):
+        if set(value) == {"old", "new"}:
+            return f"{_value(value['old'])} → {_value(value['new'])}"
+        return "（" + changes_text(value) + "）"
+    if isinstance(value, list | tuple):
+        return "、".join(_value(v) for v in value)
+    text = str(value)
+    return VALUE_LABELS.get(text, text)
+
+
+def changes_text(changes: Any) -> str:
+    """The changes of an event as "字段：值；…"."""
+    if not changes:
+        return ""
+    if not isinstance(changes, dict):
+        return _value(changes)
+    return "；".join(f"{CHANGE_LABELS.get(k, k)}：{_value(v)}" for k, v in changes.items())
