@@ -16,7 +16,13 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = envbool("DEBUG", False)
 # A development key only; production sets SECRET_KEY (the deploy check refuses the default).
 SECRET_KEY = envstr("SECRET_KEY", "dev-only-insecure-key-huanjie-0000000000000000000000")
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+# HUANJIE_ALLOWED_HOSTS names the hosts served; ALLOWED_HOSTS is the older name, still read.
+ALLOWED_HOSTS = envlist(
+    "HUANJIE_ALLOWED_HOSTS", envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+)
+# Origins (https://host[:port]) from which a form may post, when it differs from the Host
+# header a proxy passes on.
+CSRF_TRUSTED_ORIGINS = envlist("HUANJIE_CSRF_TRUSTED_ORIGINS", [])
 
 # Field encryption keys for personal data (ID numbers): "version:base64key,..." newest first.
 # Kept outside the database (SECURITY.md D2). The development default is for demos only.
@@ -31,6 +37,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Only for its templates and static files: the API docs page then loads Swagger UI from
+    # this server (ninja/static/ninja/), not from a CDN the intranet cannot reach.
+    "ninja",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -46,7 +55,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "huanjie.middleware.RefuseUnusualMethodsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # The application serves its own static files: government intranets have no CDN.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -59,6 +70,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "huanjie.audit.middleware.RequestContextMiddleware",
     "huanjie.accounts.middleware.LoginRequiredMiddleware",
+    "huanjie.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "huanjie.accounts.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "huanjie.urls"
@@ -109,6 +122,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # SECURITY.md A2 [PROJ]: three of four classes, at most 128, no names, no reuse of the last 5.
+    {"NAME": "huanjie.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "huanjie.accounts.passwords.MaximumLengthValidator"},
+    {"NAME": "huanjie.accounts.passwords.ForbiddenContentValidator"},
+    {"NAME": "huanjie.accounts.passwords.HistoryValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -136,11 +154,48 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 30 * 60)  # SECURITY.md S1: 30
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Transport (SECURITY.md D1, S3, H1). Production sets HUANJIE_HTTPS=1; the demo and the tests
+# run on plain http://127.0.0.1:8000, where Secure cookies would never be sent back.
+HUANJIE_HTTPS = envbool("HUANJIE_HTTPS", False)
+SECURE_SSL_REDIRECT = HUANJIE_HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if HUANJIE_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HUANJIE_HTTPS
+SESSION_COOKIE_SECURE = HUANJIE_HTTPS or envbool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if HUANJIE_HTTPS:
+    # __Host-: the browser keeps the cookie only if Secure, Path=/ and without Domain, so a
+    # sibling host cannot plant or read it (ASVS5 3.3.1).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Trust X-Forwarded-Proto only behind a declared proxy that overwrites it: otherwise any client
+# could claim its plain-HTTP request was HTTPS.
+if envbool("HUANJIE_TRUSTED_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The preload list is for public domains; an intranet or 政务外网 host cannot be on it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy (SECURITY.md H2): scripts only from this server and never inline (our
+# JavaScript lives in huanjie/static/js/, behaviours are bound there by data- attributes).
+# Inline styles stay allowed: templates size a few boxes with style="" and htmx adds its
+# indicator <style>; CSS cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # Bootstrap draws check boxes and select arrows with data: SVG images.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 TASKS = {
     "default": {

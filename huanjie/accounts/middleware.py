@@ -16,3 +16,48 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user who must change the password (a new or reset account, SECURITY.md A8; one older
+    than 90 days, A2) reaches nothing else until it is done: every request but the password
+    page, logout and static files answers with the password page (a JSON request: 403)."""
+
+    ALLOWED: tuple[str, ...] = ("/accounts/password/", "/accounts/logout/", "/static/")
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        from django.http import HttpResponseForbidden
+        from django.shortcuts import redirect
+
+        from huanjie.accounts.passwords import password_expired
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and (user.must_change_password or password_expired(user))
+            and not request.path_info.startswith(self.ALLOWED)
+        ):
+            if request.path_info.startswith("/api/"):
+                return HttpResponseForbidden("请先修改密码")
+            return redirect("accounts:password_change")
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing a logged-in user is shown is kept by a browser's or a proxy's cache: every page
+    and file may carry personal data (SECURITY.md P11). A response that set its own
+    Cache-Control keeps it."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        return response

@@ -55,6 +55,8 @@ class User(AbstractUser):
         Region, verbose_name="所属区划", on_delete=models.PROTECT, null=True, related_name="users"
     )
     must_change_password = models.BooleanField("须修改密码", default=False)
+    # When the password was last set: it expires after accounts.passwords.MAX_AGE.
+    password_changed_at = models.DateTimeField("密码设置时间", null=True, blank=True)
     failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
     last_failed_at = models.DateTimeField("最近登录失败时间", null=True, blank=True)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
@@ -106,3 +108,20 @@ class RoleGrant(models.Model):
     def __str__(self) -> str:
         label = Role(self.role).label
         return f"{label}·{Department(self.department).label}" if self.department else label
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's earlier passwords, so a new one is not an old one (SECURITY.md
+    A2: no reuse of the last 5)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from huanjie.accounts.models import Department, Role, RoleGrant, User
+from huanjie.accounts.models import Department, PasswordHistory, Role, RoleGrant, User
 from huanjie.accounts.permissions import RoleConflict, check_role_set, in_scope, roles_of
 from huanjie.audit.models import Outcome
 from huanjie.audit.services import audit_record
@@ -64,6 +65,25 @@ def _role_summary(roles: list[RoleSpec]) -> list[str]:
     return sorted(f"{s.role}:{s.department}" if s.department else s.role for s in roles)
 
 
+def normalize_username(text: str) -> str:
+    """The one spelling of a login name, for every lookup, lock and counter: NFKC (full-width
+    ｃｏｕｎｔｙ is county), no surrounding spaces, lower case. SECURITY.md A3: a lock must not be
+    escaped by typing the name another way.
+
+    >>> normalize_username(" ＣＯＵＮＴＹ ")
+    'county'
+    """
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def _set_password(user: User, password: str) -> None:
+    """Keep the old hash in the history, then set the new one (call inside a transaction)."""
+    if user.pk and user.password:
+        PasswordHistory.objects.create(user=user, password=user.password)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+
+
 def user_create(
     *,
     actor: User | None,
@@ -79,12 +99,13 @@ def user_create(
     if actor is not None and not in_scope(actor, region.code):
         raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=region.display_name))
     _validate_roles(roles)
+    username = normalize_username(username)
     if User.objects.filter(username=username).exists():
         raise ValidationError(MSG_USERNAME_TAKEN.format(username=username))
     initial = password or generate_password()
     user = User(username=username, full_name=full_name, region=region, phone=phone)
     validate_password(initial, user)
-    user.set_password(initial)
+    _set_password(user, initial)
     user.must_change_password = password is None
     with transaction.atomic():
         user.save()
@@ -161,12 +182,18 @@ def user_reset_password(*, actor: User | None, user: User, message: str = "") ->
         raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=user.region))
     new = generate_password()
     with transaction.atomic():
-        user.set_password(new)
+        _set_password(user, new)
         user.must_change_password = actor is not None
         user.failed_logins = 0
         user.locked_until = None
         user.save(
-            update_fields=["password", "must_change_password", "failed_logins", "locked_until"]
+            update_fields=[
+                "password",
+                "password_changed_at",
+                "must_change_password",
+                "failed_logins",
+                "locked_until",
+            ]
         )
         _end_sessions(user)
         audit_record(actor=actor, action="user.password_reset", obj=user, message=message)
@@ -176,9 +203,9 @@ def user_reset_password(*, actor: User | None, user: User, message: str = "") ->
 def password_change(*, user: User, new_password: str) -> None:
     validate_password(new_password, user)
     with transaction.atomic():
-        user.set_password(new_password)
+        _set_password(user, new_password)
         user.must_change_password = False
-        user.save(update_fields=["password", "must_change_password"])
+        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
         audit_record(actor=user, action="auth.password_change", obj=user)
 
 
@@ -206,6 +233,7 @@ def login_succeeded(*, user: User) -> None:
 def login_failed(*, username: str, reason: str) -> None:
     """Count a failure against the account (if it exists) and lock it after too many."""
     with transaction.atomic():
+        username = normalize_username(username)
         user = User.objects.select_for_update().filter(username=username).first()
         message = reason
         if user is not None:
@@ -245,6 +273,7 @@ __all__ = [
     "logged_out",
     "login_failed",
     "login_succeeded",
+    "normalize_username",
     "password_change",
     "roles_of",
     "user_create",

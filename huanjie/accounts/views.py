@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from huanjie.accounts import services
 from huanjie.accounts.forms import LoginForm, PasswordChangeForm, RolesForm, UserCreateForm
 from huanjie.accounts.models import User
+from huanjie.accounts.passwords import password_expired
 from huanjie.accounts.permissions import Action, current_user, get_scoped_or_404, require, scoped
 from huanjie.regions.models import Region
 from huanjie.regions.selectors import region_path
@@ -23,10 +24,15 @@ from huanjie.regions.selectors import region_path
 
 @login_not_required
 def login_view(request: HttpRequest) -> HttpResponse:
-    form = LoginForm(request, data=request.POST or None)
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    data = None
     if request.method == "POST":
-        username = request.POST.get("username", "")[:150]
+        # One spelling of the login name for the lookup, the lock and the counter (A3).
+        data = request.POST.copy()
+        data["username"] = services.normalize_username(data.get("username", ""))[:150]
+    form = LoginForm(request, data=data)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if data is not None:
+        username = str(data["username"])
         candidate = User.objects.filter(username=username).first()
         if candidate is not None and services.is_locked(candidate):
             # Same message as a wrong password (SECURITY.md A3/A4): a lock gives nothing away.
@@ -38,7 +44,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = form.get_user()
             login(request, user)  # rotates the session key (SECURITY.md S2)
             services.login_succeeded(user=user)
-            if user.must_change_password:
+            if user.must_change_password or password_expired(user):
                 return redirect("accounts:password_change")
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                 next_url = ""

@@ -1,14 +1,20 @@
 """The JSON API under /api/ (django-ninja), with the same scope rules as the pages: a region or
-campaign outside the user's scope answers 404."""
+campaign outside the user's scope answers 404.
+
+Every parameter is typed and bounded here, so a bad one (a negative offset, a limit of a billion,
+a letter where an id goes, a NUL byte) answers 422 before it reaches the database, never 500
+(SECURITY.md V1). The OpenAPI schema and its docs page need a login, like every page.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Path, Query, Schema
 from ninja.security import django_auth
 
 from huanjie.accounts.permissions import Action, require
@@ -23,7 +29,21 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # The schema maps the whole API for an attacker: logged-in users only. With "ninja" in
+    # INSTALLED_APPS the docs page loads Swagger UI from our own static files.
+    docs_decorator=login_required,
 )
+
+# Region codes are 2 to 12 ASCII digits (GB/T 2260 + the village suffix); [0-9], not \d,
+# which would let full-width and Arabic-Indic digits through.
+RegionCode = Annotated[str, Path(pattern=r"^[0-9]{2,12}$")]
+# Primary keys are PostgreSQL bigints.
+Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
+# SECURITY.md P6: at most 100 rows per page; 1,000 for the region tree, which holds no PI.
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+# Printable text only: PostgreSQL refuses a NUL byte in a string with an error, not a 4xx.
+SearchText = Annotated[str, Query(max_length=50, pattern=r"^[^\x00-\x1f\x7f]*$")]
 
 
 class RegionOut(Schema):
@@ -85,20 +105,23 @@ class CampaignVillageOut(Schema):
 
 
 @api.get("/regions/{code}", response=RegionOut, tags=["区划"], summary="一个区划")
-def region_get(request: HttpRequest, code: str) -> Region:
+def region_get(request: HttpRequest, code: RegionCode) -> Region:
     return region_selectors.access_region(request.user, code)
 
 
 @api.get("/regions/{code}/children", response=list[RegionOut], tags=["区划"], summary="下级区划")
 def region_children(
-    request: HttpRequest, code: str, q: str = "", limit: int = 500, offset: int = 0
+    request: HttpRequest,
+    code: RegionCode,
+    q: SearchText = "",
+    limit: Limit = 500,
+    offset: Offset = 0,
 ) -> Any:
     region = region_selectors.access_region(request.user, code)
     if q:
         rows = region_selectors.search_regions(request.user, region, q)
     else:
         rows = region_selectors.regions_visible_to(request.user).filter(parent=region)
-    limit = max(1, min(limit, 1000))
     return list(rows.order_by("code")[offset : offset + limit])
 
 
@@ -109,7 +132,7 @@ def campaign_list(request: HttpRequest) -> Any:
 
 
 @api.get("/campaigns/{pk}", response=CampaignOut, tags=["换届"], summary="一个换届")
-def campaign_get(request: HttpRequest, pk: int) -> Any:
+def campaign_get(request: HttpRequest, pk: Id) -> Any:
     return election_selectors.access_campaign(request.user, pk)
 
 
@@ -119,9 +142,8 @@ def campaign_get(request: HttpRequest, pk: int) -> Any:
     tags=["换届"],
     summary="换届中本人范围内的村(社区)",
 )
-def campaign_villages(request: HttpRequest, pk: int, limit: int = 500, offset: int = 0) -> Any:
+def campaign_villages(request: HttpRequest, pk: Id, limit: Limit = 500, offset: Offset = 0) -> Any:
     campaign = election_selectors.access_campaign(request.user, pk)
-    limit = max(1, min(limit, 1000))
     rows = election_selectors.campaign_villages_visible_to(request.user, campaign).order_by(
         "region_id"
     )

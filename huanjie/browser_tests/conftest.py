@@ -42,8 +42,15 @@ def browser() -> Iterator[object]:
 def page(browser):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     pg = context.new_page()
+    # A script, handler or style the Content-Security-Policy blocks is a broken page (H2).
+    blocked: list[str] = []
+    pg.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield pg
     context.close()
+    assert not blocked, "CSP violations:\n" + "\n".join(blocked)
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]

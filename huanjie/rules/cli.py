@@ -62,12 +62,21 @@ def main(argv: list[str]) -> int:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return _error(POLL_FILE["not_utf8"])
+    if not text.strip():
+        return _error(POLL_FILE["empty_file"])
     try:
         data = json.loads(text)
+        # A lone surrogate ("\ud800") is valid JSON but no text: it could not be printed back.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
     except json.JSONDecodeError as exc:
         return _error(POLL_FILE["not_json"].format(line=exc.lineno, column=exc.colno))
     except RecursionError:
         return _error(POLL_FILE["too_deep"])
+    except UnicodeEncodeError:
+        return _error(POLL_FILE["lone_surrogate"])
+    except ValueError:
+        # Python refuses to convert an integer of more than 4300 digits (CVE-2020-10735).
+        return _error(POLL_FILE["number_too_long"])
     try:
         result = tally(poll_from_json(data))
     except RulesError as exc:

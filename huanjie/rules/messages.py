@@ -73,6 +73,9 @@ POLL_FILE: Final = {
     "not_json": "投票文件不是有效的JSON（第{line}行第{column}列）",
     "too_deep": "投票文件嵌套过深，不是有效的投票文件",
     "not_utf8": "投票文件不是UTF-8编码的文本",
+    "empty_file": "投票文件是空的",
+    "lone_surrogate": "投票文件含有无效的Unicode转义（单独的代理项，如\\ud800）",
+    "number_too_long": "投票文件中有位数过多的数字，不是有效的投票文件",
     "cannot_read": "无法读取投票文件“{path}”：{reason}",
     "usage": "用法：huanjie tally FILE|-（FILE为投票文件，-表示从标准输入读取）",
 }
