@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "huanjie.audit.middleware.RequestContextMiddleware",
+    "huanjie.accounts.middleware.SessionLimitsMiddleware",
     "huanjie.accounts.middleware.LoginRequiredMiddleware",
     "huanjie.accounts.middleware.PasswordChangeRequiredMiddleware",
     "huanjie.accounts.middleware.NoStoreMiddleware",

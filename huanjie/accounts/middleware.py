@@ -61,3 +61,44 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class SessionLimitsMiddleware:
+    """SECURITY.md S1 [PROJ]: a session ends 12 hours after login whatever happens, and an
+    administrator's (三员) after 15 idle minutes (an operator's idle limit is the cookie's 30
+    minutes, SESSION_COOKIE_AGE). The session is ended on the server and audited; the login page
+    follows."""
+
+    ABSOLUTE = 12 * 3600
+    ADMIN_IDLE = 15 * 60
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        import time
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            from django.contrib.auth import logout
+
+            from huanjie.accounts.models import ADMIN_ROLES
+            from huanjie.accounts.permissions import roles_of
+            from huanjie.audit.services import audit_record
+
+            now = time.time()
+            session = request.session
+            started = session.setdefault("hj_started", now)
+            seen = session.get("hj_seen", now)
+            admin = bool(set(roles_of(user)) & ADMIN_ROLES)
+            reason = ""
+            if now - started > self.ABSOLUTE:
+                reason = "登录已超过12小时"
+            elif admin and now - seen > self.ADMIN_IDLE:
+                reason = "管理员账号15分钟未操作"
+            if reason:
+                audit_record(actor=user, action="auth.session_expired", obj=user, message=reason)
+                logout(request)
+            else:
+                session["hj_seen"] = now
+        return self.get_response(request)

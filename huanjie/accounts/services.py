@@ -13,7 +13,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from huanjie.accounts.models import Department, PasswordHistory, Role, RoleGrant, User
+from huanjie.accounts.models import (
+    ADMIN_ROLES,
+    Department,
+    PasswordHistory,
+    Role,
+    RoleGrant,
+    User,
+    UserSession,
+)
 from huanjie.accounts.permissions import RoleConflict, check_role_set, in_scope, roles_of
 from huanjie.audit.models import Outcome
 from huanjie.audit.services import audit_record
@@ -200,21 +208,46 @@ def user_reset_password(*, actor: User | None, user: User, message: str = "") ->
     return new
 
 
-def password_change(*, user: User, new_password: str) -> None:
+def password_change(*, user: User, new_password: str, keep_session: str = "") -> None:
+    """Change the user's own password; every other session of the user ends (SECURITY.md S5)."""
     validate_password(new_password, user)
     with transaction.atomic():
         _set_password(user, new_password)
         user.must_change_password = False
         user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+        _end_sessions(user, keep=keep_session)
         audit_record(actor=user, action="auth.password_change", obj=user)
 
 
-def _end_sessions(user: User) -> None:
+def _end_sessions(user: User, *, keep: str = "") -> None:
+    """End the user's sessions on the server (all but `keep`): the old cookies then lead to
+    the login page (SECURITY.md S2, S5)."""
     from django.contrib.sessions.models import Session
 
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+        if session.session_key != keep and session.get_decoded().get("_auth_user_id") == str(
+            user.pk
+        ):
             session.delete()
+    UserSession.objects.filter(user=user).exclude(session_key=keep).delete()
+
+
+# SECURITY.md S4 [PROJ]: concurrent sessions a user may hold; the oldest give way to a new login.
+MAX_SESSIONS_ADMIN = 1
+MAX_SESSIONS = 3
+
+
+def session_started(*, user: User, session_key: str) -> None:
+    """Record a login's session and end the oldest of the user's sessions past the cap."""
+    from django.contrib.sessions.models import Session
+
+    with transaction.atomic():
+        UserSession.objects.get_or_create(user=user, session_key=session_key)
+        cap = MAX_SESSIONS_ADMIN if set(roles_of(user)) & ADMIN_ROLES else MAX_SESSIONS
+        live = list(UserSession.objects.filter(user=user).order_by("-created_at", "-id"))
+        for old in live[cap:]:
+            Session.objects.filter(session_key=old.session_key).delete()
+            old.delete()
 
 
 def is_locked(user: User) -> bool:
@@ -276,6 +309,7 @@ __all__ = [
     "normalize_username",
     "password_change",
     "roles_of",
+    "session_started",
     "user_create",
     "user_reset_password",
     "user_roles_set",

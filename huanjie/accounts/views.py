@@ -44,6 +44,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = form.get_user()
             login(request, user)  # rotates the session key (SECURITY.md S2)
             services.login_succeeded(user=user)
+            services.session_started(user=user, session_key=request.session.session_key or "")
             if user.must_change_password or password_expired(user):
                 return redirect("accounts:password_change")
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
@@ -69,12 +70,17 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.password_change(
-                user=current_user(request), new_password=form.cleaned_data["new_password"]
+                user=current_user(request),
+                new_password=form.cleaned_data["new_password"],
+                keep_session=request.session.session_key or "",
             )
         except ValidationError as exc:
             form.add_error("new_password", exc)
         else:
             login(request, current_user(request))
+            services.session_started(
+                user=current_user(request), session_key=request.session.session_key or ""
+            )
             messages.success(request, "密码已修改")
             return redirect("home")
     return render(

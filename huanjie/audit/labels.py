@@ -19,6 +19,7 @@ EVENT_LABELS: Final[dict[str, str]] = {
     "auth.login_failed": "登录失败",
     "auth.logout": "退出登录",
     "auth.password_change": "修改本人密码",
+    "auth.session_expired": "会话超时退出",
     "user.create": "新建用户",
     "user.roles_set": "设置用户角色",
     "user.activate": "启用用户",
