@@ -36,6 +36,20 @@ MSG_USERNAME_TAKEN = "用户名“{username}”已被使用"
 MSG_REGION_OUT_OF_SCOPE = "不能在本人管辖范围以外的区划“{region}”创建或修改用户"
 MSG_REVIEWER_NEEDS_DEPARTMENT = "联审部门角色必须选择所属部门"
 MSG_NO_ROLE = "至少授予一个角色"
+MSG_OWN_ACCOUNT = "不能修改本人账号的角色、启用状态或密码（请由其他管理员办理）"
+MSG_OTHER_ADMIN = "管理员不能重置或设置另一位管理员的密码或角色（三员分立）"
+
+
+def _check_not_self_or_admin(actor: User | None, user: User) -> None:
+    """三员分立 in the services, not only in the menus (SECURITY.md C1): nobody changes their own
+    roles, state or password through the administration pages, and no administrator changes
+    another administrator's (the first three are created on the command line)."""
+    if actor is None:
+        return  # the system: the command line and the demo loader
+    if actor.pk == user.pk:
+        raise ValidationError(MSG_OWN_ACCOUNT)
+    if set(roles_of(user)) & ADMIN_ROLES:
+        raise ValidationError(MSG_OTHER_ADMIN)
 
 
 @dataclass(frozen=True)
@@ -133,6 +147,7 @@ def user_roles_set(*, actor: User, user: User, roles: list[RoleSpec]) -> User:
     """Replace a user's roles (三员分立 checked here and by the database)."""
     if not in_scope(actor, user.region_id or ""):
         raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=user.region))
+    _check_not_self_or_admin(actor, user)
     _validate_roles(roles)
     before = sorted(
         f"{r}:{d}" if d else r for r, d in user.role_grants.values_list("role", "department")
@@ -155,6 +170,7 @@ def user_roles_set(*, actor: User, user: User, roles: list[RoleSpec]) -> User:
 def user_set_active(*, actor: User, user: User, active: bool) -> User:
     if not in_scope(actor, user.region_id or ""):
         raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=user.region))
+    _check_not_self_or_admin(actor, user)
     with transaction.atomic():
         old = user.is_active
         user.is_active = active
@@ -188,6 +204,7 @@ def user_reset_password(*, actor: User | None, user: User, message: str = "") ->
     the printed password (SECURITY.md A8 applies to people, not to a demo)."""
     if actor is not None and not in_scope(actor, user.region_id or ""):
         raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=user.region))
+    _check_not_self_or_admin(actor, user)
     new = generate_password()
     with transaction.atomic():
         _set_password(user, new)

@@ -1,0 +1,39 @@
+"""三员分立 in the services (SECURITY.md C1): nobody changes their own roles, state or password
+through the administration services, and no administrator changes another administrator's."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from huanjie.accounts import services
+from huanjie.accounts.services import RoleSpec
+
+
+def test_an_administrator_cannot_give_itself_another_role(cast):
+    with pytest.raises(ValidationError) as exc:
+        services.user_roles_set(
+            actor=cast.security_admin,
+            user=cast.security_admin,
+            roles=[RoleSpec(role="audit_admin")],
+        )
+    assert exc.value.messages == [services.MSG_OWN_ACCOUNT]
+
+
+@pytest.mark.parametrize("target", ["system_admin", "audit_admin"])
+def test_the_security_administrator_cannot_reset_or_change_another_administrator(cast, target):
+    other = getattr(cast, target)
+    with pytest.raises(ValidationError) as exc:
+        services.user_reset_password(actor=cast.security_admin, user=other)
+    assert exc.value.messages == [services.MSG_OTHER_ADMIN]
+    with pytest.raises(ValidationError):
+        services.user_roles_set(
+            actor=cast.security_admin, user=other, roles=[RoleSpec(role="county_officer")]
+        )
+    with pytest.raises(ValidationError):
+        services.user_set_active(actor=cast.security_admin, user=other, active=False)
+
+
+def test_the_security_administrator_still_manages_operators(cast):
+    services.user_reset_password(actor=cast.security_admin, user=cast.town_officer)
+    services.user_set_active(actor=cast.security_admin, user=cast.town_officer, active=False)
