@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/huanjie
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo test test-unit test-pg test-browser lint bench docs clean
+.PHONY: install demo test test-unit test-pg test-browser lint bench docs clean wheelhouse install-offline
 
 install: $(VENV)/.installed
 
@@ -50,6 +50,24 @@ bench: install
 
 docs: install
 	$(BIN)/python -m huanjie.rules.docs > docs/rules.md
+
+# Offline install (docs/operations.md): `make wheelhouse` on a machine with internet access and
+# the server's platform (Debian 12, amd64, Python 3.11) downloads every locked package, checked
+# against its hash, plus a wheel of huanjie itself; copy the folder to the server and run
+# `make install-offline WHEELHOUSE=/path/to/wheelhouse` there (no network needed).
+WHEELHOUSE ?= wheelhouse
+
+wheelhouse: install
+	$(BIN)/pip download -q --disable-pip-version-check --require-hashes -r requirements.lock -d $(WHEELHOUSE)
+	$(BIN)/pip wheel -q --disable-pip-version-check --no-deps -w $(WHEELHOUSE) .
+	@echo "离线安装包已写入 $(WHEELHOUSE)/，复制到服务器后运行：make install-offline WHEELHOUSE=目录"
+
+install-offline:
+	@test -d "$(WHEELHOUSE)" || { echo "找不到离线安装包目录 $(WHEELHOUSE)，用法：make install-offline WHEELHOUSE=目录" >&2; exit 2; }
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)），请先安装：sudo apt-get install -y python3.11 python3.11-venv" >&2; exit 1; }
+	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --no-index --find-links $(WHEELHOUSE) --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-index --no-deps --force-reinstall $(WHEELHOUSE)/huanjie-*.whl
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis

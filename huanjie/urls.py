@@ -4,11 +4,17 @@ from django.urls import include, path
 
 from huanjie import views
 from huanjie.api.main import api
+from huanjie.health import health_problem
 
 
 @login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
+    """200 "ok", or 503 with one line saying what is wrong (for the load balancer and the
+    operator's monitoring; no login, no personal data)."""
+    problem = health_problem()
+    if problem is None:
+        return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+    return HttpResponse(problem, status=503, content_type="text/plain; charset=utf-8")
 
 
 urlpatterns = [

@@ -110,7 +110,7 @@ def test_unusual_methods_are_refused_with_405(client, cast, method):
         assert b"sessionid" not in response.content
 
 
-def test_ordinary_methods_still_reach_the_views(client):
+def test_ordinary_methods_still_reach_the_views(client, db):
     assert client.get("/healthz").status_code == 200
     assert client.head("/healthz").status_code == 200
 
