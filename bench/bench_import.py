@@ -111,7 +111,7 @@ def make_regions_and_campaign(term: int = 12):  # type: ignore[no-untyped-def]
             full_name="测试",
             region=county,
             roles=[RoleSpec(role=Role.COUNTY_OFFICER)],
-            password="Bench-Passw0rd-2026",
+            password="Qinghai-Datong#26",
         )
     from huanjie.accounts.models import User
 
@@ -120,12 +120,14 @@ def make_regions_and_campaign(term: int = 12):  # type: ignore[no-untyped-def]
         term_number=term,
         region=county,
         rule_province="63",
-        window_start=date(2026, 11, 1),
-        window_end=date(2027, 3, 31),
+        # Each term five years on: one person, one village, one term (overlapping windows).
+        window_start=date(2026 + 5 * (term - 12), 11, 1),
+        window_end=date(2027 + 5 * (term - 12), 3, 31),
         created_by=User.objects.get(username="bench"),
     )
+    day = date(2027 + 5 * (term - 12), 1, 15)
     CampaignVillage.objects.bulk_create(
-        CampaignVillage(campaign=campaign, region=r, election_date=date(2027, 1, 15))
+        CampaignVillage(campaign=campaign, region=r, election_date=day)
         for r in Region.objects.filter(level=5, code__startswith="639901")
     )
     return campaign, county

@@ -3,7 +3,9 @@
 One pipeline does both: rows are read and checked in Python (``importing``), the good ones are
 sealed (AES-GCM + keyed hash) and copied into a temporary staging table, and set-based SQL
 decides the rest — the same person twice in the file, a person already registered in another
-village of the campaign (→ RegistrationConflict, doubtful), already in this village
+village of the campaign or of any campaign of the same term (overlapping windows, any county:
+→ RegistrationConflict, doubtful; another county's village is named only to a user whose area
+holds it), already in this village
 (→ unchanged) — and writes people and registrations. The preview runs the pipeline and rolls
 it back, so its counts are exactly what the run will do.
 """
@@ -16,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -25,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from huanjie.accounts.models import User
-from huanjie.accounts.permissions import Action
+from huanjie.accounts.permissions import Action, in_scope
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.lib.bulk import copy_rows, create_temp_table
 from huanjie.lib.crypto import FieldSealer
@@ -60,6 +62,7 @@ from huanjie.voters.models import (
     VoterRegistration,
 )
 from huanjie.voters.services import MSG_DIED, MSG_FROZEN
+from huanjie.voters.services.registrations import same_county
 
 CHUNK = 10_000
 
@@ -74,6 +77,7 @@ MSG_CATEGORY_BODY = "登记类别“{label}”不适用于{kind}"
 MSG_SAME_FILE_FIRST = "与第{rows}行是同一人（身份证号相同）"
 MSG_SAME_FILE_AGAIN = "与第{row}行是同一人（身份证号相同），同一人只能登记一次"
 MSG_REGISTERED_ELSEWHERE = "已在{where}登记，本行未登记，已转县级处理重复登记"
+MSG_REGISTERED_OTHER_AREA = "已在其他地区登记，本行未登记，已提交上级核实"
 MSG_SAME_VILLAGE_DIFFERS = "已在本村登记（{what}），本次未修改，请核实"
 MSG_NAME_DIFFERS = "与已有人员记录的姓名“{name}”不同，保留原记录，请核实"
 MSG_DEPRIVED = (
@@ -239,9 +243,11 @@ class RollLoad(Load):
         header: Header,
         filename: str,
         progress: Progress,
+        actor: User | None = None,
     ) -> None:
         super().__init__(outcome)
         self.campaign, self.villages, self.filename = campaign, villages, filename
+        self.actor = actor
         self.progress = progress
         self.columns = header.columns
         self.categories = importing.category_lookup(Category.choices)
@@ -324,7 +330,7 @@ class RollLoad(Load):
         self.progress("writing", outcome.total)
         _in_file_duplicates(outcome)
         if not outcome.errors:
-            _write(self.campaign, self.villages, outcome, self.filename)
+            _write(self.campaign, self.villages, outcome, self.filename, self.actor)
 
     def _stage(self, rows: Iterable[tuple[Any, ...]]) -> None:
         columns = [c for c, _ in _STAGE_COLUMNS]
@@ -402,6 +408,7 @@ class RollImporter(Importer):
             header=header,
             filename=job.filename,
             progress=progress,
+            actor=job.created_by,
         )
 
     def fill(self, job: UploadJob, outcome: FileOutcome) -> None:
@@ -602,7 +609,11 @@ NEW = "voters_import_new"
 
 
 def _write(
-    campaign: Campaign, villages: dict[str, Village], outcome: Outcome_, filename: str
+    campaign: Campaign,
+    villages: dict[str, Village],
+    outcome: Outcome_,
+    filename: str,
+    actor: User | None = None,
 ) -> None:
     """Write the staged rows (no errors, no in-file duplicates left): new people, conflicts,
     registrations. Set-based, and shaped for a province's million rows:
@@ -617,8 +628,6 @@ def _write(
     """
     reg = VoterRegistration._meta.db_table
     person = Person._meta.db_table
-    conflict = RegistrationConflict._meta.db_table
-    region = Region._meta.db_table
     now = timezone.now()
     issues = outcome.issues
     postgres = connection.vendor == "postgresql"
@@ -697,45 +706,11 @@ def _write(
         phase="sql: insert person",
     )
 
-    # Registered in another village of this campaign: the first registration stands, this row
-    # becomes a conflict for the county (村民委员会组织法(2025) 第十六条).
-    elsewhere = _query(
-        f"""SELECT s.row_no, s.id_masked, g.code FROM {MATCHED} m
-            JOIN {STAGE} s ON s.row_no = m.row_no
-            JOIN {reg} r ON r.person_id = m.person_id AND r.campaign_id = %s AND r.active
-                AND r.village_id <> s.village_id
-            JOIN {region} g ON g.code = r.village_id""",
-        [campaign.pk],
-        phase="sql: elsewhere",
-    )
-    if elsewhere:
-        labels = _labels({code for _, _, code in elsewhere})
-        for row_no, masked, code in elsewhere:
-            issues.append(
-                Issue(
-                    row_no,
-                    "公民身份号码",
-                    masked,
-                    MSG_REGISTERED_ELSEWHERE.format(where=labels[code]),
-                    "doubtful",
-                )
-            )
-        outcome.conflicts = len(elsewhere)
-        _execute(
-            f"""INSERT INTO {conflict} (campaign_id, person_id, first_id, village_id, category,
-                    group_name, source, status, note, created_at)
-                SELECT %s, m.person_id, r.id, s.village_id, s.category, s.group_name, %s,
-                    'open', '', %s
-                FROM {MATCHED} m
-                JOIN {STAGE} s ON s.row_no = m.row_no
-                JOIN {reg} r ON r.person_id = m.person_id AND r.campaign_id = %s AND r.active
-                    AND r.village_id <> s.village_id
-                WHERE NOT EXISTS (SELECT 1 FROM {conflict} c WHERE c.campaign_id = %s
-                    AND c.person_id = m.person_id AND c.village_id = s.village_id
-                    AND c.status = 'open')""",
-            [campaign.pk, f"导入：{filename}"[:200], now, campaign.pk, campaign.pk],
-            phase="sql: insert conflict",
-        )
+    # Registered in another village of this campaign, or anywhere in a campaign of the same term
+    # (one person, one village, one term: 村民委员会组织法(2025) 第十六条): the first registration
+    # stands, this row becomes a conflict for the county.
+    in_term, term = _same_term(campaign)
+    _elsewhere(campaign, outcome, filename, actor)
 
     # Already in this village: unchanged when the same, flagged (not changed) when not.
     same = _query(
@@ -777,14 +752,107 @@ def _write(
                   UNION ALL
                   SELECT m.row_no, m.person_id FROM {MATCHED} m
                   JOIN {STAGE} t ON t.row_no = m.row_no
-                  WHERE NOT EXISTS (SELECT 1 FROM {reg} r WHERE r.campaign_id = %s
-                      AND r.person_id = m.person_id
-                      AND (r.active OR r.village_id = t.village_id))) k
+                  WHERE NOT EXISTS (SELECT 1 FROM {reg} r WHERE r.person_id = m.person_id
+                      AND r.campaign_id IN ({in_term})
+                      AND (r.active OR r.campaign_id = %s AND r.village_id = t.village_id))) k
             JOIN {STAGE} s ON s.row_no = k.row_no
             ORDER BY s.village_id, s.row_no""",
-        [campaign.pk, True, now, campaign.pk],
+        [campaign.pk, True, now, *term, campaign.pk],
         phase="sql: insert registration",
     )
+
+
+class _Elsewhere(NamedTuple):
+    row_no: int
+    masked: str
+    first_id: int
+    first_campaign: int
+    first_village: str
+    village_id: str
+    category: str
+    group_name: str
+    person_id: int
+
+
+def _same_term(campaign: Campaign) -> tuple[str, list[Any]]:
+    """SQL (and its parameters) for the ids of the campaigns of `campaign`'s term: every one whose
+    window overlaps its own (registrations.overlapping_campaigns)."""
+    table = Campaign._meta.db_table
+    return (
+        f"SELECT c.id FROM {table} c WHERE c.window_start <= %s AND c.window_end >= %s",
+        [campaign.window_end, campaign.window_start],
+    )
+
+
+def _elsewhere(campaign: Campaign, outcome: Outcome_, filename: str, actor: User | None) -> None:
+    """A doubtful issue and an open RegistrationConflict (unless one is open already) for each
+    known person the file names who is active in another village of a campaign of the same term
+    (overlapping windows, any county). One per row: this campaign's registration if there is one (at
+    most one, by its unique index), else the oldest. Another county's village is named only to
+    an actor whose area holds it, as voter_register does."""
+    reg = VoterRegistration._meta.db_table
+    in_term, term = _same_term(campaign)
+    found: dict[int, _Elsewhere] = {}
+    for values in _query(
+        f"""SELECT s.row_no, s.id_masked, r.id, r.campaign_id, r.village_id, s.village_id,
+                s.category, s.group_name, m.person_id
+            FROM {MATCHED} m
+            JOIN {STAGE} s ON s.row_no = m.row_no
+            JOIN {reg} r ON r.person_id = m.person_id AND r.campaign_id IN ({in_term})
+                AND r.active AND NOT (r.campaign_id = %s AND r.village_id = s.village_id)
+            ORDER BY s.row_no, r.id""",
+        [*term, campaign.pk],
+        phase="sql: elsewhere",
+    ):
+        row = _Elsewhere(*values)
+        kept = found.get(row.row_no)
+        if kept is None or (kept.first_campaign != campaign.pk == row.first_campaign):
+            found[row.row_no] = row
+    if not found:
+        return
+    labels = _labels({row.first_village for row in found.values()})
+    for row in sorted(found.values()):
+        named = same_county(row.first_village, row.village_id) or (
+            actor is not None and in_scope(actor, row.first_village)
+        )
+        message = (
+            MSG_REGISTERED_ELSEWHERE.format(where=labels[row.first_village])
+            if named
+            else MSG_REGISTERED_OTHER_AREA
+        )
+        outcome.issues.append(Issue(row.row_no, "公民身份号码", row.masked, message, "doubtful"))
+    outcome.conflicts = len(found)
+    # The people a county's file names can be tens of thousands: a query per 900 of them
+    # (SQLite caps a statement's parameters).
+    open_: set[tuple[int, str]] = set()
+    people = sorted({row.person_id for row in found.values()})
+    for i in range(0, len(people), 900):
+        open_.update(
+            RegistrationConflict.objects.filter(
+                campaign=campaign,
+                status=RegistrationConflict.Status.OPEN,
+                person_id__in=people[i : i + 900],
+            ).values_list("person_id", "village_id")
+        )
+    source = f"导入：{filename}"[:200]
+    conflicts = []
+    for row in sorted(found.values()):
+        if (row.person_id, row.village_id) in open_:
+            continue
+        open_.add((row.person_id, row.village_id))
+        conflicts.append(
+            RegistrationConflict(
+                campaign=campaign,
+                person_id=row.person_id,
+                first_id=row.first_id,
+                village_id=row.village_id,
+                category=row.category,
+                group_name=row.group_name,
+                source=source,
+            )
+        )
+    with _timed("sql: insert conflict"):
+        RegistrationConflict.objects.bulk_create(conflicts, batch_size=1000)
 
 
 def _as_date(value: Any) -> date | None:

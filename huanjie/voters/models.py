@@ -4,7 +4,9 @@ objections, proxies and imports.
 One person is actively registered in one village only per campaign (村民委员会组织法(2025) 第十六条:
 "已在户籍所在村或者居住村登记参加选举的村民，不得再参加其他地方村民委员会的选举"): the database
 enforces it with a unique constraint on (campaign, person) over active rows; a second attempt becomes a
-RegistrationConflict for the county to resolve, naming where the first registration is.
+RegistrationConflict for the county to resolve, naming where the first registration is. Across
+campaigns of the same term (overlapping windows, another county's or a province's) no index can
+say it: the services check it with the person's row locked (services.registrations).
 """
 
 from __future__ import annotations

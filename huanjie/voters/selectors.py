@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Max, Min, Q, QuerySet, Value, When
 
 from huanjie.accounts.permissions import Action, get_scoped_or_404, scoped
 from huanjie.elections.models import Campaign, CampaignVillage
@@ -109,14 +109,21 @@ def access_proxy(user: Any, entry: CampaignVillage, pk: int) -> Proxy:
 
 
 def open_conflicts(user: Any, campaign: Campaign) -> QuerySet[RegistrationConflict]:
-    """Open cross-village duplicates a county may resolve: both villages in scope."""
+    """Open cross-village duplicates of the second registrations in the user's area. A first
+    registration in another county (a campaign of the same term there) is listed too, with
+    `first_in_scope` False: the page says "其他地区" instead of where, and the county may only
+    keep the first (services.conflict_resolve)."""
     qs = RegistrationConflict.objects.filter(
         campaign=campaign, status=RegistrationConflict.Status.OPEN
     ).select_related(
         "person", "village", "village__parent", "first__village", "first__village__parent"
     )
-    return scoped(user, qs, Action.RESOLVE_DUPLICATES, field="village__code").filter(
-        first__village__code__startswith=user.region_id or "-"
+    return scoped(user, qs, Action.RESOLVE_DUPLICATES, field="village__code").annotate(
+        first_in_scope=Case(
+            When(first__village__code__startswith=user.region_id or "-", then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
     )
 
 

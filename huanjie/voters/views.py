@@ -165,14 +165,14 @@ def register(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             region = Region.objects.filter(code=d["region_code"] or entry.region_id).first()
             if region is None:
                 raise ValidationError(services.MSG_REGION_UNKNOWN.format(code=d["region_code"]))
-            person = services.person_for_registration(
-                actor=actor, id_number=d["id_number"], name=d["name"], sex=d["sex"], region=region
-            )
-            reg = services.voter_register(
+            reg = services.voter_register_by_number(
                 actor=actor,
                 campaign=entry.campaign,
                 village=entry.region,
-                person=person,
+                id_number=d["id_number"],
+                name=d["name"],
+                sex=d["sex"],
+                region=region,
                 category=d["category"],
                 group_name=d["group_name"],
             )

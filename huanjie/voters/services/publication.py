@@ -27,6 +27,7 @@ from huanjie.voters.models import (
 )
 from huanjie.voters.selectors import roll_snapshot
 from huanjie.voters.services.registrations import (
+    MSG_OTHER_AREA,
     MSG_REGISTERED_ELSEWHERE,
     RegisteredElsewhere,
     campaign_entry,
@@ -36,6 +37,7 @@ from huanjie.voters.services.registrations import (
     register_person,
     registration_deactivate,
     village_profile,
+    where_for,
 )
 
 MSG_PUBLISH_EARLIER = "补正榜的公布日期不能早于上一次公布（{day}）"
@@ -250,9 +252,9 @@ def _apply_upheld(
                 reason=ChangeReason.OBJECTION_UPHELD,
             )
         except RegisteredElsewhere as found:
+            where = where_for(actor, entry.region, found.first) or MSG_OTHER_AREA
             raise ValidationError(
-                MSG_REGISTERED_ELSEWHERE.format(village=found.first.village.full_label)
-                + "，请先由县级处理重复登记"
+                MSG_REGISTERED_ELSEWHERE.format(village=where) + "，请先由县级处理重复登记"
             ) from None
         return [_change("增加", added, ChangeReason.OBJECTION_UPHELD.label, objection)]
     reg_qs = VoterRegistration.objects.filter(

@@ -2,16 +2,23 @@
 election day), a person registered in two villages as a conflict for the county, removal, the
 carry-over of the previous term's roll, the frozen roll after publication, and the reveal of a
 full ID number. Each service validates, saves and writes its audit event in one transaction
-(STYLE.md)."""
+(STYLE.md).
+
+One person, one village, one term, in the whole database (村民委员会组织法(2025) 第十六条): the
+duplicate check spans every campaign whose window overlaps this one's (`overlapping_campaigns`),
+another county's or a province's as well as this one. A registration found in another county is
+named only to a user whose area holds it (SECURITY.md: outside your region a lookup answers as
+an unknown one does)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from huanjie.accounts.models import User
@@ -43,6 +50,15 @@ MSG_CATEGORY_NOT_APPLICABLE = "登记类别“{category}”不适用于本次选
 MSG_ALREADY_HERE = "已在本村(社区)登记"
 MSG_REGISTERED_ELSEWHERE = "已在{village}登记"
 MSG_CONFLICT_SENT = "，已提交县级处理"
+# A registration in another county (another campaign of the same term): where is not said to a
+# user outside that county; the conflict waits for a user whose area holds both villages.
+MSG_REGISTERED_OTHER_AREA = "已在其他地区登记，已提交上级核实"
+MSG_OTHER_AREA = "其他地区"
+MSG_CONCURRENT = "该人员正在被同时登记，本次未登记，请刷新后核对"
+MSG_MOVE_OTHER_AREA = (
+    "原登记在其他地区，不能改在本村登记：请由原登记地区除名，或由共同的上级处理；"
+    "也可以选择保留原登记"
+)
 MSG_HUKOU_ELSEWHERE = "户籍不在本村(社区)，与登记类别“{category}”不符，请核实"
 MSG_DIED = "人员库记录该人已于{day}死亡，不能登记为选民"
 MSG_NOT_A_REMOVAL = "“{reason}”不是除名原因"
@@ -182,16 +198,15 @@ def register_person(
     profile = village_profile(entry)
     assert entry.election_date is not None
     flag = _eligibility(profile, person, village, category, entry.election_date)
+    # Registrations of one person wait for each other (PostgreSQL; SQLite has one writer): no
+    # unique index spans two campaigns, so two at once in two counties must not both find the
+    # other county empty. NO KEY: an import's foreign-key checks on the person do not wait.
+    Person.objects.select_for_update(no_key=True).filter(pk=person.pk).values_list("pk").first()
     here = VoterRegistration.objects.filter(campaign=campaign, village=village, person=person)
     existing = here.first()
     if existing is not None and existing.active:
         raise ValidationError(MSG_ALREADY_HERE)
-    elsewhere = (
-        VoterRegistration.objects.filter(campaign=campaign, person=person, active=True)
-        .exclude(village=village)
-        .select_related("village")
-        .first()
-    )
+    elsewhere = active_elsewhere(campaign, village, person)
     if elsewhere is not None:
         raise RegisteredElsewhere(elsewhere)
     if existing is not None:  # removed earlier, registered again
@@ -239,6 +254,56 @@ class RegisteredElsewhere(Exception):
         self.first = first
 
 
+def overlapping_campaigns(campaign: Campaign) -> QuerySet[Campaign, int]:
+    """The campaigns of the same term as `campaign` (itself included), as a subquery: every
+    campaign whose window (换届开始日期 – 换届结束日期, both inclusive) overlaps its own, in any
+    county or province."""
+    return Campaign.objects.filter(
+        window_start__lte=campaign.window_end, window_end__gte=campaign.window_start
+    ).values_list("pk", flat=True)
+
+
+def active_elsewhere(
+    campaign: Campaign, village: Region, person: Person
+) -> VoterRegistration | None:
+    """The person's active registration anywhere but this village's roll of this campaign, in any
+    campaign of the same term: one in this campaign first (the county's own conflict), then the
+    oldest."""
+    found = list(
+        VoterRegistration.objects.filter(
+            person=person, active=True, campaign__in=overlapping_campaigns(campaign)
+        )
+        .exclude(campaign=campaign, village=village)
+        .select_related("village", "village__parent", "campaign")
+        .order_by("id")
+    )
+    found.sort(key=lambda r: r.campaign_id != campaign.pk)
+    return found[0] if found else None
+
+
+def same_county(code: str, other: str) -> bool:
+    return code[:6] == other[:6]
+
+
+def where_for(actor: User | None, village: Region, first: VoterRegistration) -> str | None:
+    """The first registration's village as `actor` may read it (桥头镇红河限村), or None when it is
+    in another county outside the actor's area: then it is not named at all."""
+    if same_county(first.village_id, village.code) or (
+        actor is not None and in_scope(actor, first.village_id)
+    ):
+        return first.village.full_label
+    return None
+
+
+def elsewhere_message(actor: User | None, village: Region, first: VoterRegistration) -> str:
+    """ "已在××登记，已提交县级处理", or, for a registration in another county outside the actor's
+    area, "已在其他地区登记，已提交上级核实"."""
+    where = where_for(actor, village, first)
+    if where is None:
+        return MSG_REGISTERED_OTHER_AREA
+    return MSG_REGISTERED_ELSEWHERE.format(village=where) + MSG_CONFLICT_SENT
+
+
 def conflict_keep(
     *, actor: User, entry: CampaignVillage, person: Person, first: VoterRegistration, **kw: str
 ) -> RegistrationConflict:
@@ -271,36 +336,94 @@ def voter_register(
 ) -> VoterRegistration:
     """Register `person` on the roll of `village`. Refused before the election day is set,
     after the list is published (then only objections change it), and for whom the law excludes
-    on election day. A person actively registered in another village is not registered twice:
-    a RegistrationConflict is saved and DuplicateRegistration raised ("已在××登记")."""
+    on election day. A person actively registered in another village (of this campaign or of any
+    campaign of the same term) is not registered twice: a RegistrationConflict is saved and
+    DuplicateRegistration raised ("已在××登记", or "已在其他地区登记" for another county outside
+    the actor's area)."""
+    return _register_once(
+        actor=actor,
+        campaign=campaign,
+        village=village,
+        person_of=lambda: person,
+        category=category,
+        group_name=group_name,
+        reason=reason,
+    )
+
+
+def voter_register_by_number(
+    *,
+    actor: User,
+    campaign: Campaign,
+    village: Region,
+    id_number: str,
+    name: str,
+    sex: str,
+    region: Region,
+    category: str,
+    group_name: str = "",
+) -> VoterRegistration:
+    """voter_register for the registration form: the person with this ID number, or a new one
+    with `region` as 户籍地 (person_for_registration), found or created in the registration's own
+    transaction, so a refused registration leaves no new person behind."""
+    return _register_once(
+        actor=actor,
+        campaign=campaign,
+        village=village,
+        person_of=lambda: person_for_registration(
+            actor=actor, id_number=id_number, name=name, sex=sex, region=region
+        ),
+        category=category,
+        group_name=group_name,
+        reason=ChangeReason.NEW,
+    )
+
+
+def _register_once(
+    *,
+    actor: User,
+    campaign: Campaign,
+    village: Region,
+    person_of: Callable[[], Person],
+    category: str,
+    group_name: str,
+    reason: str,
+) -> VoterRegistration:
+    """The person, their registration or conflict, in one transaction. Two requests for the same
+    person at once: the second waits for the first (the person's row, or the unique indexes on a
+    new person's number and on the roll) and is worked out again once against what the first
+    wrote — registered already, or a conflict — so it never ends in an IntegrityError (a 500)."""
     check_manage(actor, village)
     entry = campaign_entry(campaign, village)
     check_not_frozen(campaign, village)
-    conflict = None
-    with transaction.atomic():
+    for attempt in (1, 2):
         try:
-            return register_person(
-                actor=actor,
-                entry=entry,
-                person=person,
-                category=category,
-                group_name=group_name,
-                reason=reason,
-            )
-        except RegisteredElsewhere as found:
-            conflict = conflict_keep(
-                actor=actor,
-                entry=entry,
-                person=person,
-                first=found.first,
-                category=category,
-                group_name=group_name.strip(),
-            )
-    raise DuplicateRegistration(
-        MSG_REGISTERED_ELSEWHERE.format(village=conflict.first.village.full_label)
-        + MSG_CONFLICT_SENT,
-        conflict,
-    )
+            with transaction.atomic():
+                person = person_of()
+                try:
+                    return register_person(
+                        actor=actor,
+                        entry=entry,
+                        person=person,
+                        category=category,
+                        group_name=group_name,
+                        reason=reason,
+                    )
+                except RegisteredElsewhere as found:
+                    conflict = conflict_keep(
+                        actor=actor,
+                        entry=entry,
+                        person=person,
+                        first=found.first,
+                        category=category,
+                        group_name=group_name.strip(),
+                    )
+        except IntegrityError:
+            if attempt == 2:
+                raise ValidationError(MSG_CONCURRENT) from None
+            continue
+        raise DuplicateRegistration(elsewhere_message(actor, village, conflict.first), conflict)
+    raise AssertionError("unreachable")
 
 
 def registration_deactivate(*, actor: User, registration: VoterRegistration, reason: str) -> None:
@@ -485,21 +608,28 @@ def conflict_resolve(
     *, actor: User, conflict: RegistrationConflict, decision: str, note: str = ""
 ) -> RegistrationConflict:
     """The county decides a cross-village duplicate: keep the first registration, or move the
-    person to the second village (the first is removed "registered_elsewhere", kept on record)."""
+    person to the second village (the first is removed "registered_elsewhere", kept on record).
+
+    Within one county the county officer decides either way. A first registration in another
+    county (a campaign of the same term there, or a province's): the county of the second
+    registration may keep the first (nothing is written on either roll); moving needs the first
+    registration removed, which only a user whose area holds both villages may do here (the
+    common superior) — or the other county removes it itself, and then this county may move."""
     first = conflict.first
-    if (
-        not can(actor, Action.RESOLVE_DUPLICATES)
-        or not in_scope(actor, conflict.village_id)
-        or not in_scope(actor, first.village_id)
-    ):
+    if not can(actor, Action.RESOLVE_DUPLICATES) or not in_scope(actor, conflict.village_id):
         raise ValidationError(MSG_RESOLVE_NOT_ALLOWED)
+    first_in_scope = in_scope(actor, first.village_id)
+    if not first_in_scope and same_county(first.village_id, conflict.village_id):
+        raise ValidationError(MSG_RESOLVE_NOT_ALLOWED)  # as before: a county decides its own
     if conflict.status != RegistrationConflict.Status.OPEN:
         raise ValidationError(MSG_CONFLICT_CLOSED)
     if decision not in (RegistrationConflict.Status.KEPT_FIRST, RegistrationConflict.Status.MOVED):
         raise ValidationError(MSG_CONFLICT_DECISION)
+    if decision == RegistrationConflict.Status.MOVED and first.active and not first_in_scope:
+        raise ValidationError(MSG_MOVE_OTHER_AREA)
     with transaction.atomic():
         if decision == RegistrationConflict.Status.MOVED:
-            check_not_frozen(conflict.campaign, first.village)
+            check_not_frozen(first.campaign, first.village)
             check_not_frozen(conflict.campaign, conflict.village)
             if first.active:
                 registration_deactivate(
@@ -516,9 +646,8 @@ def conflict_resolve(
                     reason=ChangeReason.MOVED_IN,
                 )
             except RegisteredElsewhere as found:  # registered in a third village meanwhile
-                raise ValidationError(
-                    MSG_REGISTERED_ELSEWHERE.format(village=found.first.village.full_label)
-                ) from None
+                where = where_for(actor, conflict.village, found.first) or MSG_OTHER_AREA
+                raise ValidationError(MSG_REGISTERED_ELSEWHERE.format(village=where)) from None
         conflict.status = decision
         conflict.resolved_by = actor
         conflict.resolved_at = timezone.now()

@@ -9,10 +9,11 @@ this order:
 - dead on election day, under 18 on election day, deprived of political rights on election day:
   left out and counted (村民委员会组织法(2025) 第十六条: "年满十八周岁…但是，依照法律被剥夺政治权利
   的人除外"; the engine judges each, huanjie.rules.voters);
-- actively registered in another village of the campaign: not registered twice (第十六条), but
+- actively registered in another village of the campaign, or anywhere in a campaign of the
+  same term (overlapping windows, any county or province): not registered twice (第十六条), but
   kept as a RegistrationConflict for the county, the way voter_register does it — once: not
   while one is open for this village, nor after the county decided one about the same first
-  registration;
+  registration; a village in another county is named only to a user whose area holds it;
 - everyone else is added, in the category of a person whose 户籍 is here and who lives here.
 
 The confirmation works the buckets out again inside its transaction and writes only if they are
@@ -44,12 +45,15 @@ from huanjie.voters.selectors import group_order
 from huanjie.voters.services.registrations import (
     MSG_CATEGORY_NOT_APPLICABLE,
     MSG_NOT_IN_CAMPAIGN,
+    MSG_OTHER_AREA,
     body_of,
     check_manage,
     check_not_frozen,
     conflict_keep,
+    overlapping_campaigns,
     village_profile,
     voter_facts,
+    where_for,
 )
 
 ACTION = "voters.roll_build"
@@ -81,7 +85,7 @@ class ElsewhereRow:
 
     name: str
     id_masked: str
-    where: str
+    where: str  # "其他地区" for another county's village outside the user's area
     sent: bool  # the county already has a conflict for them and this village
 
 
@@ -97,7 +101,7 @@ class RollBuild:
     to_add: int
     unchanged: int  # already on this roll
     removed_here: int  # removed from this roll earlier: left as they are
-    elsewhere: int  # registered in another village of the campaign
+    elsewhere: int  # registered in another village of the campaign, or of the same term
     conflicts_new: int  # of them, sent to the county now
     under_age: int
     dead: int
@@ -233,19 +237,26 @@ _PERSON_FIELDS = (
 def _registered(
     entry: CampaignVillage,
 ) -> tuple[dict[int, bool], dict[int, VoterRegistration], set[tuple[int, int | None]]]:
-    """For the people of the village's 户籍, in this campaign: whether each on this roll is active;
-    the active registration of each registered in another village; and the conflicts already
-    sent, as (person, None) while open and (person, first registration) once decided."""
+    """For the people of the village's 户籍: whether each on this roll is active; the active
+    registration of each registered in another village of this campaign or of a campaign of the
+    same term (this campaign's first, else the oldest); and the conflicts already sent, as
+    (person, None) while open and (person, first registration) once decided."""
     village, campaign = entry.region, entry.campaign
     here: dict[int, bool] = {}
     elsewhere: dict[int, VoterRegistration] = {}
-    for reg in VoterRegistration.objects.filter(
-        campaign=campaign, person__region=village
-    ).select_related("village", "village__parent"):
-        if reg.village_id == village.code:
+    for reg in (
+        VoterRegistration.objects.filter(
+            campaign__in=overlapping_campaigns(campaign), person__region=village
+        )
+        .select_related("village", "village__parent")
+        .order_by("id")
+    ):
+        if reg.campaign_id == campaign.pk and reg.village_id == village.code:
             here[reg.person_id] = reg.active
         elif reg.active:
-            elsewhere[reg.person_id] = reg
+            kept = elsewhere.get(reg.person_id)
+            if kept is None or (kept.campaign_id != campaign.pk == reg.campaign_id):
+                elsewhere[reg.person_id] = reg
     # A conflict is sent once: while it is open, and after the county decided it about the
     # same first registration (kept the first: asking again would undo the decision).
     sent = {
@@ -274,7 +285,7 @@ def _fingerprint(day: date, category: str, plan: _Plan) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
-def _summary(entry: CampaignVillage, category: str, plan: _Plan) -> RollBuild:
+def _summary(actor: User, entry: CampaignVillage, category: str, plan: _Plan) -> RollBuild:
     assert entry.election_date is not None
     c = plan.counts
     per_group = Counter(_group(p) for p, _ in plan.adds)
@@ -296,7 +307,9 @@ def _summary(entry: CampaignVillage, category: str, plan: _Plan) -> RollBuild:
             for p, _ in plan.adds[:SAMPLE_SIZE]
         ),
         elsewhere_rows=tuple(
-            ElsewhereRow(p.name, p.id_masked, first.village.full_label, sent)
+            ElsewhereRow(
+                p.name, p.id_masked, where_for(actor, entry.region, first) or MSG_OTHER_AREA, sent
+            )
             for p, first, sent in plan.elsewhere[:SAMPLE_SIZE]
         ),
         fingerprint=_fingerprint(entry.election_date, category, plan),
@@ -308,7 +321,7 @@ def roll_build_preview(*, actor: User, entry: CampaignVillage) -> RollBuild:
     Refused (ValidationError) for whom may not manage the roll, a village outside the campaign,
     a published list and a village without its election day."""
     profile, category = _check(actor, entry)
-    return _summary(entry, category, _plan(entry, profile, category))
+    return _summary(actor, entry, category, _plan(entry, profile, category))
 
 
 def roll_build_confirm(*, actor: User, entry: CampaignVillage, expected: str) -> RollBuild:
@@ -329,7 +342,7 @@ def roll_build_confirm(*, actor: User, entry: CampaignVillage, expected: str) ->
             )
             profile, category = _check(actor, locked)
             plan = _plan(locked, profile, category)
-            build = _summary(locked, category, plan)
+            build = _summary(actor, locked, category, plan)
             if build.fingerprint != expected:
                 raise RollChanged(build)
             if not build.nothing_to_do:

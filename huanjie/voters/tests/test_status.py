@@ -264,8 +264,12 @@ def test_a_published_roll_is_not_changed_but_flagged_for_the_committee(cast):
 
 def test_every_campaigns_unpublished_roll_follows_and_a_published_one_is_flagged(cast):
     published = make_roll(cast)
+    # The next term, five years on: one person is on one roll per term (第十六条), so the two
+    # campaigns' windows must not overlap.
     later = make_roll(
-        cast, campaign=make_campaign(cast, term=13, start=date(2026, 11, 1), end=date(2027, 3, 31))
+        cast,
+        day=date(2031, 12, 20),
+        campaign=make_campaign(cast, term=13, start=date(2031, 11, 1), end=date(2032, 3, 31)),
     )
     person, _ = make_person("马成林")
     first, second = register(cast, published, person), register(cast, later, person)
