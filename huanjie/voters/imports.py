@@ -62,7 +62,7 @@ from huanjie.voters.models import (
     VoterRegistration,
 )
 from huanjie.voters.services import MSG_DIED, MSG_FROZEN
-from huanjie.voters.services.registrations import same_county
+from huanjie.voters.services.registrations import overlapping_campaigns, same_county
 
 CHUNK = 10_000
 
@@ -775,13 +775,10 @@ class _Elsewhere(NamedTuple):
 
 
 def _same_term(campaign: Campaign) -> tuple[str, list[Any]]:
-    """SQL (and its parameters) for the ids of the campaigns of `campaign`'s term: every one whose
-    window overlaps its own (registrations.overlapping_campaigns)."""
-    table = Campaign._meta.db_table
-    return (
-        f"SELECT c.id FROM {table} c WHERE c.window_start <= %s AND c.window_end >= %s",
-        [campaign.window_end, campaign.window_start],
-    )
+    """SQL (and its parameters) for the ids of the campaigns of `campaign`'s term: the one rule
+    of registrations.overlapping_campaigns, compiled for the set-based writer."""
+    sql, params = overlapping_campaigns(campaign).query.sql_with_params()
+    return sql, list(params)
 
 
 def _elsewhere(campaign: Campaign, outcome: Outcome_, filename: str, actor: User | None) -> None:

@@ -258,9 +258,13 @@ def overlapping_campaigns(campaign: Campaign) -> QuerySet[Campaign, int]:
     """The campaigns of the same term as `campaign` (itself included), as a subquery: every
     campaign whose window (换届开始日期 – 换届结束日期, both inclusive) overlaps its own, in any
     county or province."""
-    return Campaign.objects.filter(
-        window_start__lte=campaign.window_end, window_end__gte=campaign.window_start
-    ).values_list("pk", flat=True)
+    return (
+        Campaign.objects.filter(
+            window_start__lte=campaign.window_end, window_end__gte=campaign.window_start
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+    )
 
 
 def active_elsewhere(
