@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any, Final
 
-from huanjie.lib import idcard
+from huanjie.lib import idcard, names
 from huanjie.lib.workbooks import HEADER_SEARCH_ROWS, ImportRefused, Sheet
 
 MSG_NO_HEADER = "前{n}行中找不到表头：表头须包含{columns}列"
@@ -67,6 +67,30 @@ def clean_label(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if not ch.isspace()).strip("*＊:：").lower()
 
+
+# The two columns every file about people has: the ID number (masked in every problem, a text
+# column in the template) and the name.
+ID_COLUMN: Final = Column(
+    "id_number",
+    "公民身份号码",
+    (
+        "身份证号",
+        "身份证号码",
+        "证件号码",
+        "身份证",
+        "公民身份证号码",
+        "身份证件号码",
+        "居民身份证号码",
+    ),
+    required=True,
+    masked=True,
+    width=22,
+    note="必填，18位，本列已设为文本",
+    text=True,
+)
+NAME_COLUMN: Final = Column(
+    "name", "姓名", ("名字",), required=True, note="必填；少数民族姓名的间隔号写作·"
+)
 
 _NOTE_IN_BRACKETS = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]$")
 
@@ -363,6 +387,26 @@ class RowReader:
             label = self.schema.label(key)
             self.problem(key, text[:20], MSG_TOO_LONG.format(label=label, n=limit))
         return text
+
+    def id_number(self, key: str = "id_number", *, sex: str | None = None) -> idcard.IdCheck:
+        """The ID number cell checked (lib.idcard: check digit, date, a stated sex, a number
+        Excel cut to 15 digits); each problem reported with the value masked."""
+        raw = self.get(key)
+        raw = None if blank(raw) else raw
+        checked = idcard.check(raw, sex=sex)
+        shown = masked(raw) if raw is not None else ""
+        for p in checked.problems:
+            self.problem(key, shown, p.message)
+        return checked
+
+    def name(self, key: str = "name", *, check: bool = True) -> str:
+        """The name as the one name rule stores it (lib.names: the middle dot as clerks type
+        it); with `check`, refused as name_problem says, else only when empty."""
+        name = names.normalize_name(cell_text(self.get(key)))
+        problem = names.name_problem(name) if check else (None if name else names.MSG_NAME_EMPTY)
+        if problem:
+            self.problem(key, name[:50], problem)
+        return name
 
     def problem(self, key: str, value: str, message: str, level: str = "error") -> None:
         self.issues.append(Issue(self.number, self.schema.label(key), value, message, level))

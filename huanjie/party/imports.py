@@ -20,7 +20,7 @@ number under another name is refused: a member is never attached to the wrong pe
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
@@ -37,6 +37,8 @@ from huanjie.lib import idcard, names
 from huanjie.lib.bulk import in_chunks
 from huanjie.lib.crypto import lookup_hash
 from huanjie.lib.sheets import (
+    ID_COLUMN,
+    NAME_COLUMN,
     Column,
     FileOutcome,
     Header,
@@ -116,17 +118,8 @@ PARTY_SCHEMA: Final = Schema(
             width=28,
             note="从下拉列表选择；也可填村(社区)名称或12位村(社区)代码",
         ),
-        Column("name", F_NAME, ("名字", "党员姓名"), required=True, width=12),
-        Column(
-            "id_number",
-            F_ID,
-            ("身份证号", "身份证号码", "身份证", "证件号码"),
-            required=True,
-            masked=True,
-            text=True,
-            width=22,
-            note="18位公民身份号码（本列为文本格式，请勿改为数字）",
-        ),
+        replace(NAME_COLUMN, synonyms=("名字", "党员姓名")),
+        ID_COLUMN,
         Column(
             "status",
             F_STATUS,
@@ -275,16 +268,8 @@ def read_member_row(
     branch = cell.text("branch", 100)
     if not branch:
         cell.problem("branch", "", MSG_BRANCH_EMPTY)
-    raw_id = cell.get("id_number")
-    raw_id = None if raw_id == "" else raw_id
-    checked = idcard.check(raw_id)
-    masked = idcard.mask(cell_text(raw_id)) if raw_id is not None else ""
-    for p in checked.problems:
-        cell.problem("id_number", masked, p.message)
-    name = names.normalize_name(cell_text(cell.get("name")))
-    name_problem = names.name_problem(name)
-    if name_problem:
-        cell.problem("name", name[:20], name_problem)
+    checked = cell.id_number()
+    name = cell.name()
     status = _status(cell)
     joined_on = _joined_on(cell, checked.birth_date, today)
     flowing = _yes_no(cell, "flowing")

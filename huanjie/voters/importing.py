@@ -8,12 +8,14 @@ cross-row and cross-village work, so the bench and the tests can drive this dire
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Final
 
 from huanjie.lib import ethnicity, idcard, names
 from huanjie.lib.sheets import (
+    ID_COLUMN,
+    NAME_COLUMN,
     Column,
     Issue,
     RowReader,
@@ -35,31 +37,9 @@ MSG_BIRTH_BAD = "出生日期“{value}”无法识别，请写成 1990-01-01 �
 MSG_BIRTH_MISMATCH = "出生日期{value}与身份证号中的出生日期{id_birth}不符"
 MSG_CATEGORY_BAD = "登记类别“{value}”无法识别，应为下拉列表中的一项"
 
-ID_COLUMN: Final = Column(
-    "id_number",
-    "公民身份号码",
-    (
-        "身份证号",
-        "身份证号码",
-        "证件号码",
-        "身份证",
-        "公民身份证号码",
-        "身份证件号码",
-        "居民身份证号码",
-    ),
-    required=True,
-    masked=True,
-    width=22,
-    note="必填，18位，本列已设为文本",
-    text=True,
-)
-NAME_COLUMN: Final = Column(
-    "name", "姓名", ("名字", "选民姓名"), required=True, note="必填；少数民族姓名的间隔号写作·"
-)
-
 ROLL_SCHEMA: Final = Schema(
     (
-        NAME_COLUMN,
+        replace(NAME_COLUMN, synonyms=("名字", "选民姓名")),
         ID_COLUMN,
         Column("sex", "性别", choices=("男", "女"), width=8, note="男/女"),
         Column(
@@ -122,25 +102,13 @@ def read_row(
 ) -> tuple[RowIn | None, list[Issue]]:
     """(RowIn or None, issues) for one data row. `categories` maps labels and codes to codes."""
     cell = RowReader(ROLL_SCHEMA, columns, number, cells)
-    raw_id = cell.get("id_number")
     raw_sex = cell.get("sex")
     sex = _SEX.get(cell_text(raw_sex)) if not blank(raw_sex) else None
     if not blank(raw_sex) and sex is None:
         text = cell_text(raw_sex)
         cell.problem("sex", text, MSG_SEX_BAD.format(value=text))
-    checked = idcard.check(
-        raw_id if not blank(raw_id) else None, sex={"M": "男", "F": "女"}.get(sex or "")
-    )
-    shown_id = idcard.mask(cell_text(raw_id)) if not blank(raw_id) else ""
-    for p in checked.problems:
-        cell.problem("id_number", shown_id, p.message)
-
-    # 村民委员会组织法 does not spell names; the 间隔号 of minority names arrives in many forms
-    # and is stored as the standard · (lib.names).
-    name = names.normalize_name(cell_text(cell.get("name")))
-    problem = names.name_problem(name)
-    if problem:
-        cell.problem("name", name[:50], problem)
+    checked = cell.id_number(sex={"M": "男", "F": "女"}.get(sex or ""))
+    name = cell.name()
 
     code = "01"
     raw_eth = cell.get("ethnicity")

@@ -40,6 +40,8 @@ from huanjie.lib.bulk import in_chunks
 from huanjie.lib.crypto import lookup_hash
 from huanjie.lib.dates import cn_date
 from huanjie.lib.sheets import (
+    ID_COLUMN,
+    NAME_COLUMN,
     Column,
     FileOutcome,
     Header,
@@ -79,7 +81,6 @@ from huanjie.regions.models import Region
 from huanjie.uploads.importers import Count, Importer, Load, Progress, register
 from huanjie.uploads.models import UploadJob
 from huanjie.uploads.services import upload_confirm, upload_preview
-from huanjie.voters.importing import ID_COLUMN, NAME_COLUMN
 from huanjie.voters.models import PersonStatusEffect, VoterRegistration
 from huanjie.voters.services import (
     Touched,
@@ -445,16 +446,9 @@ def read_change_row(
 ) -> tuple[ChangeRow | None, list[Issue]]:
     """(ChangeRow or None, issues) for one data row of a 变动名单: its own checks only."""
     cell = RowReader(CHANGES_SCHEMA, columns, number, cells)
-    raw_id = cell.get("id_number")
-    raw_id = None if raw_id == "" else raw_id
-    checked = idcard.check(raw_id)
-    masked = idcard.mask(cell_text(raw_id)) if raw_id is not None else ""
-    for p in checked.problems:
-        cell.problem("id_number", masked, p.message)
-
-    name = names.normalize_name(cell_text(cell.get("name")))
-    if not name:
-        cell.problem("name", "", names.MSG_NAME_EMPTY)
+    checked = cell.id_number()
+    # Only an empty name is the row's own fault: any other must equal the record's (the writer).
+    name = cell.name(check=False)
 
     raw_kind = cell_text(cell.get("change_kind"))
     kind = kind_of(raw_kind) if raw_kind else None
