@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
 from typing import Any
 
-import xlsxwriter
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +15,7 @@ from huanjie.audit.models import AuditEvent, Outcome
 from huanjie.audit.selectors import audit_events_for
 from huanjie.audit.services import audit_head, audit_record, audit_verify
 from huanjie.lib.forms import DateInput, StyledFormMixin
-from huanjie.lib.xlsx import safe_cell
+from huanjie.lib.xlsx import table_xlsx, xlsx_response
 
 EXPORT_LIMIT = 100_000
 
@@ -95,18 +94,6 @@ def event_export(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.EXPORT_AUDIT)
     _, filters = _filters(request)
     events = audit_events_for(request.user, filters)[:EXPORT_LIMIT]
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
-    sheet = book.add_worksheet("审计日志")
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     columns = [
         "序号",
         "时间",
@@ -126,47 +113,39 @@ def event_export(request: HttpRequest) -> HttpResponse:
         "本行哈希",
     ]
     widths = [8, 20, 14, 18, 14, 15, 22, 22, 18, 10, 28, 40, 6, 30, 20, 20]
-    for col, (title, width) in enumerate(zip(columns, widths, strict=True)):
-        sheet.write_string(0, col, title, head)
-        sheet.set_column(col, col, width)
     count = 0
-    for row, e in enumerate(events.iterator(chunk_size=2000), start=1):
-        values = [
-            str(e.id),
-            timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-            e.username,
-            labels.roles_text(e.role),
-            e.scope,
-            e.ip or "",
-            e.action,
-            labels.event_label(e.action),
-            e.object_type,
-            e.object_id,
-            e.object_repr,
-            labels.changes_text(e.changes),
-            e.get_outcome_display(),
-            e.message,
-            e.prev_hash,
-            e.row_hash,
-        ]
-        for col, value in enumerate(values):
-            sheet.write_string(row, col, safe_cell(value))
-        count = row
-    sheet.freeze_panes(1, 0)
-    book.close()
+
+    def rows() -> Iterator[list[str]]:
+        nonlocal count
+        for e in events.iterator(chunk_size=2000):
+            count += 1
+            yield [
+                str(e.id),
+                timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+                e.username,
+                labels.roles_text(e.role),
+                e.scope,
+                e.ip or "",
+                e.action,
+                labels.event_label(e.action),
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                labels.changes_text(e.changes),
+                e.get_outcome_display(),
+                e.message,
+                e.prev_hash,
+                e.row_hash,
+            ]
+
+    content = table_xlsx("审计日志", columns, rows(), widths)
     audit_record(
         actor=request.user,
         action="audit.export",
         changes={"filters": {k: str(v) for k, v in filters.items() if v}, "rows": count},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return xlsx_response(content, f"audit-{stamp}.xlsx")
 
 
 __all__ = ["AuditEvent", "event_export", "event_list"]

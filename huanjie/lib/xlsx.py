@@ -28,6 +28,19 @@ def safe_cell(value: str) -> str:
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def xlsx_response(content: bytes, filename: str) -> Any:
+    """A workbook as a download (the filename may be Chinese), never cached: it may carry
+    personal data (SECURITY.md P11)."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def table_xlsx(
     title: str,
     header: Sequence[str],
@@ -45,6 +58,7 @@ def table_xlsx(
             "constant_memory": True,
             "strings_to_numbers": False,
             "strings_to_formulas": False,
+            "strings_to_urls": False,
         },
     )
     sheet = book.add_worksheet(title[:31])

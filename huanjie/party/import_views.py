@@ -11,9 +11,10 @@ from django.urls import URLPattern, re_path, reverse
 from huanjie.accounts.permissions import Action, get_scoped_or_404
 from huanjie.elections.models import Campaign
 from huanjie.elections.selectors import access_campaign
+from huanjie.lib.xlsx import xlsx_response
 from huanjie.party import imports
 from huanjie.regions.models import Region
-from huanjie.uploads.views import job_urls, recent_jobs, upload_form, xlsx_response
+from huanjie.uploads.views import job_urls, recent_jobs, upload_form
 
 
 def _area(request: HttpRequest, pk: int, code: str) -> tuple[Campaign, Region]:

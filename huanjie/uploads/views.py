@@ -5,7 +5,6 @@ user's region answers 404."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from huanjie.accounts.permissions import current_user, get_scoped_or_404
 from huanjie.audit.services import audit_record
-from huanjie.lib.xlsx import XLSX_TYPE
+from huanjie.lib.xlsx import xlsx_response
 from huanjie.regions.models import Region
 from huanjie.uploads import exports, services
 from huanjie.uploads.forms import UploadForm
@@ -32,13 +31,6 @@ def _job(request: HttpRequest, importer: Importer, job_id: int) -> UploadJob:
         field="region__code",
         pk=job_id,
     )
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "no-store"  # SECURITY.md P11
-    return response
 
 
 def upload_form(

@@ -15,7 +15,7 @@ from typing import Any
 from huanjie.elections.models import CampaignVillage
 from huanjie.lib.ethnicity import ETHNICITIES
 from huanjie.lib.sheets import Schema
-from huanjie.lib.xlsx import XLSX_TYPE, table_xlsx
+from huanjie.lib.xlsx import table_xlsx
 from huanjie.people.models import Sex
 from huanjie.regions.models import Region
 from huanjie.uploads.exports import template_xlsx
@@ -35,7 +35,6 @@ ROLL_HEADER = (
     "户号",
     "待核实",
 )
-__all__ = ["XLSX_TYPE", "roll_template_xlsx", "roll_xlsx"]
 
 
 def roll_xlsx(entry: CampaignVillage) -> bytes:

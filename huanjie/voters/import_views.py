@@ -12,8 +12,9 @@ from huanjie.accounts.permissions import Action, current_user, get_scoped_or_404
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.elections.selectors import access_campaign
+from huanjie.lib.xlsx import xlsx_response
 from huanjie.regions.models import Region
-from huanjie.uploads.views import job_urls, recent_jobs, upload_form, xlsx_response
+from huanjie.uploads.views import job_urls, recent_jobs, upload_form
 from huanjie.voters import exports, imports
 from huanjie.voters.models import ImportJob, VoterRegistration
 from huanjie.voters.selectors import access_roll

@@ -14,10 +14,11 @@ from django.urls import path, re_path, reverse
 from django.views.decorators.http import require_POST
 
 from huanjie.accounts.permissions import Action, can, current_user, get_scoped_or_404, require
+from huanjie.lib.xlsx import xlsx_response
 from huanjie.people import forms, selectors
 from huanjie.regions.models import Region
 from huanjie.uploads.exports import template_xlsx
-from huanjie.uploads.views import job_urls, recent_jobs, upload_form, xlsx_response
+from huanjie.uploads.views import job_urls, recent_jobs, upload_form
 from huanjie.voters import status
 
 AREA_LEVELS = (Region.Level.COUNTY, Region.Level.TOWN)
