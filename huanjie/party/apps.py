@@ -6,6 +6,8 @@ class PartyConfig(AppConfig):
     verbose_name = "党组织与党员"
 
     def ready(self) -> None:
+        # The Party roll's importer registers itself with the upload pipeline.
+        import huanjie.party.imports  # noqa: F401
         from huanjie.audit.labels import add_value_labels
         from huanjie.party.models import BranchKind, MemberStatus
 

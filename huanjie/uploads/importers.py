@@ -4,8 +4,8 @@ each row's own checks, then the writer inside one transaction that is rolled bac
 run commits and no row has an error. A preview is the same run rolled back, so its counts are
 exactly what the confirmed run does.
 
-Each app declares its importers in its own ``imports`` module and registers them
-(``register``); the lifecycle (``uploads.services``), the job pages (``uploads.views``) and
+Each app declares its importers and registers them (``register``) when Django is ready (the
+app's ``AppConfig.ready`` imports the module); the lifecycle (``uploads.services``), the job pages (``uploads.views``) and
 ``huanjie import KIND FILE`` find them here by kind.
 """
 
@@ -176,24 +176,11 @@ def register(importer: Importer) -> Importer:
 
 def importer_of(kind: str) -> Importer:
     """The importer of a kind; KeyError when unknown."""
-    _load_all()
     return _REGISTRY[kind]
 
 
 def importers() -> list[Importer]:
-    _load_all()
     return list(_REGISTRY.values())
-
-
-def _load_all() -> None:
-    # The apps' import modules register themselves when imported; import them all once.
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for config in apps.get_app_configs():
-        if config.name.startswith("huanjie.") and (Path(config.path) / "imports.py").exists():
-            import_module(f"{config.name}.imports")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -436,9 +436,6 @@ class RollImporter(Importer):
 
 ROLL = register(RollImporter())
 
-# The 变动名单's importer lives with the status effects it applies; importing it registers it.
-from huanjie.voters import status as _status  # noqa: E402, F401
-
 
 def run_pipeline(
     *,
