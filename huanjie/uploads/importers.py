@@ -243,9 +243,10 @@ def run_file(
             load.write(_checked(rows, load, limits, progress))
             if outcome.total == 0:
                 raise ImportRefused(sheets.MSG_NO_ROWS)
+            outcome.issues.sort(key=lambda i: (i.row, i.level != "error"))
+            _count(importer, job, outcome)
             if outcome.errors or not commit:
                 raise _Rollback
-            importer.fill(job, outcome)
             audit_record(
                 actor=job.created_by,
                 action=importer.audit_action,
@@ -256,5 +257,14 @@ def run_file(
         pass
     finally:
         load.close()
-    outcome.issues.sort(key=lambda i: (i.row, i.level != "error"))
     return outcome
+
+
+def _count(importer: Importer, job: UploadJob, outcome: FileOutcome) -> None:
+    """The outcome's counts and problems onto the job (saved by the caller), the same for a
+    preview and a run, and before the audit event that quotes them."""
+    job.total_rows = job.done_rows = outcome.total
+    job.rejected = outcome.rejected_rows
+    job.doubtful = outcome.doubtful_rows
+    job.problems = [i.as_dict() for i in outcome.issues]
+    importer.fill(job, outcome)

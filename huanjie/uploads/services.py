@@ -23,7 +23,6 @@ from huanjie.accounts.models import User
 from huanjie.audit.models import Outcome
 from huanjie.audit.services import audit_record
 from huanjie.lib import idcard, workbooks
-from huanjie.lib.sheets import FileOutcome
 from huanjie.lib.workbooks import ImportRefused, Limits
 from huanjie.regions.models import Region
 from huanjie.uploads.importers import Importer, importer_of, importers, run_file
@@ -90,15 +89,6 @@ def discard_upload(job: UploadJob) -> None:
         progress_path(job).unlink(missing_ok=True)
 
 
-def _copy_counts(importer: Importer, job: UploadJob, outcome: FileOutcome) -> None:
-    job.total_rows = outcome.total
-    job.done_rows = outcome.total
-    job.rejected = outcome.rejected_rows
-    job.doubtful = outcome.doubtful_rows
-    job.problems = [i.as_dict() for i in outcome.issues]
-    importer.fill(job, outcome)
-
-
 def upload_preview(
     *,
     importer: Importer,
@@ -131,7 +121,6 @@ def upload_preview(
             log.exception("preview of %s failed", job.filename)
             job.status, job.message = UploadJob.Status.FAILED, MSG_FAILED
         else:
-            _copy_counts(importer, job, outcome)
             if outcome.errors:
                 job.status = UploadJob.Status.REJECTED
                 job.message = importer.msg_rejected.format(n=len(outcome.errors))
@@ -226,7 +215,6 @@ def upload_execute(*, kind: str, job_id: int, limits: Limits | None = None) -> U
         log.exception("%s job %s failed", kind, job.pk)
         job.status, job.message = UploadJob.Status.FAILED, MSG_FAILED
     else:
-        _copy_counts(importer, job, outcome)
         if outcome.errors:
             job.status = UploadJob.Status.REJECTED
             job.message = importer.msg_changed.format(n=len(outcome.errors))
