@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from huanjie.accounts.models import User
-from huanjie.accounts.permissions import Action, in_scope
+from huanjie.accounts.permissions import Action
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.lib.bulk import copy_rows, create_temp_table
 from huanjie.lib.crypto import FieldSealer
@@ -62,7 +62,7 @@ from huanjie.voters.models import (
     VoterRegistration,
 )
 from huanjie.voters.services import MSG_DIED, MSG_FROZEN
-from huanjie.voters.services.registrations import overlapping_campaigns, same_county
+from huanjie.voters.services.registrations import may_name, overlapping_campaigns
 
 CHUNK = 10_000
 
@@ -806,9 +806,7 @@ def _elsewhere(campaign: Campaign, outcome: Outcome_, filename: str, actor: User
         return
     labels = _labels({row.first_village for row in found.values()})
     for row in sorted(found.values()):
-        named = same_county(row.first_village, row.village_id) or (
-            actor is not None and in_scope(actor, row.first_village)
-        )
+        named = may_name(actor, row.first_village, row.village_id)
         message = (
             MSG_REGISTERED_ELSEWHERE.format(where=labels[row.first_village])
             if named

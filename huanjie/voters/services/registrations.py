@@ -289,12 +289,17 @@ def same_county(code: str, other: str) -> bool:
     return code[:6] == other[:6]
 
 
+def may_name(actor: User | None, first_code: str, village_code: str) -> bool:
+    """Whether a conflict's first village may be named to `actor` registering in `village_code`:
+    within the county, or inside the actor's own area; another county's is not named at all."""
+    return same_county(first_code, village_code) or (
+        actor is not None and in_scope(actor, first_code)
+    )
+
+
 def where_for(actor: User | None, village: Region, first: VoterRegistration) -> str | None:
-    """The first registration's village as `actor` may read it (桥头镇红河限村), or None when it is
-    in another county outside the actor's area: then it is not named at all."""
-    if same_county(first.village_id, village.code) or (
-        actor is not None and in_scope(actor, first.village_id)
-    ):
+    """The first registration's village as `actor` may read it (桥头镇红河限村), or None."""
+    if may_name(actor, first.village_id, village.code):
         return first.village.full_label
     return None
 
