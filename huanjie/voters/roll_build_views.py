@@ -19,7 +19,7 @@ from huanjie.voters.services.roll_build import (
     roll_build_confirm,
     roll_build_preview,
 )
-from huanjie.voters.views import _crumbs, _roll_url
+from huanjie.voters.views import roll_crumbs, roll_url
 
 TITLE = "从人员库生成选民名单"
 
@@ -41,7 +41,7 @@ def roll_build(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 actor=actor, entry=entry, expected=form.cleaned_data["fingerprint"]
             )
             messages.success(request, MSG_NOTHING if done.nothing_to_do else _done(done))
-            return redirect(_roll_url(entry))
+            return redirect(roll_url(entry))
         build = roll_build_preview(actor=actor, entry=entry)
     except RollChanged as exc:
         messages.warning(request, exc.messages[0])
@@ -56,7 +56,7 @@ def roll_build(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "title": TITLE,
             "build": build,
             "refused": refused,
-            "breadcrumbs": _crumbs(entry, (TITLE, None)),
+            "breadcrumbs": roll_crumbs(entry, (TITLE, None)),
         },
     )
 

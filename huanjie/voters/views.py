@@ -28,17 +28,17 @@ from huanjie.voters.models import Category
 CRUMB_ROOT = ("换届工作", None)
 
 
-def _crumbs(entry: CampaignVillage, *tail: tuple[str, str | None]) -> list[Any]:
+def roll_crumbs(entry: CampaignVillage, *tail: tuple[str, str | None]) -> list[Any]:
     campaign = entry.campaign
     return [
         CRUMB_ROOT,
         (campaign.name, reverse("elections:campaign_detail", args=[campaign.pk])),
-        (f"{entry.region.display_name}选民登记", _roll_url(entry) if tail else None),
+        (f"{entry.region.display_name}选民登记", roll_url(entry) if tail else None),
         *tail,
     ]
 
 
-def _roll_url(entry: CampaignVillage) -> str:
+def roll_url(entry: CampaignVillage) -> str:
     return reverse("voters:roll", args=[entry.campaign_id, entry.region_id])
 
 
@@ -108,7 +108,7 @@ def roll(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "can_reveal": can(request.user, Action.REVEAL_ID),
             "date_form": forms.ElectionDateForm(initial={"election_date": entry.election_date}),
             "remove_form": forms.RemoveForm(),
-            "breadcrumbs": _crumbs(entry),
+            "breadcrumbs": roll_crumbs(entry),
         },
     )
 
@@ -120,7 +120,7 @@ def election_date(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     form = forms.ElectionDateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写有效的选举日")
-        return redirect(_roll_url(entry))
+        return redirect(roll_url(entry))
     try:
         campaign_village_set_election_date(
             actor=current_user(request),
@@ -131,7 +131,7 @@ def election_date(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         _error(request, exc)
     else:
         messages.success(request, "选举日已确定")
-    return redirect(_roll_url(entry))
+    return redirect(roll_url(entry))
 
 
 def _form_page(
@@ -144,7 +144,7 @@ def _form_page(
             "entry": entry,
             "title": title,
             "form": form,
-            "breadcrumbs": _crumbs(entry, (title, None)),
+            "breadcrumbs": roll_crumbs(entry, (title, None)),
             **extra,
         },
     )
@@ -180,7 +180,7 @@ def register(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, f"已登记：{reg.person.name}（{reg.person.id_masked}）")
-            return redirect(_roll_url(entry))
+            return redirect(roll_url(entry))
     return _form_page(
         request,
         entry,
@@ -208,7 +208,7 @@ def remove(request: HttpRequest, pk: int, code: str, reg: int) -> HttpResponse:
         _error(request, exc)
     else:
         messages.success(request, f"已除名：{registration.person.name}")
-    return redirect(_roll_url(entry))
+    return redirect(roll_url(entry))
 
 
 def person_status(request: HttpRequest, pk: int, code: str, reg: int) -> HttpResponse:
@@ -234,7 +234,7 @@ def person_status(request: HttpRequest, pk: int, code: str, reg: int) -> HttpRes
             form.add_error(None, exc)
         else:
             messages.success(request, status.recorded_message(change))
-            return redirect(_roll_url(entry))
+            return redirect(roll_url(entry))
     return _form_page(
         request,
         entry,
@@ -267,7 +267,7 @@ def carry_over(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 f"被剥夺政治权利{result.lost_rights}人，待核实{result.flagged}人，"
                 f"已在他村登记{result.conflicts}人",
             )
-            return redirect(_roll_url(entry))
+            return redirect(roll_url(entry))
     return _form_page(request, entry, "结转上届选民名单", form)
 
 
@@ -288,7 +288,7 @@ def publish(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, f"选民名单已公布，共{publication.voters}人")
-            return redirect(_roll_url(entry))
+            return redirect(roll_url(entry))
     return _form_page(request, entry, "公布选民名单", form, legal_latest=latest)
 
 
@@ -340,7 +340,7 @@ def objections(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "decide_form": forms.DecideForm(initial={"decided_on": timezone.localdate()}),
             "can_manage": can(request.user, Action.MANAGE_VOTERS),
             "today": timezone.localdate(),
-            "breadcrumbs": _crumbs(entry, ("选民名单申诉", None)),
+            "breadcrumbs": roll_crumbs(entry, ("选民名单申诉", None)),
         },
     )
 
@@ -410,7 +410,7 @@ def proxies(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 auto_id=False, initial={"withdrawn_on": timezone.localdate()}
             ),
             "can_manage": can(request.user, Action.MANAGE_VOTERS),
-            "breadcrumbs": _crumbs(entry, ("委托投票", None)),
+            "breadcrumbs": roll_crumbs(entry, ("委托投票", None)),
         },
     )
 
