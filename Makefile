@@ -65,7 +65,10 @@ wheelhouse: install
 install-offline:
 	@test -d "$(WHEELHOUSE)" || { echo "找不到离线安装包目录 $(WHEELHOUSE)，用法：make install-offline WHEELHOUSE=目录" >&2; exit 2; }
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)），请先安装：sudo apt-get install -y python3.11 python3.11-venv" >&2; exit 1; }
-	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
+	@# Always a new virtual environment: one copied from the build machine (make wheelhouse leaves
+	@# its own .venv in the checkout) has scripts whose #! lines name that machine's paths.
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check --no-index --find-links $(WHEELHOUSE) --require-hashes -r requirements.lock
 	$(BIN)/pip install -q --disable-pip-version-check --no-index --no-deps --force-reinstall $(WHEELHOUSE)/huanjie-*.whl
 

@@ -35,3 +35,6 @@ access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 # The proxy is the only client; it sets X-Forwarded-Proto itself (HUANJIE_TRUSTED_PROXY).
 forwarded_allow_ips = "127.0.0.1"
 proc_name = "huanjie"
+# No control socket (gunicorn 25.1+ opens one in $HOME/.gunicorn, i.e. the state folder, by
+# default): systemd starts, reloads and stops the service, nothing here uses gunicornc.
+control_socket_disable = True
