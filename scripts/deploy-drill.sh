@@ -114,8 +114,14 @@ step "0 preflight"
 grep -q 'VERSION_ID="12"' /etc/os-release || echo "warning: not Debian 12"
 echo "PID 1: $(ps -p 1 -o comm=)  (units are checked, not started by systemd)"
 mkdir -p "$DRILL"
-# A leftover from an earlier, interrupted run.
-for f in "$DRILL"/*.pid; do [ -s "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null; rm -f "$f"; done
+# A leftover from an earlier, interrupted run: only a process that is still the drill's own.
+for f in "$DRILL"/gunicorn.pid "$DRILL"/worker.pid; do
+  pid=$(cat "$f" 2>/dev/null || true)
+  if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "$PREFIX/"; then
+    kill -TERM "$pid" || true
+  fi
+  rm -f "$f"
+done
 rm -f "/etc/nginx/sites-enabled/$SITE"
 psql_admin -d postgres -c "DROP DATABASE IF EXISTS $RESTORE_DB" -c "DROP DATABASE IF EXISTS $DB" \
   -c "DROP ROLE IF EXISTS $APP_ROLE" -c "DROP ROLE IF EXISTS $OWNER_ROLE"
