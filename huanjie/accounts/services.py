@@ -6,11 +6,12 @@ import secrets
 import string
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from huanjie.accounts.models import (
@@ -122,6 +123,7 @@ def user_create(
         raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=region.display_name))
     _validate_roles(roles)
     username = normalize_username(username)
+    _check_username_allowed(username)  # SECURITY.md A6
     if User.objects.filter(username=username).exists():
         raise ValidationError(MSG_USERNAME_TAKEN.format(username=username))
     initial = password or generate_password()
@@ -332,4 +334,227 @@ __all__ = [
     "user_roles_set",
     "user_set_active",
     "user_unlock",
+]
+
+
+# --- The administrators from the command line, default accounts, dormant accounts -------------
+
+# SECURITY.md A6 (DB 8.1.4.2 b): default and shared login names, in their normalized spelling;
+# no named person's account carries one.
+RESERVED_USERNAMES: frozenset[str] = frozenset(
+    {"admin", "root", "test", "administrator", "superuser", "sa"}
+)
+# SECURITY.md A7 [PROJ]: an account not used for this long is disabled.
+DORMANT_AFTER = timedelta(days=90)
+
+MSG_RESERVED_USERNAME = (
+    "登录名“{username}”是默认或通用账号名，不得使用（一人一号，请用本人的登录名）"
+)
+MSG_ADMIN_EXISTS = "已有{role}账号“{username}”，不再初始化（忘记密码请用 reset-admin-password）"
+MSG_ADMIN_ROLES_NEEDED = "须同时指定系统管理员、安全管理员、审计管理员三人"
+MSG_ADMIN_SAME_PERSON = "三员须由三个不同的人担任：{what}“{value}”重复"
+MSG_PHONE_TAKEN = "手机号 {phone} 已被账号“{username}”使用（一人一号）"
+MSG_NOT_ADMIN = "账号“{username}”不是管理员；其他账号的密码由安全管理员在系统中重置"
+MSG_NO_SUCH_USER = "没有登录名为“{username}”的账号"
+MSG_ADMIN_RESET = "命令行重置管理员密码"
+MSG_ADMIN_REENABLED = "命令行重置管理员密码时重新启用"
+MSG_DORMANT = "连续{days}天未使用，系统自动停用（SECURITY.md A7）"
+# `huanjie accounts check` and the deploy check: one line per problem.
+PROBLEM_RESERVED = "已启用的账号“{username}”使用默认或通用账号名，须停用（SECURITY.md A6）"
+PROBLEM_SUPERUSER = "账号“{username}”是超级用户（is_superuser），生产环境不得存在（SECURITY.md C2）"
+PROBLEM_NO_ROLE = (
+    "已启用的账号“{username}”没有任何角色，属多余账户，须授予角色或停用（SECURITY.md A6）"
+)
+PROBLEM_ROLES = "已启用的账号“{username}”角色冲突：{reason}（SECURITY.md C1）"
+PROBLEM_SHARED_PHONE = (
+    "已启用的账号{usernames}使用同一手机号 {phone}，不得共用账号（SECURITY.md A1）"
+)
+
+
+def _check_username_allowed(username: str) -> None:
+    """Refuse a default login name in any spelling (`username` already normalized)."""
+    if username in RESERVED_USERNAMES:
+        raise ValidationError(MSG_RESERVED_USERNAME.format(username=username))
+
+
+def _phone_key(phone: str) -> str:
+    """The digits of a phone number, without the country code, to compare two spellings."""
+    digits = "".join(c for c in unicodedata.normalize("NFKC", phone) if c.isdigit())
+    return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
+
+
+def _phone_masked(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
+
+
+@dataclass(frozen=True)
+class AdminSpec:
+    """One of the three administrators a fresh installation starts with."""
+
+    role: str
+    username: str
+    full_name: str
+    phone: str = ""
+
+
+def _admins_bootstrap_errors(admins: list[AdminSpec]) -> list[str]:
+    errors: list[str] = []
+    if sorted(a.role for a in admins) != sorted(ADMIN_ROLES):
+        errors.append(MSG_ADMIN_ROLES_NEEDED)
+    for admin in admins:
+        username = normalize_username(admin.username)
+        if username in RESERVED_USERNAMES:
+            errors.append(MSG_RESERVED_USERNAME.format(username=username))
+        holder = User.objects.filter(role_grants__role=admin.role).order_by("pk").first()
+        if holder is not None:
+            label = Role(admin.role).label
+            errors.append(MSG_ADMIN_EXISTS.format(role=label, username=holder.username))
+        phone = _phone_key(admin.phone)
+        if phone:
+            for other in User.objects.filter(is_active=True).exclude(phone=""):
+                if _phone_key(other.phone) == phone:
+                    masked = _phone_masked(phone)
+                    errors.append(MSG_PHONE_TAKEN.format(phone=masked, username=other.username))
+    # SECURITY.md A1, C1: three named people, not one person thrice.
+    for what, values in (
+        ("登录名", [normalize_username(a.username) for a in admins]),
+        ("姓名", [a.full_name.strip() for a in admins]),
+        ("手机号", [_phone_key(a.phone) for a in admins if _phone_key(a.phone)]),
+    ):
+        for value in sorted({v for v in values if values.count(v) > 1}):
+            shown = _phone_masked(value) if what == "手机号" else value
+            errors.append(MSG_ADMIN_SAME_PERSON.format(what=what, value=shown))
+    return errors
+
+
+def admins_bootstrap(*, region: Region, admins: list[AdminSpec]) -> list[tuple[User, str]]:
+    """Create the three administrators of a fresh installation (三员分立, SECURITY.md C1), the
+    system as the actor: all three or none. Refused when an account of one of the roles already
+    exists (later administrators are created by the security administrator in the application),
+    for a default login name (A6) or when two of them are one person (A1). Returns each user
+    with a random initial password, to be changed at first login (A8)."""
+    errors = _admins_bootstrap_errors(admins)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return [
+            user_create(
+                actor=None,
+                username=admin.username,
+                full_name=admin.full_name.strip(),
+                region=region,
+                roles=[RoleSpec(role=admin.role)],
+                phone=admin.phone.strip(),
+            )
+            for admin in admins
+        ]
+
+
+def admin_password_reset(*, username: str) -> tuple[User, str]:
+    """The command line's reset of an administrator's password: the one way back for an
+    administrator who lost it, since no administrator may reset another's (三员分立). The new
+    password is random and must be changed at the next login (SECURITY.md A8); the sessions end;
+    an account disabled (A7: unused for 90 days) is enabled again, audited."""
+    name = normalize_username(username)
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=name).first()
+        if user is None:
+            raise ValidationError(MSG_NO_SUCH_USER.format(username=name))
+        if not set(roles_of(user)) & ADMIN_ROLES:
+            raise ValidationError(MSG_NOT_ADMIN.format(username=name))
+        password = user_reset_password(actor=None, user=user, message=MSG_ADMIN_RESET)
+        # user_reset_password lets the system's (the demo's) passwords stand; a person's not.
+        user.must_change_password = True
+        user.save(update_fields=["must_change_password"])
+        if not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+            audit_record(
+                actor=None,
+                action="user.activate",
+                obj=user,
+                changes={"is_active": {"old": False, "new": True}},
+                message=MSG_ADMIN_REENABLED,
+            )
+    return user, password
+
+
+def accounts_problems() -> list[str]:
+    """What `huanjie accounts check` and `check --deploy` report, one Chinese line per problem:
+    a superuser (C2), an active default account (A6), an active account without a role or with
+    roles 三员分立 forbids (A6, C1), two active accounts with one phone number (A1)."""
+    problems = [
+        PROBLEM_SUPERUSER.format(username=username)
+        for username in User.objects.filter(is_superuser=True)
+        .order_by("username")
+        .values_list("username", flat=True)
+    ]
+    by_phone: dict[str, list[str]] = {}
+    active = (
+        User.objects.filter(is_active=True).order_by("username").prefetch_related("role_grants")
+    )
+    for user in active:
+        if normalize_username(user.username) in RESERVED_USERNAMES:
+            problems.append(PROBLEM_RESERVED.format(username=user.username))
+        roles = [grant.role for grant in user.role_grants.all()]
+        if not roles:
+            problems.append(PROBLEM_NO_ROLE.format(username=user.username))
+        try:
+            check_role_set(roles)
+        except RoleConflict as exc:
+            problems.append(PROBLEM_ROLES.format(username=user.username, reason=exc))
+        if phone := _phone_key(user.phone):
+            by_phone.setdefault(phone, []).append(user.username)
+    for phone, usernames in sorted(by_phone.items()):
+        if len(usernames) > 1:
+            names = "、".join(f"“{u}”" for u in usernames)
+            problems.append(
+                PROBLEM_SHARED_PHONE.format(usernames=names, phone=_phone_masked(phone))
+            )
+    return problems
+
+
+def users_disable_dormant(*, now: datetime | None = None) -> list[User]:
+    """Disable every active account unused for DORMANT_AFTER and end its sessions at once
+    (SECURITY.md A7), each disabling audited with the system as the actor. "Used" is the last
+    login, or else the account's creation; enabling an account again or resetting its password
+    restarts the clock, so a returning user has DORMANT_AFTER to log in."""
+    from huanjie.audit.models import AuditEvent
+
+    cutoff = (now or timezone.now()) - DORMANT_AFTER
+    restarted = AuditEvent.objects.filter(
+        object_type=User._meta.label_lower,
+        action__in=["user.activate", "user.password_reset"],
+        at__gte=cutoff,
+    ).values_list("object_id", flat=True)
+    dormant = (
+        User.objects.filter(is_active=True)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login=None, date_joined__lt=cutoff))
+        .exclude(pk__in=[int(pk) for pk in restarted if pk.isdigit()])
+        .order_by("pk")
+    )
+    days = DORMANT_AFTER.days
+    disabled: list[User] = []
+    for user in dormant:
+        with transaction.atomic():
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            _end_sessions(user)
+            audit_record(
+                actor=None,
+                action="user.deactivate",
+                obj=user,
+                changes={"is_active": {"old": True, "new": False}},
+                message=MSG_DORMANT.format(days=days),
+            )
+        disabled.append(user)
+    return disabled
+
+
+__all__ += [
+    "AdminSpec",
+    "accounts_problems",
+    "admin_password_reset",
+    "admins_bootstrap",
+    "users_disable_dormant",
 ]
