@@ -6,6 +6,9 @@
 #   scripts/deploy-drill.sh            # the repository this script is in
 #   KEEP=1 scripts/deploy-drill.sh     # leave the install in place (services stopped, DBs kept)
 #
+# It installs the committed HEAD of that repository (a clone), deploy files included, never the
+# work tree's uncommitted changes.
+#
 # Everything it makes has "drill" in its name: /tmp/drill (clone, logs), /opt/huanjie-drill,
 # /etc/huanjie-drill, /var/lib/huanjie-drill, /var/backups/huanjie-drill, /run/huanjie-drill,
 # /etc/ssl/huanjie-drill, the nginx site huanjie-drill, the databases huanjie_drill and
@@ -107,7 +110,7 @@ hj_owner() {
   HJ_URL="postgres://$OWNER_ROLE@$PGHOST:$PGPORT/${HJ_DB:-$DB}" PGPASSWORD=$OWNER_PW hj "$@"
 }
 hj_app_db() { local db=$1; shift; HJ_URL="postgres://$APP_ROLE:$APP_PW@$PGHOST:$PGPORT/$db" hj "$@"; }
-unit_exec() { drill_paths "$REPO/deploy/systemd/$1" | sed -n 's/^ExecStart=//p' | sed -e 's/%%/%/g' -e 's/\$\$/$/g'; }
+unit_exec() { drill_paths "$PREFIX/deploy/systemd/$1" | sed -n 's/^ExecStart=//p' | sed -e 's/%%/%/g' -e 's/\$\$/$/g'; }
 
 step "0 preflight"
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
@@ -190,7 +193,7 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO $A
 SQL
 
 step "6 environment file (docs step 5)"
-install -o root -g huanjie -m 0640 "$REPO/deploy/huanjie.env.example" "$ETC/huanjie.env"
+install -o root -g huanjie -m 0640 "$PREFIX/deploy/huanjie.env.example" "$ETC/huanjie.env"
 secret=$(python3 -c "import secrets; print(secrets.token_urlsafe(50))")
 field_key=$(python3 -c "import base64,os; print(base64.b64encode(os.urandom(32)).decode())")
 lookup_key=$(python3 -c "import secrets; print(secrets.token_urlsafe(32))")
@@ -198,6 +201,7 @@ sed -i -e "s|^DATABASE_URL=.*|DATABASE_URL=$APP_URL|" \
   -e "s|^SECRET_KEY=.*|SECRET_KEY=$secret|" \
   -e "s|^HUANJIE_FIELD_KEYS=.*|HUANJIE_FIELD_KEYS=1:$field_key|" \
   -e "s|^HUANJIE_LOOKUP_KEY=.*|HUANJIE_LOOKUP_KEY=$lookup_key|" \
+  -e "s|^\(HUANJIE_[A-Z_]*_KEYS\)=1:CHANGE-ME$|\1=1:$(python3 -c "import base64,os; print(base64.b64encode(os.urandom(32)).decode())")|" \
   -e "s|^HUANJIE_ALLOWED_HOSTS=.*|HUANJIE_ALLOWED_HOSTS=$HOST|" \
   -e "s|^HUANJIE_CSRF_TRUSTED_ORIGINS=.*|HUANJIE_CSRF_TRUSTED_ORIGINS=https://$HOST|" \
   -e "s|^HUANJIE_VAR_DIR=.*|HUANJIE_VAR_DIR=$VAR|" \
@@ -213,26 +217,36 @@ hj check --deploy --fail-level WARNING
 hj regions load --under 630121
 
 step "8 the first administrators (docs step 7)"
-ADMIN_PW="Drill-$(openssl rand -hex 8)"
+ADMIN=drillsec
+ADMIN_NAME=演练安全管理员
 if hj help accounts > /dev/null 2>&1; then
-  echo "note: huanjie accounts exists now; this drill still creates its users through the service"
-fi
-# No command for the first three administrators yet: the service itself, as the system.
-hj shell -c "
+  hj accounts bootstrap --region 630121 --system drillsys:演练系统管理员:13800001111 \
+    --security "$ADMIN:$ADMIN_NAME:13800002222" --audit drillaud:演练审计管理员:13800003333 \
+    > "$DRILL/bootstrap.txt"
+  sed 's/初始密码：.*/初始密码：(hidden)/' "$DRILL/bootstrap.txt"
+  ADMIN_PW=$(sed -n "s/.*（$ADMIN） 初始密码：\(.*\)$/\1/p" "$DRILL/bootstrap.txt")
+  rm -f "$DRILL/bootstrap.txt"
+  [ -n "$ADMIN_PW" ]
+  hj accounts check
+else
+  # Before `huanjie accounts bootstrap` existed: the service itself, as the system.
+  ADMIN_PW="Drill-$(openssl rand -hex 8)"
+  hj shell -c "
 from huanjie.accounts.services import RoleSpec, user_create
 from huanjie.regions.models import Region
 county = Region.objects.get(code='630121')
-for name, full, role in [('drill_sys', '演练系统管理员', 'system_admin'),
-                         ('drill_sec', '演练安全管理员', 'security_admin'),
-                         ('drill_aud', '演练审计管理员', 'audit_admin')]:
+for name, full, role in [('drillsys', '演练系统管理员', 'system_admin'),
+                         ('$ADMIN', '$ADMIN_NAME', 'security_admin'),
+                         ('drillaud', '演练审计管理员', 'audit_admin')]:
     user_create(actor=None, username=name, full_name=full, region=county,
                 roles=[RoleSpec(role)], password='$ADMIN_PW')
-print('3 administrators')
+print('3 administrators (huanjie accounts bootstrap not there yet)')
 "
+fi
 
 step "9 systemd units: verify, then start web and worker with their ExecStart lines"
 mkdir -p "$DRILL/units"
-for f in "$REPO"/deploy/systemd/*; do drill_paths "$f" > "$DRILL/units/$(basename "$f")"; done
+for f in "$PREFIX"/deploy/systemd/*; do drill_paths "$f" > "$DRILL/units/$(basename "$f")"; done
 if command -v systemd-analyze > /dev/null; then
   (cd "$DRILL/units" && systemd-analyze verify ./*.service ./*.timer)
 fi
@@ -254,7 +268,7 @@ install -d -m 0755 "$SSL"
 openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj "/CN=$HOST" \
   -addext "subjectAltName=DNS:$HOST" -keyout "$SSL/privkey.pem" -out "$SSL/fullchain.pem" 2> /dev/null
 chmod 0600 "$SSL/privkey.pem"
-drill_paths "$REPO/deploy/nginx/huanjie.conf" |
+drill_paths "$PREFIX/deploy/nginx/huanjie.conf" |
   sed -e "s/huanjie\.example\.gov\.cn/$HOST/g" -e 's/listen 80;/listen 127.0.0.1:80;/' \
       -e 's/listen 443 /listen 127.0.0.1:443 /' -e '/listen \[::\]/d' \
   > "/etc/nginx/sites-available/$SITE"
@@ -281,17 +295,34 @@ curl -sfk -c "$DRILL/cookies" -D "$DRILL/login.h" -o "$DRILL/login.html" "https:
 grep -qi '^strict-transport-security: max-age=31536000; includeSubDomains' "$DRILL/login.h"
 grep -qi "^content-security-policy: .*script-src 'self'" "$DRILL/login.h"
 grep -qi '^set-cookie: __Host-csrftoken=.*; Path=/;.*Secure' "$DRILL/login.h"
-token=$(grep -o 'name="csrfmiddlewaretoken" value="[^"]*"' "$DRILL/login.html" | sed 's/.*value="//; s/"$//')
-curl -sk -b "$DRILL/cookies" -c "$DRILL/cookies" -D "$DRILL/post.h" -o "$DRILL/post.html" \
-  -H "Referer: https://$HOST/accounts/login/" --data-urlencode "csrfmiddlewaretoken=$token" \
-  --data-urlencode "username=drill_sec" --data-urlencode "password=$ADMIN_PW" "https://$HOST/accounts/login/"
-head -1 "$DRILL/post.h"
+csrf() { grep -o 'name="csrfmiddlewaretoken" value="[^"]*"' "$1" | head -1 | sed 's/.*value="//; s/"$//'; }
+post() {  # post PAGE-PATH OUT-PREFIX field=value...
+  local path=$1 out=$2 token
+  shift 2
+  token=$(csrf "$DRILL/page.html")
+  local args=(--data-urlencode "csrfmiddlewaretoken=$token")
+  for kv in "$@"; do args+=(--data-urlencode "$kv"); done
+  curl -sk -b "$DRILL/cookies" -c "$DRILL/cookies" -D "$DRILL/$out.h" -o "$DRILL/$out.html" \
+    -H "Referer: https://$HOST$path" "${args[@]}" "https://$HOST$path"
+  head -1 "$DRILL/$out.h"
+}
+cp "$DRILL/login.html" "$DRILL/page.html"
+post /accounts/login/ post "username=$ADMIN" "password=$ADMIN_PW"
 grep -qi '^set-cookie: __Host-sessionid=.*HttpOnly.*Secure' "$DRILL/post.h"
 # The password step is all this drill does. A second factor (TOTP), once it exists, answers the
-# POST above with its own form instead of a session; the drill would then post the code here.
-landing=$(curl -sk -b "$DRILL/cookies" -o "$DRILL/home.html" -w '%{http_code} %{url_effective}' -L "https://$HOST/")
-echo "signed in: $landing"
-grep -q '演练安全管理员' "$DRILL/home.html"
+# POST above with its own form instead of the home page; the drill would then post the code here.
+curl -sk -b "$DRILL/cookies" -c "$DRILL/cookies" -o "$DRILL/page.html" -w '%{url_effective}\n' -L "https://$HOST/" |
+  tee "$DRILL/landing.txt"
+if grep -q '/accounts/password/' "$DRILL/landing.txt"; then
+  # A one-time password from `accounts bootstrap` is changed at the first login (SECURITY.md A8).
+  NEW_PW="Drill-$(openssl rand -hex 10)"
+  post /accounts/password/ change "old_password=$ADMIN_PW" "new_password=$NEW_PW" "new_password2=$NEW_PW"
+  grep -qi '^location: /' "$DRILL/change.h"
+  curl -sk -b "$DRILL/cookies" -c "$DRILL/cookies" -o "$DRILL/page.html" -w '%{url_effective}\n' -L "https://$HOST/" |
+    tee "$DRILL/landing.txt"
+fi
+grep -q "$ADMIN_NAME" "$DRILL/page.html"
+echo "signed in over HTTPS as $ADMIN (password step)"
 
 step "12 backup (docs: Backups), as the backup unit runs it"
 # The unit's line is itself "/bin/sh -c '...'": a shell parses its quotes as systemd would.
