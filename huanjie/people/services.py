@@ -18,6 +18,7 @@ from huanjie.lib import idcard
 from huanjie.lib.bulk import copy_rows
 from huanjie.lib.crypto import encrypt_field, lookup_hash
 from huanjie.lib.names import name_problem, normalize_name
+from huanjie.people.locks import people_lock
 from huanjie.people.models import Person, Sex
 
 ID_PURPOSE = "person.id_number"
@@ -157,6 +158,9 @@ def person_find_or_create(
     normalized = checked.normalized
     masked = idcard.mask(normalized)
     name = normalize_name(name)
+    # Before the lookup: a roll import creating the same person commits first and is found
+    # here, instead of both inserting it (村民委员会组织法 第十三条 / SECURITY.md V3).
+    people_lock()
     person = Person.objects.filter(id_hash=lookup_hash(normalized)).first()
     if person is not None:
         if name and normalize_name(person.name) != name:

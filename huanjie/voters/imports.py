@@ -35,6 +35,7 @@ from huanjie.lib.dates import cn_date
 from huanjie.lib.idcard import mask
 from huanjie.lib.sheets import FileOutcome, Header, Issue
 from huanjie.lib.workbooks import ImportRefused, Limits
+from huanjie.people.locks import people_lock
 from huanjie.people.models import Person
 from huanjie.people.services import ID_PURPOSE
 from huanjie.regions.models import Region
@@ -628,6 +629,11 @@ def _write(
     now = timezone.now()
     issues = outcome.issues
     postgres = connection.vendor == "postgresql"
+    # Before the people are matched: another import, or a registration by hand, of the same
+    # term in another county finishes first, and this one matches the people it created and
+    # sees the registrations it made (村民委员会组织法 第十三条 / SECURITY.md V3). One lock for
+    # the file, held to the commit; the preview takes it too, so its counts are the run's.
+    people_lock(exclusive=True)
     if postgres:
         # The sorts below hold a million rows; in memory they take a fraction of the time.
         _execute("SET LOCAL work_mem = '256MB'", (), phase="sql: settings")

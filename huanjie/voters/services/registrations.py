@@ -28,6 +28,7 @@ from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.lib.crypto import decrypt_field
 from huanjie.lib.dates import cn_date
+from huanjie.people.locks import people_lock
 from huanjie.people.models import Person
 from huanjie.people.services import ID_PURPOSE
 from huanjie.regions.models import Region
@@ -200,7 +201,10 @@ def register_person(
     flag = _eligibility(profile, person, village, category, entry.election_date)
     # Registrations of one person wait for each other (PostgreSQL; SQLite has one writer): no
     # unique index spans two campaigns, so two at once in two counties must not both find the
-    # other county empty. NO KEY: an import's foreign-key checks on the person do not wait.
+    # other county empty. A roll write in bulk locks no person: the people lock (shared here,
+    # already held when the caller took it first) makes it wait for this one, or this for it.
+    # NO KEY: an import's foreign-key checks on the person do not wait.
+    people_lock()
     Person.objects.select_for_update(no_key=True).filter(pk=person.pk).values_list("pk").first()
     here = VoterRegistration.objects.filter(campaign=campaign, village=village, person=person)
     existing = here.first()
@@ -408,6 +412,7 @@ def _register_once(
     for attempt in (1, 2):
         try:
             with transaction.atomic():
+                people_lock()  # first: an import's write, or the roll built, finishes before
                 person = person_of()
                 try:
                     return register_person(
@@ -498,6 +503,31 @@ def roll_carry_over(
     profile = village_profile(entry)
     day = entry.election_date
     assert day is not None
+    with transaction.atomic():
+        # The people lock, exclusive, before the roll and the people are read: the rows below
+        # lock no person, so a registration of the same people elsewhere waits for this one,
+        # or this for it (村民委员会组织法 第十三条 / SECURITY.md V3).
+        people_lock(exclusive=True)
+        return _carry_over(
+            actor=actor,
+            campaign=campaign,
+            village=village,
+            previous_campaign=previous_campaign,
+            profile=profile,
+            day=day,
+        )
+
+
+def _carry_over(
+    *,
+    actor: User,
+    campaign: Campaign,
+    village: Region,
+    previous_campaign: Campaign,
+    profile: Profile,
+    day: date,
+) -> CarryOver:
+    """roll_carry_over's work, inside its transaction and the people lock."""
     if VoterRegistration.objects.filter(campaign=campaign, village=village).exists():
         raise ValidationError(MSG_CARRY_DONE)
     previous = list(
@@ -592,16 +622,15 @@ def roll_carry_over(
             counts["flagged"] += 1
         else:
             counts["turned_18"] += 1
-    with transaction.atomic():
-        VoterRegistration.objects.bulk_create(rows, batch_size=500)
-        audit_record(
-            actor=actor,
-            action="voter.carry_over",
-            object_type="voters.roll",
-            object_id=f"{campaign.pk}:{village.code}",
-            object_repr=f"{campaign} · {village.display_name}",
-            changes={"previous_campaign": previous_campaign.pk, **counts},
-        )
+    VoterRegistration.objects.bulk_create(rows, batch_size=500)
+    audit_record(
+        actor=actor,
+        action="voter.carry_over",
+        object_type="voters.roll",
+        object_id=f"{campaign.pk}:{village.code}",
+        object_repr=f"{campaign} · {village.display_name}",
+        changes={"previous_campaign": previous_campaign.pk, **counts},
+    )
     return CarryOver(**counts)
 
 
@@ -637,6 +666,7 @@ def conflict_resolve(
     if decision == RegistrationConflict.Status.MOVED and first.active and not first_in_scope:
         raise ValidationError(MSG_MOVE_OTHER_AREA)
     with transaction.atomic():
+        people_lock()  # before the removal's audit event: the lock always comes first
         if decision == RegistrationConflict.Status.MOVED:
             check_not_frozen(first.campaign, first.village)
             check_not_frozen(conflict.campaign, conflict.village)

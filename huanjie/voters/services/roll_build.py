@@ -36,6 +36,7 @@ from django.db import IntegrityError, transaction
 from huanjie.accounts.models import User
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import CampaignVillage
+from huanjie.people.locks import people_lock
 from huanjie.people.models import Person
 from huanjie.regions.models import Region
 from huanjie.rules import voters as voter_rules
@@ -333,6 +334,10 @@ def roll_build_confirm(*, actor: User, entry: CampaignVillage, expected: str) ->
     nothing to add it writes nothing, not even the audit event."""
     try:
         with transaction.atomic():
+            # The people lock, exclusive: the registrations below lock no person, so a
+            # registration by hand or an import of the same people in another village waits
+            # for this one, or this for it (村民委员会组织法 第十三条 / SECURITY.md V3).
+            people_lock(exclusive=True)
             # Lock the village's entry: a publication (which locks it too) cannot slip in
             # between the checks and the write, nor can a second confirmation.
             locked = (
