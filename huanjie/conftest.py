@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -47,6 +48,40 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # PBKDF2's million rounds are the point in production and a minute lost per test file here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+LOGIN_URL = "/accounts/login/"
+
+
+def otp_code(user: User) -> str:
+    """The code the user's authenticator shows now (the bound one, else the one being added).
+    Each login of a test is taken as a new 30-second step: the step last accepted is forgotten,
+    or a second login within the step would be refused as a replay (as it is in production)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-id").first()
+    assert device is not None, f"{user.username} has no authenticator"
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def log_in(client: Client, username: str, password: str = PASSWORD, **meta: Any) -> Any:
+    """Log in through the login page as a person does: the password, then, where the account
+    needs one (SECURITY.md A5), the authenticator's code. An account without an authenticator
+    gets one bound first, through the service (the binding page has tests of its own), so the
+    answer is the login's redirect, as it was before two factors."""
+    from huanjie.accounts import second_factor
+
+    response = client.post(LOGIN_URL, {"username": username, "password": password}, **meta)
+    if response.status_code != 302 or response["Location"] != "/accounts/login/code/":
+        return response
+    user = User.objects.get(pk=client.session["hj_pending_login"]["user"])
+    if second_factor.totp_device(user) is None:
+        device = second_factor.enrollment_device(user)
+        assert second_factor.totp_enroll_confirm(user=user, device=device, code=otp_code(user))
+    return client.post("/accounts/login/code/", {"code": otp_code(user)}, **meta)
 
 
 @dataclass

@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     # this server (ninja/static/ninja/), not from a CDN the intranet cannot reach.
     "ninja",
     "django_htmx",
+    # Two-factor login (SECURITY.md A5): TOTP devices and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "huanjie",
@@ -175,8 +179,16 @@ if HUANJIE_HTTPS:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 # Trust X-Forwarded-Proto only behind a declared proxy that overwrites it: otherwise any client
 # could claim its plain-HTTP request was HTTPS.
-if envbool("HUANJIE_TRUSTED_PROXY", False):
+HUANJIE_TRUSTED_PROXY = envbool("HUANJIE_TRUSTED_PROXY", False)
+if HUANJIE_TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the trusted proxy the client's address is read from X-Forwarded-For (django-ipware):
+# the proxies that append to it beyond the one in front of us (0: nginx overwrites the header with
+# the peer's address, as deploy/nginx/huanjie.conf does). Never read without a trusted proxy.
+HUANJIE_PROXY_HOPS = envint("HUANJIE_PROXY_HOPS", 0)
+# SECURITY.md A9: the networks from which the three administrators (三员) may log in and work.
+# The default is this machine only; production names the county's management subnet.
+HUANJIE_ADMIN_NETWORKS = envlist("HUANJIE_ADMIN_NETWORKS", ["127.0.0.0/8", "::1/128"])
 # The preload list is for public domains; an intranet or 政务外网 host cannot be on it.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
@@ -197,6 +209,11 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# TOTP (SECURITY.md A5): 30-second steps, 6 digits, one step of clock drift either way; a code
+# is refused once used (django-otp keeps the last step) and after failures django-otp throttles.
+OTP_TOTP_ISSUER = "换届通"
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 TASKS = {
     "default": {

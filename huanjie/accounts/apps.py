@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from huanjie.accounts import checks  # noqa: F401  (registers the deploy check)
+        from huanjie.audit.labels import add_value_labels
+
+        add_value_labels([("totp", "手机验证器动态口令"), ("recovery", "恢复码")])

@@ -1,7 +1,9 @@
 """The demo users of `huanjie demo`: one per role, in the demo county, with printed passwords.
 
 A re-run keeps the users and gives each a new password, so the printed list is always the one
-that works.
+that works. The users whose roles need a second factor (SECURITY.md A5) get an authenticator
+bound through the service, and its key is printed: add it to any TOTP app, or type
+`oathtool --totp -b KEY` (Debian's oathtool) to get the code.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from huanjie.accounts import second_factor
 from huanjie.accounts.models import Department, Role, User
 from huanjie.accounts.services import RoleSpec, generate_password, user_create, user_reset_password
 from huanjie.regions.models import Region
@@ -32,6 +35,7 @@ DEMO_USERS: Final[tuple[tuple[str, str, str, str, str], ...]] = (
 class DemoUser:
     user: User
     password: str  # valid until the next run
+    otp_key: str  # the authenticator's key (base32), "" for a role that needs none
     role: str
     full_name: str  # as DEMO_USERS names the user
     region: Region
@@ -59,5 +63,22 @@ def users_seed(
             )
         else:
             password = user_reset_password(actor=None, user=user, message="演示数据重新加载")
-        users[username] = DemoUser(user, password, role, full_name, region)
+        users[username] = DemoUser(user, password, _otp_key(user), role, full_name, region)
     return users
+
+
+def _otp_key(user: User) -> str:
+    """The key of the user's authenticator, bound now (as the user would at the first login) if
+    the user's roles need one and none is bound."""
+    if not second_factor.needs_second_factor(user):
+        return ""
+    device = second_factor.totp_device(user)
+    if device is None:
+        from django_otp.oath import TOTP
+
+        pending = second_factor.enrollment_device(user)
+        totp = TOTP(pending.bin_key, pending.step, pending.t0, pending.digits, pending.drift)
+        code = f"{totp.token():0{pending.digits}d}"
+        second_factor.totp_enroll_confirm(user=user, device=pending, code=code)
+        device = pending
+    return second_factor.base32_key(device).replace(" ", "")

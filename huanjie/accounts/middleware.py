@@ -65,7 +65,8 @@ class NoStoreMiddleware:
 
 class SessionLimitsMiddleware:
     """SECURITY.md S1 [PROJ]: a session ends 12 hours after login whatever happens, and an
-    administrator's (三员) after 15 idle minutes (an operator's idle limit is the cookie's 30
+    administrator's (三员) after 15 idle minutes or on a request from outside the management
+    networks (A9) (an operator's idle limit is the cookie's 30
     minutes, SESSION_COOKIE_AGE). The session is ended on the server and audited; the login page
     follows."""
 
@@ -84,6 +85,7 @@ class SessionLimitsMiddleware:
 
             from huanjie.accounts.models import ADMIN_ROLES
             from huanjie.accounts.permissions import roles_of
+            from huanjie.accounts.services import admin_network_allowed
             from huanjie.audit.services import audit_record
 
             now = time.time()
@@ -96,6 +98,10 @@ class SessionLimitsMiddleware:
                 reason = "登录已超过12小时"
             elif admin and now - seen > self.ADMIN_IDLE:
                 reason = "管理员账号15分钟未操作"
+            elif admin and not admin_network_allowed(user):
+                # SECURITY.md A9: an administrator's session moved outside the management
+                # networks (a stolen cookie, a proxy misconfigured) ends at once.
+                reason = "管理员账号从管理网络以外访问"
             if reason:
                 audit_record(actor=user, action="auth.session_expired", obj=user, message=reason)
                 logout(request)

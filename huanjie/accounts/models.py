@@ -143,3 +143,19 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AddressFailures(models.Model):
+    """Failed logins from one source address in the current window, across every account
+    (SECURITY.md A3: at most 20 failures per address per 10 minutes, against password spraying)."""
+
+    address = models.CharField("来源地址", max_length=45, unique=True)
+    window_start = models.DateTimeField("计数起始时间")
+    failures = models.PositiveIntegerField("失败次数", default=0)
+
+    class Meta:
+        verbose_name = "来源地址登录失败计数"
+        verbose_name_plural = "来源地址登录失败计数"
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.failures}"

@@ -23,6 +23,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 MAX_AGE: Final = timedelta(days=90)
+# SECURITY.md A8 [PROJ]: an initial or reset password is good for one day; then the security
+# administrator gives a new one.
+TEMPORARY_MAX_AGE: Final = timedelta(hours=24)
 HISTORY: Final = 5
 
 MSG_CLASSES = "密码须包含大写字母、小写字母、数字、符号中的至少三类"
@@ -120,3 +123,14 @@ def password_expired(user: Any) -> bool:
     """A password older than MAX_AGE must be changed before anything else (SECURITY.md A2)."""
     changed = getattr(user, "password_changed_at", None)
     return changed is not None and timezone.now() - changed > MAX_AGE
+
+
+def temporary_password_expired(user: Any) -> bool:
+    """An initial or reset password (one that must be changed) unused for a day opens nothing
+    (SECURITY.md A8)."""
+    changed = getattr(user, "password_changed_at", None)
+    return (
+        bool(getattr(user, "must_change_password", False))
+        and changed is not None
+        and timezone.now() - changed > TEMPORARY_MAX_AGE
+    )

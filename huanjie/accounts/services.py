@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from huanjie.accounts.models import (
     ADMIN_ROLES,
+    AddressFailures,
     Department,
     PasswordHistory,
     Role,
@@ -273,29 +274,105 @@ def is_locked(user: User) -> bool:
     return user.locked_until is not None and user.locked_until > timezone.now()
 
 
-def login_succeeded(*, user: User) -> None:
+def login_succeeded(*, user: User, second_factor: str = "") -> None:
+    """A complete login (password, and the second factor where one is needed)."""
     with transaction.atomic():
         user.failed_logins = 0
         user.locked_until = None
         user.last_login = timezone.now()
         user.save(update_fields=["failed_logins", "locked_until", "last_login"])
-        audit_record(actor=user, action="auth.login", obj=user)
+        audit_record(
+            actor=user,
+            action="auth.login",
+            obj=user,
+            changes={"second_factor": second_factor} if second_factor else None,
+        )
 
 
-def login_failed(*, username: str, reason: str) -> None:
-    """Count a failure against the account (if it exists) and lock it after too many."""
+# SECURITY.md A3 (anti-spraying) [PROJ]: 20 failures from one address within 10 minutes, across
+# accounts, refuse every login from it until the window ends.
+ADDRESS_MAX_FAILURES = 20
+ADDRESS_WINDOW = timedelta(minutes=10)
+
+
+# SECURITY.md A3 (anti-spraying) [PROJ]: 20 failures from one address within 10 minutes, across
+# accounts, refuse every login from it until the window ends.
+ADDRESS_MAX_FAILURES = 20
+ADDRESS_WINDOW = timedelta(minutes=10)
+
+
+def _source_address() -> str:
+    from huanjie.audit.middleware import current_request_context
+
+    context = current_request_context()
+    return (context.ip if context else None) or ""
+
+
+def address_blocked(address: str | None = None) -> bool:
+    """Whether logins from the address (the request's, by default) are refused for now."""
+    address = _source_address() if address is None else address
+    if not address:
+        return False
+    row = AddressFailures.objects.filter(address=address).first()
+    return (
+        row is not None
+        and row.failures >= ADDRESS_MAX_FAILURES
+        and timezone.now() - row.window_start < ADDRESS_WINDOW
+    )
+
+
+def _count_address_failure(address: str) -> str:
+    """Count one failure against the address; a note for the audit row when it is blocked."""
+    if not address:
+        return ""
+    now = timezone.now()
+    row, _ = AddressFailures.objects.select_for_update().get_or_create(
+        address=address, defaults={"window_start": now, "failures": 0}
+    )
+    if now - row.window_start >= ADDRESS_WINDOW:
+        row.window_start, row.failures = now, 0
+    row.failures += 1
+    row.save(update_fields=["window_start", "failures"])
+    if row.failures == ADDRESS_MAX_FAILURES:
+        return f"；来源地址10分钟内失败{row.failures}次，暂停该地址登录"
+    return ""
+
+
+def admin_network_allowed(user: User, address: str | None = None) -> bool:
+    """SECURITY.md A9 (DB 8.1.4.1 c): the three administrators log in and work only from the
+    management networks (settings.HUANJIE_ADMIN_NETWORKS); other accounts from anywhere."""
+    import ipaddress
+
+    from django.conf import settings
+
+    if not set(roles_of(user)) & ADMIN_ROLES:
+        return True
+    address = _source_address() if address is None else address
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(
+        ip in ipaddress.ip_network(net, strict=False) for net in settings.HUANJIE_ADMIN_NETWORKS
+    )
+
+
+def login_failed(*, username: str, reason: str, count_account: bool = True) -> None:
+    """Count a failure against the source address and (unless the attempt was refused before
+    the password was looked at) against the account, and lock them after too many (SECURITY.md
+    A3)."""
     with transaction.atomic():
         username = normalize_username(username)
         user = User.objects.select_for_update().filter(username=username).first()
-        message = reason
-        if user is not None:
+        message = reason + _count_address_failure(_source_address())
+        if user is not None and count_account:
             now = timezone.now()
             recent = user.last_failed_at is not None and now - user.last_failed_at < FAILURE_WINDOW
             user.failed_logins = user.failed_logins + 1 if recent else 1
             user.last_failed_at = now
             if user.failed_logins >= LOCK_AFTER_FAILURES and not is_locked(user):
                 user.locked_until = now + LOCK_DURATION
-                message = f"{reason}；连续失败{user.failed_logins}次，账号锁定30分钟"
+                message += f"；连续失败{user.failed_logins}次，账号锁定30分钟"
             user.save(update_fields=["failed_logins", "last_failed_at", "locked_until"])
         audit_record(
             actor=None,
@@ -319,6 +396,8 @@ def describe_roles(user: User) -> str:
 
 __all__ = [
     "RoleSpec",
+    "address_blocked",
+    "admin_network_allowed",
     "describe_roles",
     "generate_password",
     "is_locked",

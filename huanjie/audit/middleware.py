@@ -27,8 +27,27 @@ def current_request_context() -> RequestContext | None:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the county's reverse proxy the address is in X-Forwarded-For only when the
-    # operator says the proxy is trusted; the plain peer address otherwise.
+    """The address of the person at the keyboard, for the audit log, the per-address lockout
+    and the administrators' network allow-list (SECURITY.md L2, A3, A9).
+
+    Behind the county's reverse proxy (HUANJIE_TRUSTED_PROXY) it is taken from X-Forwarded-For
+    by django-ipware, counting the configured proxies (HUANJIE_PROXY_HOPS) from the right, so a
+    client cannot name its own address by sending the header; a malformed chain falls back to
+    the peer. Without a declared proxy the header is never read: the peer address is the truth.
+    """
+    from django.conf import settings
+
+    if getattr(settings, "HUANJIE_TRUSTED_PROXY", False):
+        from ipware import get_client_ip
+
+        ip, _routable = get_client_ip(
+            request,
+            proxy_count=settings.HUANJIE_PROXY_HOPS,
+            request_header_order=["HTTP_X_FORWARDED_FOR"],
+            strict=True,
+        )
+        if ip:
+            return ip
     return request.META.get("REMOTE_ADDR") or None
 
 

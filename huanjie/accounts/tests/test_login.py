@@ -5,13 +5,13 @@ from django.urls import reverse
 
 from huanjie.accounts.forms import MSG_LOGIN_FAILED
 from huanjie.audit.models import AuditEvent
-from huanjie.conftest import PASSWORD
+from huanjie.conftest import PASSWORD, log_in
 
 LOGIN = "/accounts/login/"
 
 
 def _post(client, username, password):
-    return client.post(LOGIN, {"username": username, "password": password})
+    return log_in(client, username, password)
 
 
 def test_a_login_is_audited_with_the_ip(client, cast):

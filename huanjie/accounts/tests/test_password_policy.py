@@ -75,7 +75,7 @@ def _logged_in(user: User) -> Client:
 
 def test_a_new_account_reaches_nothing_before_it_changes_the_password(cast):
     user, initial = services.user_create(
-        actor=cast.county_officer,
+        actor=cast.security_admin,
         username="newclerk",
         full_name="新人",
         region=cast.village_clerk.region,
@@ -116,3 +116,20 @@ def test_no_page_a_logged_in_user_sees_is_cached(cast):
     for url in ("/", "/regions/630121100/", "/voters/changes/"):
         response = client.get(url, follow=True)
         assert response["Cache-Control"] == "no-store, private", url
+
+
+def test_a_temporary_password_opens_nothing_after_a_day(client, cast):
+    from huanjie.audit.models import AuditEvent
+
+    user = cast.town_officer
+    user.must_change_password = True
+    user.password_changed_at = timezone.now() - timedelta(hours=25)
+    user.save(update_fields=["must_change_password", "password_changed_at"])
+    response = client.post(LOGIN, {"username": "town", "password": PASSWORD})
+    assert MSG_LOGIN_FAILED in response.content.decode()
+    assert "_auth_user_id" not in client.session and "hj_pending_login" not in client.session
+    event = AuditEvent.objects.filter(action="auth.login_failed").latest("id")
+    assert "24小时" in event.message
+    user.password_changed_at = timezone.now() - timedelta(hours=23)
+    user.save(update_fields=["password_changed_at"])
+    assert client.post(LOGIN, {"username": "town", "password": PASSWORD}).status_code == 302

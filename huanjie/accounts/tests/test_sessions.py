@@ -10,14 +10,14 @@ from django.test import Client
 from huanjie.accounts import services
 from huanjie.accounts.middleware import SessionLimitsMiddleware
 from huanjie.audit.models import AuditEvent
-from huanjie.conftest import PASSWORD
+from huanjie.conftest import PASSWORD, log_in
 
 LOGIN = "/accounts/login/"
 
 
 def _login(username: str) -> Client:
     client = Client()
-    response = client.post(LOGIN, {"username": username, "password": PASSWORD})
+    response = log_in(client, username)
     assert response.status_code == 302, username
     return client
 

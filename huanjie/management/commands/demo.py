@@ -95,6 +95,12 @@ class Command(BaseCommand):
                 f"  {username:<14} {demo.password:<16} {Role(demo.role).label} · "
                 f"{demo.full_name} · {demo.region.display_name}"
             )
+            if demo.otp_key:
+                self.stdout.write(f"  {'':<14} 动态口令密钥 {demo.otp_key}")
+        self.stdout.write(
+            "有动态口令密钥的用户登录时还须输入6位动态口令：把密钥加入手机验证器"
+            "（腾讯身份验证器、Microsoft Authenticator 等），或运行 oathtool --totp -b 密钥。"
+        )
         self.stdout.write(f"\n完成，用时 {time.perf_counter() - started:.1f} 秒。")
 
     def _line(self, line: str | None) -> None:
