@@ -55,6 +55,7 @@ _RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 
 MSG_BAD_CODE = "动态口令或恢复码不正确"
 MSG_BAD_PASSWORD = "当前密码不正确"
+MSG_NOT_ADMIN = "账号“{username}”不是管理员；其他账号的两步验证由安全管理员在系统中解除"
 
 Method = Literal["totp", "recovery"]
 
@@ -197,6 +198,23 @@ def second_factor_reset(*, actor: User | None, user: User, message: str = "") ->
             message=message,
             outcome=Outcome.SUCCESS,
         )
+
+
+def admin_second_factor_reset(*, username: str) -> User:
+    """The command line's unbinding of an administrator's lost authenticator: no administrator
+    may do it for another (三员分立), so the system does, audited; the administrator binds a new
+    one at the next login, from the management network (SECURITY.md A9)."""
+    from huanjie.accounts.models import ADMIN_ROLES
+    from huanjie.accounts.services import MSG_NO_SUCH_USER, normalize_username
+
+    name = normalize_username(username)
+    user = User.objects.filter(username=name).first()
+    if user is None:
+        raise ValidationError(MSG_NO_SUCH_USER.format(username=name))
+    if not set(roles_of(user)) & ADMIN_ROLES:
+        raise ValidationError(MSG_NOT_ADMIN.format(username=name))
+    second_factor_reset(actor=None, user=user, message="命令行解除管理员两步验证绑定")
+    return user
 
 
 def qr_svg_data_uri(device: TOTPDevice) -> str:

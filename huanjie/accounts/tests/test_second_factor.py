@@ -262,3 +262,19 @@ def test_administrators_log_in_only_from_the_management_networks(cast, settings)
     assert AuditEvent.objects.filter(
         action="auth.session_expired", message__contains="管理网络以外"
     ).exists()
+
+
+def test_an_administrators_lost_phone_is_unbound_on_the_command_line_only(cast):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    _bind(cast.security_admin)
+    out = io.StringIO()
+    call_command("accounts", "reset-admin-second-factor", "ＳＥＣＡＤＭＩＮ", stdout=out)
+    assert "已解除" in out.getvalue()
+    assert second_factor.totp_device(cast.security_admin) is None
+    event = AuditEvent.objects.filter(action="user.otp_reset").latest("id")
+    assert event.user_id is None and event.object_id == str(cast.security_admin.pk)
+    with pytest.raises(CommandError, match="不是管理员"):
+        call_command("accounts", "reset-admin-second-factor", "town")

@@ -68,6 +68,10 @@ class Command(BaseCommand):
             )
         reset = sub.add_parser("reset-admin-password", help="重置管理员密码（下次登录须修改）")
         reset.add_argument("login", metavar="LOGIN", help="管理员的登录名")
+        unbind = sub.add_parser(
+            "reset-admin-second-factor", help="解除管理员的手机验证器绑定（手机丢失时）"
+        )
+        unbind.add_argument("login", metavar="LOGIN", help="管理员的登录名")
         sub.add_parser("check", help="检查账号：有问题时逐条列出并以非零状态退出")
         sub.add_parser("disable-dormant", help="停用90天未使用的账号并结束其会话")
 
@@ -77,6 +81,8 @@ class Command(BaseCommand):
                 self._bootstrap(options)
             case "reset-admin-password":
                 self._reset(options["login"])
+            case "reset-admin-second-factor":
+                self._unbind(options["login"])
             case "check":
                 self._check()
             case "disable-dormant":
@@ -105,6 +111,18 @@ class Command(BaseCommand):
             raise _refused(exc) from exc
         self.stdout.write(f"{user.full_name}（{user.username}） 新密码：{password}")
         self.stdout.write("此密码只显示这一次，下次登录时必须修改；原有会话已结束。")
+
+    def _unbind(self, login: str) -> None:
+        from huanjie.accounts.second_factor import admin_second_factor_reset
+
+        try:
+            user = admin_second_factor_reset(username=login)
+        except ValidationError as exc:
+            raise _refused(exc) from exc
+        self.stdout.write(
+            f"已解除 {user.full_name}（{user.username}）的手机验证器绑定和恢复码，原有会话已结束；"
+            "下次登录时重新绑定。"
+        )
 
     def _check(self) -> None:
         problems = accounts_problems()
