@@ -22,11 +22,13 @@ def login(page, live_server, username: str) -> None:  # type: ignore[no-untyped-
     if not page.url.endswith("/accounts/login/code/"):
         return
     binding = page.get_by_role("img", name="绑定手机验证器的二维码").count() > 0
+    shot(page, "second-factor-bind" if binding else "second-factor-code")
     page.get_by_label("动态口令").fill(otp_code(User.objects.get(username=username)))
     page.get_by_role("button", name="绑定并登录" if binding else "验证并登录").click()
     page.wait_for_load_state()
     if binding:
         assert page.locator(".hj-recovery-codes li").count() == 10
+        shot(page, "second-factor-recovery-codes")
         page.get_by_role("link", name="我已妥善保存，继续").click()
         page.wait_for_load_state()
 
