@@ -29,6 +29,9 @@ CSRF_TRUSTED_ORIGINS = envlist("HUANJIE_CSRF_TRUSTED_ORIGINS", [])
 HUANJIE_FIELD_KEYS = envstr("HUANJIE_FIELD_KEYS", "1:ZGV2LW9ubHktZmllbGQta2V5LWh1YW5qaWUtMDAwMDA=")
 # Key of the keyed hash (blind index) used to find a person without decrypting (SECURITY.md D3).
 HUANJIE_LOOKUP_KEY = envstr("HUANJIE_LOOKUP_KEY", "dev-only-lookup-key-huanjie")
+# Keys that encrypt backups, the same "version:base64key,..." format (SECURITY.md D6). No
+# default: without it production refuses to back up, development backs up in clear and says so.
+HUANJIE_BACKUP_KEYS = envstr("HUANJIE_BACKUP_KEYS", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

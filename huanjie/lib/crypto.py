@@ -47,6 +47,7 @@ __all__ = [
     "key_ring",
     "lookup_hash",
     "needs_rotation",
+    "parse_versioned_keys",
     "rotate_field",
     "token_version",
 ]
@@ -67,9 +68,11 @@ class KeyRing:
     ciphers: dict[str, AESGCM]  # every configured version, newest first
 
 
-def _parse_key_ring(spec: str) -> KeyRing:
-    # Messages name the version but never echo key material.
-    ciphers: dict[str, AESGCM] = {}
+def parse_versioned_keys(spec: str, setting: str) -> dict[str, bytes]:
+    """``"version:base64key,..."`` (newest first) as {version: 32-byte key}, in that order.
+    The format of HUANJIE_FIELD_KEYS and of HUANJIE_BACKUP_KEYS; `setting` names the variable
+    in the messages, which name a version but never echo key material."""
+    keys: dict[str, bytes] = {}
     for entry in (part.strip() for part in spec.split(",")):
         if not entry:
             continue
@@ -77,29 +80,32 @@ def _parse_key_ring(spec: str) -> KeyRing:
         version = version.strip()
         if not sep or not _VERSION.fullmatch(version):
             raise ImproperlyConfigured(
-                "HUANJIE_FIELD_KEYS must be 'version:base64key,...' with versions of 1-16 "
-                "letters or digits"
+                f"{setting} must be 'version:base64key,...' with versions of 1-16 letters or digits"
             )
-        if version in ciphers:
-            raise ImproperlyConfigured(f"HUANJIE_FIELD_KEYS lists version {version} twice")
+        if version in keys:
+            raise ImproperlyConfigured(f"{setting} lists version {version} twice")
         try:
             # Accept standard or URL-safe base64; reject anything else rather than guess.
             key = base64.b64decode(
                 encoded.strip().replace("-", "+").replace("_", "/"), validate=True
             )
         except binascii.Error as exc:
-            raise ImproperlyConfigured(
-                f"HUANJIE_FIELD_KEYS: key {version} is not valid base64"
-            ) from exc
+            raise ImproperlyConfigured(f"{setting}: key {version} is not valid base64") from exc
         if len(key) != KEY_BYTES:
             raise ImproperlyConfigured(
-                f"HUANJIE_FIELD_KEYS: key {version} decodes to {len(key)} bytes; AES-256 "
+                f"{setting}: key {version} decodes to {len(key)} bytes; AES-256 "
                 f"needs exactly {KEY_BYTES}. Make one with: "
                 'python -c "import base64,os; print(base64.b64encode(os.urandom(32)).decode())"'
             )
-        ciphers[version] = AESGCM(key)
-    if not ciphers:
+        keys[version] = key
+    return keys
+
+
+def _parse_key_ring(spec: str) -> KeyRing:
+    keys = parse_versioned_keys(spec, "HUANJIE_FIELD_KEYS")
+    if not keys:
         raise ImproperlyConfigured("HUANJIE_FIELD_KEYS is empty")
+    ciphers = {version: AESGCM(key) for version, key in keys.items()}
     return KeyRing(current=next(iter(ciphers)), ciphers=ciphers)
 
 

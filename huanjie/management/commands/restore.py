@@ -1,6 +1,7 @@
-"""`huanjie restore DIR`: check a backup's checksums, restore it into an empty database (or, with
---force, over a non-empty one), then verify the audit chain and print its head, which the
-operator compares with the copy kept off the system."""
+"""`huanjie restore DIR`: check a backup's checksums and, for an encrypted one, the backup key and
+every sealed byte, restore it into an empty database (or, with --force, over a non-empty one),
+then verify the audit chain and print its head, which the operator compares with the copy kept
+off the system. A refusal is one Chinese line and exit 2, with nothing restored."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ MSG_HEAD_DIFFERS = "恢复后的审计日志最新哈希 {restored} 与备份清
 
 
 class Command(BaseCommand):
-    help = "从备份目录恢复数据库和上传文件（先校验 SHA-256；目标数据库非空时需 --force）"
+    help = "从备份目录恢复数据库和上传文件（先校验 SHA-256 和备份密钥；目标数据库非空时需 --force）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("dir", type=Path, metavar="DIR", help="huanjie backup 写出的目录")
