@@ -38,3 +38,17 @@ def home(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page: nothing of the error, only the request's ID to quote to the administrator
+    (SECURITY.md H4). Rendered without context processors: the database may be what failed."""
+    from django.template import loader
+
+    from huanjie.audit.middleware import current_request_context
+
+    context = current_request_context()
+    body = loader.get_template("500.html").render(
+        {"request_id": context.request_id if context else ""}
+    )
+    return HttpResponse(body, status=500)
