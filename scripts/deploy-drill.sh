@@ -57,6 +57,23 @@ drill_paths() {
       -e "s|/run/huanjie/|$RUN/|g" -e "s|/etc/ssl/huanjie/|$SSL/|g" "$@"
 }
 
+running() { [ -n "$(ps -p "$1" -o stat= 2>/dev/null | grep -v Z)" ]; }
+# The ids of live processes whose command line names the drill's install folder.
+drill_processes() {
+  local d pid
+  for d in /proc/[0-9]*; do
+    pid=${d#/proc/}
+    tr '\0' ' ' < "$d/cmdline" 2>/dev/null | grep -q "^[^ ]*$PREFIX/" && running "$pid" && echo "$pid"
+  done
+  return 0
+}
+drop_drill_databases() {
+  psql_admin -d postgres -c "DROP DATABASE IF EXISTS $RESTORE_DB WITH (FORCE)" \
+    -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" \
+    -c "DROP ROLE IF EXISTS $APP_ROLE" -c "DROP ROLE IF EXISTS $OWNER_ROLE" 2>&1 | grep -v NOTICE
+  return 0
+}
+
 teardown() {
   local rc=$?
   set +e
@@ -66,20 +83,30 @@ teardown() {
   if [ -n "$NGINX_STARTED" ] && [ -s "$DRILL/nginx.pid" ]; then
     kill -QUIT "$(cat "$DRILL/nginx.pid")" 2>/dev/null
   fi
+  # gunicorn's master stops its workers on TERM; the worker finishes its task first.
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for _ in $(seq 1 40); do
-    alive=""
-    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ -z "$alive" ] && break
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 60); do running "$pid" || break; sleep 0.5; done
+    running "$pid" && kill -KILL "$pid"
+    wait "$pid" 2>/dev/null
+  done
+  # Anything still running from the drill's folder (a gunicorn worker whose master died) was
+  # started by this drill: stop it by its id before its files go.
+  for _ in $(seq 1 20); do
+    left=$(drill_processes)
+    [ -z "$left" ] && break
+    # shellcheck disable=SC2086
+    kill -TERM $left 2>/dev/null
     sleep 0.5
   done
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  left=$(drill_processes)
+  # shellcheck disable=SC2086
+  [ -n "$left" ] && { echo "still running: $left, killing"; kill -KILL $left 2>/dev/null; }
   rm -f "/etc/nginx/sites-enabled/$SITE"
   [ -n "$DEFAULT_SITE_REMOVED" ] && ln -sf /etc/nginx/sites-available/default /etc/nginx/sites-enabled/default
   if [ -z "${KEEP:-}" ]; then
     rm -f "/etc/nginx/sites-available/$SITE"
-    psql_admin -d postgres -c "DROP DATABASE IF EXISTS $RESTORE_DB" -c "DROP DATABASE IF EXISTS $DB" \
-      -c "DROP ROLE IF EXISTS $APP_ROLE" -c "DROP ROLE IF EXISTS $OWNER_ROLE"
+    drop_drill_databases
     rm -rf "$PREFIX" "$ETC" "$VAR" "$BACKUPS" "$RUN" "$SSL"
   fi
   if [ "$rc" = 0 ]; then
@@ -95,11 +122,10 @@ trap 'exit 130' INT TERM
 # Run a command line as the service would: user huanjie, the environment file loaded, in the state
 # folder, umask 0027 (the units' User=, EnvironmentFile=, WorkingDirectory=, UMask=). setpriv execs,
 # so $! is the process itself.
-as_service() {
-  setpriv --reuid=huanjie --regid=huanjie --init-groups \
-    env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$VAR" LANG=C.UTF-8 \
-    sh -c 'umask 0027; cd "$0"; set -a; . "$1"; set +a; shift; exec "$@"' "$VAR" "$ETC/huanjie.env" "$@"
-}
+SERVICE=(setpriv --reuid=huanjie --regid=huanjie --init-groups
+  env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$VAR" LANG=C.UTF-8
+  sh -c 'umask 0027; cd "$0"; set -a; . "$1"; set +a; shift; exec "$@"' "$VAR" "$ETC/huanjie.env")
+as_service() { "${SERVICE[@]}" "$@"; }
 # docs/operations.md step 6's hj and hj_owner, with the drill's paths; HJ_DB picks the database
 # (the restore's), the owner's password comes in PGPASSWORD as there.
 hj() {
@@ -126,8 +152,7 @@ for f in "$DRILL"/gunicorn.pid "$DRILL"/worker.pid; do
   rm -f "$f"
 done
 rm -f "/etc/nginx/sites-enabled/$SITE"
-psql_admin -d postgres -c "DROP DATABASE IF EXISTS $RESTORE_DB" -c "DROP DATABASE IF EXISTS $DB" \
-  -c "DROP ROLE IF EXISTS $APP_ROLE" -c "DROP ROLE IF EXISTS $OWNER_ROLE"
+drop_drill_databases
 rm -rf "$SRC" "$PREFIX" "$ETC" "$VAR" "$BACKUPS" "$RUN" "$SSL"
 
 step "1 packages (docs step 1)"
@@ -251,12 +276,14 @@ if command -v systemd-analyze > /dev/null; then
   (cd "$DRILL/units" && systemd-analyze verify ./*.service ./*.timer)
 fi
 install -d -o huanjie -g huanjie -m 0750 "$RUN"  # RuntimeDirectory=huanjie
+# A simple command in the background, not a function: $! is then gunicorn's own id (setpriv,
+# env and sh each exec the next).
 # shellcheck disable=SC2046 # the ExecStart lines are plain words
-as_service $(unit_exec huanjie-web.service) > "$DRILL/gunicorn.log" 2>&1 < /dev/null &
+"${SERVICE[@]}" $(unit_exec huanjie-web.service) > "$DRILL/gunicorn.log" 2>&1 < /dev/null &
 PIDS+=($!)
 echo $! > "$DRILL/gunicorn.pid"
 # shellcheck disable=SC2046
-as_service $(unit_exec huanjie-worker.service) > "$DRILL/worker.log" 2>&1 < /dev/null &
+"${SERVICE[@]}" $(unit_exec huanjie-worker.service) > "$DRILL/worker.log" 2>&1 < /dev/null &
 PIDS+=($!)
 echo $! > "$DRILL/worker.pid"
 for _ in $(seq 1 30); do [ -S "$RUN/gunicorn.sock" ] && break; sleep 0.5; done
@@ -287,6 +314,7 @@ ss -ltn | grep -E ':(80|443)\b'
 
 step "11 verify over HTTPS: /healthz, redirect, headers, cookies, password login"
 curl -sfk "https://$HOST/healthz" | tee "$DRILL/healthz.txt"
+echo
 grep -qx ok "$DRILL/healthz.txt"
 curl -sI "http://$HOST/login?x=1" | tee "$DRILL/redirect.h" | head -1
 grep -qi "^location: https://$HOST/login?x=1" "$DRILL/redirect.h"
