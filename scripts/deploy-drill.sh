@@ -63,15 +63,14 @@ drill_processes() {
   local d pid
   for d in /proc/[0-9]*; do
     pid=${d#/proc/}
-    tr '\0' ' ' < "$d/cmdline" 2>/dev/null | grep -q "^[^ ]*$PREFIX/" && running "$pid" && echo "$pid"
+    tr '\0' ' ' 2>/dev/null < "$d/cmdline" | grep -q "^[^ ]*$PREFIX/" && running "$pid" && echo "$pid"
   done
   return 0
 }
 drop_drill_databases() {
   psql_admin -d postgres -c "DROP DATABASE IF EXISTS $RESTORE_DB WITH (FORCE)" \
     -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" \
-    -c "DROP ROLE IF EXISTS $APP_ROLE" -c "DROP ROLE IF EXISTS $OWNER_ROLE" 2>&1 | grep -v NOTICE
-  return 0
+    -c "DROP ROLE IF EXISTS $APP_ROLE" -c "DROP ROLE IF EXISTS $OWNER_ROLE" 2>&1 | grep -v NOTICE || true
 }
 
 teardown() {
@@ -146,7 +145,7 @@ mkdir -p "$DRILL"
 # A leftover from an earlier, interrupted run: only a process that is still the drill's own.
 for f in "$DRILL"/gunicorn.pid "$DRILL"/worker.pid; do
   pid=$(cat "$f" 2>/dev/null || true)
-  if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "$PREFIX/"; then
+  if [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | grep -q "$PREFIX/"; then
     kill -TERM "$pid" || true
   fi
   rm -f "$f"
