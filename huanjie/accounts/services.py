@@ -295,12 +295,6 @@ ADDRESS_MAX_FAILURES = 20
 ADDRESS_WINDOW = timedelta(minutes=10)
 
 
-# SECURITY.md A3 (anti-spraying) [PROJ]: 20 failures from one address within 10 minutes, across
-# accounts, refuse every login from it until the window ends.
-ADDRESS_MAX_FAILURES = 20
-ADDRESS_WINDOW = timedelta(minutes=10)
-
-
 def _source_address() -> str:
     from huanjie.audit.middleware import current_request_context
 
@@ -637,3 +631,38 @@ __all__ += [
     "admins_bootstrap",
     "users_disable_dormant",
 ]
+
+# --- Ending sessions by hand (SECURITY.md S4) ------------------------------------------------
+
+
+def sessions_end(*, actor: User, user: User, keep_session: str = "") -> int:
+    """End a user's sessions on the server: one's own (all but the current one, `keep_session`),
+    or, for the security administrator, any user's in the region but an administrator's
+    (三员分立, SECURITY.md C1, S4). Returns how many ended; audited."""
+    if actor.pk != user.pk:
+        if not in_scope(actor, user.region_id or ""):
+            raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=user.region))
+        from huanjie.accounts.permissions import Action, can
+
+        if not can(actor, Action.MANAGE_USERS):
+            raise ValidationError(MSG_OWN_ACCOUNT)
+        _check_not_self_or_admin(actor, user)
+        keep_session = ""
+    with transaction.atomic():
+        ended = UserSession.objects.filter(user=user).exclude(session_key=keep_session).count()
+        _end_sessions(user, keep=keep_session)
+        audit_record(actor=actor, action="user.sessions_ended", obj=user, changes={"ended": ended})
+    return ended
+
+
+def sessions_of(user: User) -> list[UserSession]:
+    """The user's live logins, newest first."""
+    from django.contrib.sessions.models import Session
+
+    rows = list(UserSession.objects.filter(user=user).order_by("-created_at", "-id"))
+    live = set(
+        Session.objects.filter(
+            session_key__in=[r.session_key for r in rows], expire_date__gt=timezone.now()
+        ).values_list("session_key", flat=True)
+    )
+    return [r for r in rows if r.session_key in live]

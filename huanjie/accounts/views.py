@@ -145,17 +145,21 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/second_factor.html", context)
 
 
-def second_factor_settings(request: HttpRequest) -> HttpResponse:
-    """The user's own second factor: whether an authenticator is bound, how many recovery codes
-    are left, and new recovery codes (with the current password, SECURITY.md S5)."""
+def account_security(request: HttpRequest) -> HttpResponse:
+    """The user's own account security: the second factor (whether an authenticator is bound,
+    recovery codes left, new recovery codes with the current password, SECURITY.md S5) and the
+    live logins, which the user may end (S4)."""
     user = current_user(request)
     error = ""
+    current = request.session.session_key or ""
+    if request.method == "POST" and request.POST.get("do") == "end_others":
+        ended = services.sessions_end(actor=user, user=user, keep_session=current)
+        messages.success(request, f"已结束其他 {ended} 个登录会话")
+        return redirect("accounts:security")
     if request.method == "POST":
         try:
             codes = second_factor.recovery_codes_renew(
-                user=user,
-                password=request.POST.get("password", "")[:128],
-                keep_session=request.session.session_key or "",
+                user=user, password=request.POST.get("password", "")[:128], keep_session=current
             )
         except ValidationError as exc:
             error = exc.messages[0]
@@ -163,17 +167,19 @@ def second_factor_settings(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "accounts/recovery_codes.html",
-                {"codes": codes, "next_url": reverse("accounts:second_factor_settings")},
+                {"codes": codes, "next_url": reverse("accounts:security")},
             )
     return render(
         request,
-        "accounts/second_factor_settings.html",
+        "accounts/security.html",
         {
             "device": second_factor.totp_device(user),
             "required": second_factor.needs_second_factor(user),
             "codes_left": second_factor.recovery_codes_left(user),
+            "sessions": services.sessions_of(user),
+            "current_session": current,
             "error": error,
-            "breadcrumbs": [("两步验证", None)],
+            "breadcrumbs": [("账号安全", None)],
         },
     )
 
@@ -332,6 +338,9 @@ def user_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "reset_second_factor":
             second_factor.second_factor_reset(actor=actor, user=user)
             messages.success(request, "已解除两步验证绑定，该用户下次登录时重新绑定手机验证器")
+        elif action == "end_sessions":
+            ended = services.sessions_end(actor=actor, user=user)
+            messages.success(request, f"已结束该用户的 {ended} 个登录会话")
         elif action == "reset_password":
             password = services.user_reset_password(actor=actor, user=user)
             messages.success(request, f"新的临时密码：{password}（首次登录须修改，仅显示一次）")

@@ -35,7 +35,7 @@ _accounts = (
         path("accounts/login/", lambda r: HttpResponse(), name="login"),
         path("accounts/logout/", lambda r: HttpResponse(), name="logout"),
         path("accounts/password/", lambda r: HttpResponse(), name="password_change"),
-        path("accounts/second-factor/", lambda r: HttpResponse(), name="second_factor_settings"),
+        path("accounts/security/", lambda r: HttpResponse(), name="security"),
     ],
     "accounts",
 )

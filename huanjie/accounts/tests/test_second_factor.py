@@ -178,7 +178,7 @@ def test_new_recovery_codes_need_the_password_and_end_the_other_sessions(cast):
     log_in(other, "town")
     client = Client()
     log_in(client, "town")
-    url = reverse("accounts:second_factor_settings")
+    url = reverse("accounts:security")
     refused = client.post(url, {"password": "not-my-password"})
     assert second_factor.MSG_BAD_PASSWORD in refused.content.decode()
     assert _logged_in(other)

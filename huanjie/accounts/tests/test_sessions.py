@@ -72,3 +72,59 @@ def test_a_password_change_ends_the_users_other_sessions(cast):
     )
     assert response.status_code == 302
     assert _in(here) and not _in(elsewhere)
+
+
+def test_the_session_key_changes_at_the_password_and_at_the_code_and_dies_at_logout(cast):
+    """SECURITY.md S2: a new session ID after the password and after the second factor; the
+    old cookie then opens nothing, and after logout replaying the last one opens nothing."""
+    from django.conf import settings
+
+    client = Client()
+    client.get(LOGIN)
+    before = (
+        client.cookies[settings.SESSION_COOKIE_NAME].value
+        if settings.SESSION_COOKIE_NAME in client.cookies
+        else ""
+    )
+    client.post(LOGIN, {"username": "town", "password": PASSWORD})
+    pending = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert pending and pending != before
+    from huanjie.accounts import second_factor
+    from huanjie.conftest import otp_code
+
+    device = second_factor.enrollment_device(cast.town_officer)
+    second_factor.totp_enroll_confirm(
+        user=cast.town_officer, device=device, code=otp_code(cast.town_officer)
+    )
+    client.post("/accounts/login/code/", {"code": otp_code(cast.town_officer)})
+    final = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert final != pending and _in(client)
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = pending
+    assert not _in(replay)
+    client.post("/accounts/logout/")
+    replay.cookies[settings.SESSION_COOKIE_NAME] = final
+    assert not _in(replay)
+
+
+def test_users_end_their_own_other_sessions_and_the_security_administrator_anyones(cast):
+    """SECURITY.md S4: a user ends their other logins; the security administrator ends a user's,
+    never an administrator's (三员分立)."""
+    from django.urls import reverse
+
+    phone, laptop = _login("town"), _login("town")
+    page = laptop.get(reverse("accounts:security")).content.decode()
+    assert page.count("<tr><td>") == 2 and "当前会话" in page
+    laptop.post(reverse("accounts:security"), {"do": "end_others"})
+    assert not _in(phone) and _in(laptop)
+    event = AuditEvent.objects.filter(action="user.sessions_ended").latest("id")
+    assert event.changes == {"ended": 1} and event.username == "town"
+    admin = cast.client(cast.security_admin)
+    admin.post(reverse("accounts:user_action", args=[cast.town_officer.pk, "end_sessions"]))
+    assert not _in(laptop)
+    sysadmin = _login("sysadmin")
+    refused = admin.post(
+        reverse("accounts:user_action", args=[cast.system_admin.pk, "end_sessions"]), follow=True
+    )
+    assert services.MSG_OTHER_ADMIN in refused.content.decode()
+    assert sysadmin.get(reverse("accounts:system_status")).status_code == 200
