@@ -162,17 +162,58 @@ def scoped(
 def get_scoped_or_404(
     user: Any, queryset: QuerySet[M], action: Action, field: str = "region__code", **lookup: Any
 ) -> M:
-    """One object in the user's scope, or the same 404 as for an object that does not exist."""
+    """One object in the user's scope, or the same 404 as for an object that does not exist.
+    An object that exists but is not the user's is a refused access and is audited (SECURITY.md
+    L1); a lookup of nothing at all is not (a mistyped URL is no event)."""
     try:
         return scoped(user, queryset, action, field).get(**lookup)
     except (ObjectDoesNotExist, ValueError) as exc:
-        raise Http404("未找到") from exc
+        raise not_found(user, action, queryset, **lookup) from exc
+
+
+def not_found(user: Any, action: Action, queryset: QuerySet[Any], **lookup: Any) -> Http404:
+    """The 404 of a lookup that found nothing the user may see, to raise; audited as a refused
+    access when `queryset` holds such an object (SECURITY.md L1), not when nothing is there."""
+    if _exists(queryset, lookup):
+        audit_denied(user, action, object_type=queryset.model._meta.label_lower, lookup=lookup)
+    return Http404("未找到")
+
+
+def _exists(queryset: QuerySet[Any], lookup: dict[str, Any]) -> bool:
+    try:
+        return queryset.filter(**lookup).exists()
+    except (ValueError, TypeError):
+        return False  # a malformed lookup (a word where an ID goes) names nothing
 
 
 def require(user: Any, action: Action) -> None:
-    """404 for a user without the action: a page they may not use does not exist for them."""
+    """404 for a user without the action: a page they may not use does not exist for them.
+    Audited as a refused access (SECURITY.md L1)."""
     if not can(user, action):
+        audit_denied(user, action)
         raise Http404("未找到")
+
+
+def audit_denied(
+    user: Any,
+    action: Action,
+    *,
+    obj: Model | None = None,
+    object_type: str = "",
+    lookup: dict[str, Any] | None = None,
+) -> None:
+    """Write the access.denied event of a refusal: by `require`, `get_scoped_or_404`, or a
+    service refusing for want of the action or of scope (SECURITY.md C1/C3, L1). The caller
+    raises its own refusal after it; the event outlives that refusal's rollback."""
+    from huanjie.audit.services import audit_denied as record
+
+    object_id = ""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = str(obj.pk)
+    record(
+        actor=user, permission=action, object_type=object_type, object_id=object_id, lookup=lookup
+    )
 
 
 @dataclass(frozen=True)

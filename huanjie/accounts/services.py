@@ -24,7 +24,15 @@ from huanjie.accounts.models import (
     User,
     UserSession,
 )
-from huanjie.accounts.permissions import RoleConflict, check_role_set, in_scope, roles_of
+from huanjie.accounts.permissions import (
+    Action,
+    RoleConflict,
+    audit_denied,
+    can,
+    check_role_set,
+    in_scope,
+    roles_of,
+)
 from huanjie.audit.models import Outcome
 from huanjie.audit.services import audit_record
 from huanjie.regions.models import Region
@@ -40,6 +48,24 @@ MSG_REVIEWER_NEEDS_DEPARTMENT = "联审部门角色必须选择所属部门"
 MSG_NO_ROLE = "至少授予一个角色"
 MSG_OWN_ACCOUNT = "不能修改本人账号的角色、启用状态或密码（请由其他管理员办理）"
 MSG_OTHER_ADMIN = "管理员不能重置或设置另一位管理员的密码或角色（三员分立）"
+MSG_NOT_ALLOWED = "无权管理用户"
+
+
+def _check_manage(actor: User, code: str, shown: object, target: User | None = None) -> None:
+    """SECURITY.md C1/C3: account administration is the security administrator's (MANAGE_USERS),
+    within their region (`code`), checked in the service as well as by the view; audited."""
+    allowed = can(actor, Action.MANAGE_USERS)
+    if not allowed or not in_scope(actor, code):
+        audit_denied(
+            actor,
+            Action.MANAGE_USERS,
+            obj=target,
+            object_type="accounts.user",
+            lookup={"region": code},
+        )
+        raise ValidationError(
+            MSG_REGION_OUT_OF_SCOPE.format(region=shown) if allowed else MSG_NOT_ALLOWED
+        )
 
 
 def _check_not_self_or_admin(actor: User | None, user: User) -> None:
@@ -120,8 +146,8 @@ def user_create(
 ) -> tuple[User, str]:
     """Create an account with its roles. Returns the user and the initial password, which must
     be changed at first login (SECURITY.md A8). `actor` None means the system (the demo loader)."""
-    if actor is not None and not in_scope(actor, region.code):
-        raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=region.display_name))
+    if actor is not None:
+        _check_manage(actor, region.code, region.display_name)
     _validate_roles(roles)
     username = normalize_username(username)
     _check_username_allowed(username)  # SECURITY.md A6
@@ -148,8 +174,7 @@ def user_create(
 
 def user_roles_set(*, actor: User, user: User, roles: list[RoleSpec]) -> User:
     """Replace a user's roles (三员分立 checked here and by the database)."""
-    if not in_scope(actor, user.region_id or ""):
-        raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=user.region))
+    _check_manage(actor, user.region_id or "", user.region, user)
     _check_not_self_or_admin(actor, user)
     _validate_roles(roles)
     before = sorted(
@@ -171,8 +196,7 @@ def user_roles_set(*, actor: User, user: User, roles: list[RoleSpec]) -> User:
 
 
 def user_set_active(*, actor: User, user: User, active: bool) -> User:
-    if not in_scope(actor, user.region_id or ""):
-        raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=user.region))
+    _check_manage(actor, user.region_id or "", user.region, user)
     _check_not_self_or_admin(actor, user)
     with transaction.atomic():
         old = user.is_active
@@ -191,8 +215,7 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
 
 def user_unlock(*, actor: User, user: User) -> User:
     """A security administrator lifts a lock early (SECURITY.md A3)."""
-    if not in_scope(actor, user.region_id or ""):
-        raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=user.region))
+    _check_manage(actor, user.region_id or "", user.region, user)
     with transaction.atomic():
         user.failed_logins = 0
         user.locked_until = None
@@ -205,8 +228,8 @@ def user_reset_password(*, actor: User | None, user: User, message: str = "") ->
     """A new random password, which must be changed at first login, and the end of the user's
     sessions and of any lock. `actor` None means the system (the demo loader), whose users keep
     the printed password (SECURITY.md A8 applies to people, not to a demo)."""
-    if actor is not None and not in_scope(actor, user.region_id or ""):
-        raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=user.region))
+    if actor is not None:
+        _check_manage(actor, user.region_id or "", user.region, user)
     _check_not_self_or_admin(actor, user)
     new = generate_password()
     with transaction.atomic():
@@ -632,6 +655,7 @@ __all__ += [
     "users_disable_dormant",
 ]
 
+
 # --- Ending sessions by hand (SECURITY.md S4) ------------------------------------------------
 
 
@@ -640,12 +664,7 @@ def sessions_end(*, actor: User, user: User, keep_session: str = "") -> int:
     or, for the security administrator, any user's in the region but an administrator's
     (三员分立, SECURITY.md C1, S4). Returns how many ended; audited."""
     if actor.pk != user.pk:
-        if not in_scope(actor, user.region_id or ""):
-            raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=user.region))
-        from huanjie.accounts.permissions import Action, can
-
-        if not can(actor, Action.MANAGE_USERS):
-            raise ValidationError(MSG_OWN_ACCOUNT)
+        _check_manage(actor, user.region_id or "", user.region, user)  # SECURITY.md C1/C3
         _check_not_self_or_admin(actor, user)
         keep_session = ""
     with transaction.atomic():

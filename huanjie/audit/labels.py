@@ -30,6 +30,7 @@ EVENT_LABELS: Final[dict[str, str]] = {
     "user.unlock": "解除登录锁定",
     "user.password_reset": "重置用户密码",
     "user.otp_reset": "解除两步验证绑定",
+    "access.denied": "越权访问被拒绝",
     "user.sessions_ended": "结束登录会话",
     "audit.search": "查询审计日志",
     "audit.verify": "校验审计日志哈希链",
@@ -79,6 +80,7 @@ EVENT_LABELS: Final[dict[str, str]] = {
 
 GROUP_LABELS: Final[dict[str, str]] = {
     "auth": "登录",
+    "access": "访问控制",
     "user": "用户管理",
     "audit": "安全审计",
     "regions": "行政区划",
@@ -149,6 +151,9 @@ CHANGE_LABELS: Final[dict[str, str]] = {
     "category": "登记类别",
     "group_name": "村民小组",
     "filters": "查询条件",
+    "permission": "所需权限",
+    "lookup": "查找条件",
+    "path": "页面",
 }
 
 

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 class RequestContext:
     ip: str | None
     request_id: str
+    path: str = ""  # the page of an access.denied event (audit.services.audit_denied)
 
 
 _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
@@ -56,8 +57,19 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _current.set(RequestContext(ip=client_ip(request), request_id=uuid.uuid4().hex))
+        token = _current.set(
+            RequestContext(
+                ip=client_ip(request), request_id=uuid.uuid4().hex, path=request.path[:200]
+            )
+        )
         try:
             return self.get_response(request)
         finally:
-            _current.reset(token)
+            # A refusal inside a transaction that rolled back (ATOMIC_REQUESTS) is written now,
+            # outside it, still with this request's IP and ID (SECURITY.md L1).
+            from huanjie.audit.services import flush_denied
+
+            try:
+                flush_denied()
+            finally:
+                _current.reset(token)

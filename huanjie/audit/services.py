@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -84,6 +85,8 @@ def audit_record(
     """
     from huanjie.accounts.permissions import roles_of
 
+    if getattr(_pending, "events", None) and not _in_real_transaction():
+        flush_denied()  # refusals kept from a transaction that rolled back go first
     ctx = current_request_context()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -168,3 +171,74 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
         prev = event.row_hash
         expected_id += 1
     return count, None
+
+
+# ---------------------------------------------------------------------------------------------
+# Refused access (SECURITY.md L1 "access-denied ... failures").
+
+ACCESS_DENIED = "access.denied"
+
+_pending = threading.local()
+
+
+def _in_real_transaction() -> bool:
+    """Whether an atomic block that may yet roll back is open. A test case's own blocks are the
+    test's sandbox, not a transaction of the application: the same test as Django's durable."""
+    conn = transaction.get_connection()
+    return any(not getattr(block, "_from_testcase", False) for block in conn.atomic_blocks)
+
+
+def audit_denied(
+    *,
+    actor: Any | None,
+    permission: str,
+    object_type: str = "",
+    object_id: str = "",
+    lookup: dict[str, Any] | None = None,
+) -> None:
+    """Record that `actor` was refused `permission` (an accounts.permissions.Action) on an object
+    of `object_type` found by `lookup`, or on a page (the path is taken from the request).
+
+    The event must outlive the refusal, which usually rolls back the transaction it is raised in
+    (a service's, or the view's with ATOMIC_REQUESTS). Outside a transaction (the normal case:
+    views run in autocommit and services check before they open theirs) it is written at once.
+    Inside one it waits and is written after the outermost block ends: on commit by on_commit,
+    on rollback by the request middleware's flush (flush_denied). Not on a second connection:
+    the chain's lock (_lock_chain) may be held by this very transaction, which would wait for
+    itself, and a second connection does not see the rows this one has not committed."""
+    from huanjie.lib.idcard import redact
+
+    ctx = current_request_context()
+    changes: dict[str, Any] = {"permission": str(permission)}
+    if lookup:
+        # Never a full ID number, whatever was looked up by (SECURITY.md L3).
+        changes["lookup"] = {k: redact(str(v))[:100] for k, v in lookup.items()}
+    if ctx is not None and ctx.path:
+        changes["path"] = redact(ctx.path)[:200]
+    event: dict[str, Any] = {
+        "actor": actor if getattr(actor, "pk", None) else None,
+        "action": ACCESS_DENIED,
+        "object_type": object_type,
+        "object_id": redact(object_id),
+        "changes": changes,
+        "outcome": Outcome.FAILURE,
+    }
+    if not _in_real_transaction():
+        audit_record(**event)
+        return
+    queue: list[dict[str, Any]] | None = getattr(_pending, "events", None)
+    if queue is None:
+        queue = _pending.events = []
+    queue.append(event)
+    transaction.on_commit(flush_denied)
+
+
+def flush_denied() -> int:
+    """Write the refusals kept while a transaction was open, once none is; the number written."""
+    queue: list[dict[str, Any]] = getattr(_pending, "events", None) or []
+    if not queue or _in_real_transaction():
+        return 0
+    _pending.events = []
+    for event in queue:
+        audit_record(**event)
+    return len(queue)

@@ -11,7 +11,14 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from huanjie.accounts.permissions import Action, can, get_scoped_or_404, scope_code, scope_q
+from huanjie.accounts.permissions import (
+    Action,
+    can,
+    get_scoped_or_404,
+    not_found,
+    scope_code,
+    scope_q,
+)
 from huanjie.elections.models import Campaign, CampaignVillage
 
 
@@ -30,12 +37,10 @@ def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
 
 
 def access_campaign(user: Any, pk: int) -> Campaign:
-    from django.http import Http404
-
     try:
         return campaigns_visible_to(user).get(pk=pk)
     except (Campaign.DoesNotExist, ValueError) as exc:
-        raise Http404("未找到") from exc
+        raise not_found(user, Action.VIEW_CAMPAIGNS, Campaign.objects.all(), pk=pk) from exc
 
 
 def campaign_villages_visible_to(user: Any, campaign: Campaign) -> QuerySet[CampaignVillage]:

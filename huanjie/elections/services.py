@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from huanjie.accounts.models import User
-from huanjie.accounts.permissions import Action, can, in_scope
+from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.regions.models import Region
@@ -28,6 +28,7 @@ MSG_NOT_IN_CAMPAIGN = "该村(社区)不在本次换届范围内"
 
 def _check_manage(actor: User, region: Region) -> None:
     if not can(actor, Action.MANAGE_CAMPAIGNS) or not in_scope(actor, region.code):
+        audit_denied(actor, Action.MANAGE_CAMPAIGNS, obj=region)  # SECURITY.md L1
         raise ValidationError(MSG_NOT_ALLOWED)
 
 
@@ -164,6 +165,7 @@ def campaign_village_set(
     """Leave a village out of the campaign (with its reason) or bring it back in."""
     _check_manage(actor, entry.campaign.region)
     if not in_scope(actor, entry.region_id):
+        audit_denied(actor, Action.MANAGE_CAMPAIGNS, obj=entry)  # SECURITY.md L1
         raise ValidationError(MSG_NOT_ALLOWED)
     reason = reason.strip()
     if not included and not reason:
@@ -191,6 +193,7 @@ def campaign_village_set_election_date(
     """Fix a village's election day, the anchor of its legal calendar. A town officer sets it
     for the villages of the town; the county for any of its villages."""
     if not in_scope(actor, entry.region_id) or not can(actor, Action.SET_ELECTION_DATE):
+        audit_denied(actor, Action.SET_ELECTION_DATE, obj=entry)  # SECURITY.md L1
         raise ValidationError(MSG_NOT_ALLOWED)
     campaign = entry.campaign
     if not campaign.window_start <= election_date <= campaign.window_end:

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from huanjie.accounts.models import User
-from huanjie.accounts.permissions import Action, can, in_scope
+from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.party.models import (
@@ -51,6 +51,7 @@ MSG_JOINED_UNDER_18 = "入党日期{day}时未满十八周岁（出生日期{bir
 
 def _check_manage(actor: User, village: Region) -> None:
     if not can(actor, Action.MANAGE_PARTY) or not in_scope(actor, village.code):
+        audit_denied(actor, Action.MANAGE_PARTY, obj=village)  # SECURITY.md L1
         raise ValidationError(MSG_NOT_ALLOWED)
 
 

@@ -6,9 +6,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
-from django.http import Http404
 
-from huanjie.accounts.permissions import Action, can, scoped
+from huanjie.accounts.permissions import Action, can, not_found, scoped
 from huanjie.people.models import Person, PersonStatusChange
 from huanjie.regions.models import Region
 
@@ -105,4 +104,4 @@ def access_status_change(user: Any, area: Region, pk: int) -> PersonStatusChange
     try:
         return status_changes_of(user, area).get(pk=pk)
     except PersonStatusChange.DoesNotExist as exc:
-        raise Http404("未找到") from exc
+        raise not_found(user, Action.VIEW_PEOPLE, PersonStatusChange.objects.all(), pk=pk) from exc

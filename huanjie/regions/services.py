@@ -43,6 +43,7 @@ UNKNOWN_CODE = "未找到区划代码 {code}"
 KIND_NOT_VILLAGE_LEVEL = "只有村级单位才分村和社区，“{name}”是{level}单位"
 KIND_INVALID = "类别应为“村”或“社区”，实为“{value}”"
 KIND_REASON_REQUIRED = "请填写更正原因"
+KIND_NOT_ALLOWED = "无权更正“{name}”的类别"
 
 _NAME_LIMIT = Region._meta.get_field("name").max_length or 100
 _STAGE = "huanjie_region_stage"
@@ -217,6 +218,12 @@ def regions_load(
 
 def region_kind_correct(*, actor: Any, region: Region, kind: str, reason: str) -> Region:
     """Set a village-level unit's kind by hand. The loader keeps it from then on."""
+    from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
+
+    # SECURITY.md C1/C3: the service refuses by itself, not only behind the view's check.
+    if not can(actor, Action.CORRECT_REGION_KIND) or not in_scope(actor, region.code):
+        audit_denied(actor, Action.CORRECT_REGION_KIND, obj=region)
+        raise ValidationError(KIND_NOT_ALLOWED.format(name=region.display_name), code="denied")
     if not region.is_village_level:
         raise ValidationError(
             KIND_NOT_VILLAGE_LEVEL.format(

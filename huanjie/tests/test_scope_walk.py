@@ -313,14 +313,25 @@ def test_every_route_with_an_argument_is_covered(cast, objects):
 
 
 def test_every_object_of_another_county_answers_404(cast, objects):
+    from huanjie.audit.models import AuditEvent
+    from huanjie.audit.services import ACCESS_DENIED
+
+    denied = AuditEvent.objects.filter(action=ACCESS_DENIED)
     failures = []
     for name, requests in cases(cast, objects).items():
         for url, user in requests:
             client = cast.client(user)
             for method in ("get", "post"):
+                before = denied.count()
                 status = getattr(client, method)(url).status_code
                 if status not in (404, 405):
                     failures.append(f"{method.upper()} {url} ({name}) as {user.username}: {status}")
+                # SECURITY.md L1: the refusal of an object that exists is audited, once.
+                if status == 404 and denied.count() - before != 1:
+                    failures.append(
+                        f"{method.upper()} {url} ({name}): {denied.count() - before} "
+                        "access.denied rows, not 1"
+                    )
                 if method == "get" and name.startswith("api:") and status == 405:
                     failures.append(f"GET {url} should be 404, got 405")
     assert not failures, "\n".join(failures)

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Final
 from django.db import transaction
 
 from huanjie.accounts.models import User
-from huanjie.accounts.permissions import Action, can, in_scope
+from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
 from huanjie.audit.services import audit_record
 from huanjie.lib import sheets, workbooks
 from huanjie.lib.sheets import FileOutcome, Header, Schema
@@ -121,6 +121,7 @@ class Importer:
         """None when `actor` may run this job, else the Chinese reason."""
         scope = job.region
         if not can(actor, self.action) or not in_scope(actor, scope.code):
+            audit_denied(actor, self.action, obj=job if job.pk else scope)  # SECURITY.md L1
             return MSG_DENIED
         if scope.level not in self.levels:
             names: dict[int, str] = {

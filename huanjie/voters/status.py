@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from huanjie.accounts.models import User
-from huanjie.accounts.permissions import Action, can, in_scope
+from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
 from huanjie.audit.services import audit_record
 from huanjie.lib import idcard, names
 from huanjie.lib.bulk import in_chunks
@@ -224,6 +224,7 @@ def person_status_record(
     (a second death date, an overlapping deprivation, a restoration without one)."""
     prefix = actor.region_id or ""
     if not _may_record(actor, person.pk):
+        audit_denied(actor, Action.MANAGE_VOTERS, obj=person)  # SECURITY.md L1
         raise ValidationError(MSG_NOT_ALLOWED)
     if kind not in StatusKind.values:
         raise ValidationError(MSG_KIND_BAD.format(value=kind))
@@ -295,6 +296,7 @@ def person_status_correct(*, actor: User, change: PersonStatusChange, reason: st
     uncorrected change of the same fields (a death; a deprivation or restoration), and for a
     person outside the user's area (the rule of recording)."""
     if not _may_record(actor, change.person_id):
+        audit_denied(actor, Action.MANAGE_VOTERS, obj=change)  # SECURITY.md L1
         raise ValidationError(MSG_CORRECT_NOT_ALLOWED)
     reason = reason.strip()
     if not reason:

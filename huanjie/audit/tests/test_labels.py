@@ -34,6 +34,10 @@ def test_every_event_code_a_service_writes_has_a_chinese_name():
     from huanjie.uploads.importers import importers
 
     codes.update(i.expire_action or f"{i.audit_action}_expire" for i in importers())
+    # A refused access (SECURITY.md L1), written by audit_denied under its constant's name.
+    from huanjie.audit.services import ACCESS_DENIED
+
+    codes.add(ACCESS_DENIED)
     assert codes, "the scan found no event codes"
     assert sorted(codes - set(labels.EVENT_LABELS)) == []
 

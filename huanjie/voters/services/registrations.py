@@ -22,11 +22,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from huanjie.accounts.models import User
-from huanjie.accounts.permissions import Action, can, in_scope
+from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
 from huanjie.audit.models import AuditEvent, Outcome
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.lib.crypto import decrypt_field
+from huanjie.lib.idcard import redact
 from huanjie.lib.dates import cn_date
 from huanjie.people.locks import people_lock
 from huanjie.people.models import Person
@@ -109,6 +110,7 @@ def campaign_entry(campaign: Campaign, village: Region) -> CampaignVillage:
 
 def check_manage(actor: User, village: Region) -> None:
     if not can(actor, Action.MANAGE_VOTERS) or not in_scope(actor, village.code):
+        audit_denied(actor, Action.MANAGE_VOTERS, obj=village)  # SECURITY.md L1
         raise ValidationError(MSG_NOT_ALLOWED)
 
 
@@ -655,9 +657,11 @@ def conflict_resolve(
     common superior) — or the other county removes it itself, and then this county may move."""
     first = conflict.first
     if not can(actor, Action.RESOLVE_DUPLICATES) or not in_scope(actor, conflict.village_id):
+        audit_denied(actor, Action.RESOLVE_DUPLICATES, obj=conflict)  # SECURITY.md L1
         raise ValidationError(MSG_RESOLVE_NOT_ALLOWED)
     first_in_scope = in_scope(actor, first.village_id)
     if not first_in_scope and same_county(first.village_id, conflict.village_id):
+        audit_denied(actor, Action.RESOLVE_DUPLICATES, obj=conflict)  # SECURITY.md L1
         raise ValidationError(MSG_RESOLVE_NOT_ALLOWED)  # as before: a county decides its own
     if conflict.status != RegistrationConflict.Status.OPEN:
         raise ValidationError(MSG_CONFLICT_CLOSED)
@@ -713,8 +717,10 @@ def person_reveal_id(*, actor: User, person: Person, reason: str) -> str:
     at most 50 a user an hour (SECURITY.md P4). The audit row keeps the reason, never the
     number; a refusal over the limit is logged as a failure."""
     if not can(actor, Action.REVEAL_ID) or not _person_in_scope(actor, person):
+        audit_denied(actor, Action.REVEAL_ID, obj=person)  # SECURITY.md L1
         raise ValidationError(MSG_REVEAL_NOT_ALLOWED)
-    reason = reason.strip()
+    # The reason is kept in the audit row: a number typed in it is masked there (SECURITY.md P3, L3).
+    reason = redact(reason.strip())
     if len(reason) < REVEAL_REASON_MIN:
         raise ValidationError(MSG_REVEAL_REASON)
     since = timezone.now() - timedelta(hours=1)
