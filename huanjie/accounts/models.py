@@ -159,3 +159,23 @@ class AddressFailures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} {self.failures}"
+
+
+class RequestWindow(models.Model):
+    """A user's requests to pages listing personal data in the current minute (SECURITY.md P6:
+    at most 60 a minute, against harvesting a roll page by page)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    bucket = models.CharField(max_length=40)
+    window_start = models.DateTimeField()
+    requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "个人信息页面访问计数"
+        verbose_name_plural = "个人信息页面访问计数"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "bucket"], name="requestwindow_one_per_bucket")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.bucket} {self.requests}"

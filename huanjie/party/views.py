@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from huanjie.accounts.permissions import Action, can, current_user, require
+from huanjie.accounts.throttle import throttled
 from huanjie.elections.models import Campaign
 from huanjie.elections.selectors import (
     access_campaign,
@@ -114,6 +115,7 @@ def _present(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) <= 6 else None
 
 
+@throttled("personal_data")  # SECURITY.md P6
 def branch_detail(request: HttpRequest, pk: int, branch_pk: int) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
     branch = selectors.access_branch(request.user, campaign, branch_pk)

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from huanjie.accounts.permissions import Action, can, current_user, require
+from huanjie.accounts.throttle import throttled
 from huanjie.people import selectors as people_selectors
 from huanjie.regions import selectors
 from huanjie.regions.forms import KindCorrectForm
@@ -30,6 +31,7 @@ def regions_home(request: HttpRequest) -> HttpResponse:
     return redirect("regions:detail", code=current_user(request).region_id)
 
 
+@throttled("personal_data")  # SECURITY.md P6
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = selectors.access_region(request.user, code)
     q = request.GET.get("q", "").strip()[:50]

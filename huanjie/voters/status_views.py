@@ -14,6 +14,7 @@ from django.urls import path, re_path, reverse
 from django.views.decorators.http import require_POST
 
 from huanjie.accounts.permissions import Action, can, current_user, get_scoped_or_404, require
+from huanjie.accounts.throttle import throttled
 from huanjie.lib.xlsx import xlsx_response
 from huanjie.people import forms, selectors
 from huanjie.regions.models import Region
@@ -47,6 +48,7 @@ def changes_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@throttled("personal_data")  # SECURITY.md P6
 def changes(request: HttpRequest, code: str) -> HttpResponse:
     area = _area(request, code)
     can_import = can(request.user, Action.MANAGE_VOTERS)

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from huanjie.accounts.permissions import Action, can, current_user, get_scoped_or_404, require
+from huanjie.accounts.throttle import throttled
 from huanjie.elections.models import CampaignVillage
 from huanjie.elections.selectors import access_campaign, campaigns_visible_to
 from huanjie.elections.services import campaign_village_set_election_date
@@ -66,6 +67,7 @@ def _legal_latest(entry: CampaignVillage) -> Any:
     return voter_rules.voter_list_deadline(profile, entry.election_date)
 
 
+@throttled("personal_data")  # SECURITY.md P6
 def roll(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     entry = selectors.access_roll(request.user, pk, code)
     filters = forms.RollFilterForm(request.GET or None)
@@ -505,6 +507,7 @@ def figures(request: HttpRequest, pk: int, region_code: str) -> HttpResponse:
     )
 
 
+@throttled("personal_data")  # SECURITY.md P6
 def conflicts(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
     require(request.user, Action.RESOLVE_DUPLICATES)
