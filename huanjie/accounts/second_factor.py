@@ -25,7 +25,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from huanjie.accounts.models import User
-from huanjie.accounts.permissions import ROLE_ACTIONS, Action, in_scope, roles_of
+from huanjie.accounts.permissions import ROLE_ACTIONS, Action, roles_of
 from huanjie.audit.models import Outcome
 from huanjie.audit.services import audit_record
 
@@ -178,14 +178,10 @@ def second_factor_reset(*, actor: User | None, user: User, message: str = "") ->
     the next login, with the password. A security administrator does it for the users of the
     region, never for an administrator nor for itself (三员分立, SECURITY.md C1); `actor` None is
     the command line. The user's sessions end."""
-    from huanjie.accounts.services import (
-        MSG_REGION_OUT_OF_SCOPE,
-        _check_not_self_or_admin,
-        _end_sessions,
-    )
+    from huanjie.accounts.services import _check_manage, _check_not_self_or_admin, _end_sessions
 
-    if actor is not None and not in_scope(actor, user.region_id or ""):
-        raise ValidationError(MSG_REGION_OUT_OF_SCOPE.format(region=user.region))
+    if actor is not None:
+        _check_manage(actor, user.region_id or "", user.region, user)  # SECURITY.md C1/C3
     _check_not_self_or_admin(actor, user)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()

@@ -50,7 +50,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # The modules holding write services: <app>/services.py, <app>/services/*.py, and the modules
 # that hold an app's services beside its importer (voters.status, <app>/imports.py).
-SERVICE_FILES = ("*/services.py", "*/services/*.py", "voters/status.py", "*/imports.py")
+SERVICE_FILES = (
+    "*/services.py",
+    "*/services/*.py",
+    "voters/status.py",
+    "*/imports.py",
+    "accounts/second_factor.py",
+)
 
 # Services that act on the signed-in user themselves, never on another's data: they take the
 # user, not an actor, and have no Action to hold (login, logout, the session, one's password).
@@ -294,6 +300,9 @@ def _accounts() -> dict[str, Case]:
         p + "user_reset_password": Case(manage, lambda w, at: {"user": w.target_user(at)}),
         # Another user's sessions; one's own (actor is user) is a self service.
         p + "sessions_end": Case(manage, lambda w, at: {"user": w.target_user(at)}),
+        "huanjie.accounts.second_factor.second_factor_reset": Case(
+            manage, lambda w, at: {"user": w.target_user(at)}
+        ),
     }
 
 
