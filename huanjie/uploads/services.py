@@ -102,6 +102,9 @@ def upload_preview(
     "rejected" (its message and problems, the file deleted); nothing is written but the job.
     ValidationError when the user may not import into `scope`."""
     filename = upload.name if isinstance(upload, Path) else (upload.name or "")
+    # A file named after a person's ID number: the name is stored, shown, exported and audited,
+    # so it is kept masked (SECURITY.md P3, L3).
+    filename = idcard.redact(filename)
     job = importer.new_job(actor=actor, scope=scope, filename=filename, campaign=campaign)
     refusal = importer.authorize(actor, job)
     if refusal:

@@ -27,8 +27,8 @@ from huanjie.audit.models import AuditEvent, Outcome
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.lib.crypto import decrypt_field
-from huanjie.lib.idcard import redact
 from huanjie.lib.dates import cn_date
+from huanjie.lib.idcard import redact
 from huanjie.people.locks import people_lock
 from huanjie.people.models import Person
 from huanjie.people.services import ID_PURPOSE
