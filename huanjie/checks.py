@@ -23,3 +23,25 @@ def development_keys(app_configs: Any, **kwargs: Any) -> list[Error]:
                 )
             )
     return errors
+
+
+@register(Tags.security)
+def admin_networks(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Every entry of HUANJIE_ADMIN_NETWORKS is a network (SECURITY.md A9): a typo, or the
+    example file's CHANGE-ME, is named here rather than silently shutting the administrators
+    out (an entry that is not a network lets nobody in)."""
+    import ipaddress
+
+    errors: list[Error] = []
+    for entry in getattr(settings, "HUANJIE_ADMIN_NETWORKS", []):
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            errors.append(
+                Error(
+                    f"HUANJIE_ADMIN_NETWORKS 中的“{entry}”不是网段（如 10.63.1.0/24），"
+                    "三员将无法从该处登录",
+                    id="huanjie.E010",
+                )
+            )
+    return errors

@@ -47,6 +47,24 @@ class Action(enum.StrEnum):
     VIEW_SYSTEM = "view_system"
 
 
+# What an action is called on the audit page (an access.denied row names the one refused).
+ACTION_LABELS: dict[Action, str] = {
+    Action.VIEW_REGIONS: "查看行政区划",
+    Action.CORRECT_REGION_KIND: "更正村(社区)类别",
+    Action.VIEW_CAMPAIGNS: "查看换届",
+    Action.MANAGE_CAMPAIGNS: "管理换届",
+    Action.VIEW_PEOPLE: "查看人员信息",
+    Action.SET_ELECTION_DATE: "确定选举日",
+    Action.MANAGE_VOTERS: "选民登记",
+    Action.REVEAL_ID: "查看完整身份证号",
+    Action.RESOLVE_DUPLICATES: "处理重复登记",
+    Action.MANAGE_PARTY: "管理党组织与党员",
+    Action.MANAGE_USERS: "管理用户",
+    Action.VIEW_AUDIT: "查看审计日志",
+    Action.EXPORT_AUDIT: "导出审计日志",
+    Action.VIEW_SYSTEM: "查看系统状态",
+}
+
 _BUSINESS_READ = frozenset({Action.VIEW_REGIONS, Action.VIEW_CAMPAIGNS})
 
 # The role x action matrix (SECURITY.md C1: the three administrators see no business data and

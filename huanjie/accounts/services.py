@@ -369,9 +369,13 @@ def admin_network_allowed(user: User, address: str | None = None) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return any(
-        ip in ipaddress.ip_network(net, strict=False) for net in settings.HUANJIE_ADMIN_NETWORKS
-    )
+    for net in settings.HUANJIE_ADMIN_NETWORKS:
+        try:
+            if ip in ipaddress.ip_network(net, strict=False):
+                return True
+        except ValueError:
+            continue  # a typo lets nobody in; `huanjie check` names it (huanjie.E010)
+    return False
 
 
 def login_failed(*, username: str, reason: str, count_account: bool = True) -> None:

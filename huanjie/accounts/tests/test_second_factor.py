@@ -278,3 +278,13 @@ def test_an_administrators_lost_phone_is_unbound_on_the_command_line_only(cast):
     assert event.user_id is None and event.object_id == str(cast.security_admin.pk)
     with pytest.raises(CommandError, match="不是管理员"):
         call_command("accounts", "reset-admin-second-factor", "town")
+
+
+def test_a_management_network_that_is_not_a_network_is_named_and_lets_nobody_in(cast, settings):
+    from huanjie.checks import admin_networks
+
+    settings.HUANJIE_ADMIN_NETWORKS = ["CHANGE-ME", "10.1.1.0/24"]
+    errors = admin_networks(None)
+    assert [e.id for e in errors] == ["huanjie.E010"] and "CHANGE-ME" in errors[0].msg
+    assert not services.admin_network_allowed(cast.system_admin, "127.0.0.1")
+    assert services.admin_network_allowed(cast.system_admin, "10.1.1.7")

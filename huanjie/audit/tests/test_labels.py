@@ -82,3 +82,12 @@ def test_coded_values_read_in_chinese():
     assert labels.changes_text({"reason": "lost_rights", "status": "probationary"}) == (
         "原因：被依法剥夺政治权利；状态：预备党员"
     )
+
+
+def test_every_action_a_denial_names_is_shown_in_chinese():
+    from huanjie.accounts.permissions import Action
+    from huanjie.audit.labels import changes_text
+
+    for action in Action:
+        text = changes_text({"permission": str(action)})
+        assert str(action) not in text, text
