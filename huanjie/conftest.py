@@ -186,3 +186,37 @@ def make_campaign(
 def campaign(cast: Cast) -> Campaign:
     """The 第12届 campaign of 630121, every village voting on ELECTION_DAY."""
     return make_campaign(cast, election_day=ELECTION_DAY)
+
+
+def seed_notices(
+    actor: User, campaign: Campaign, village: Region, regs: list[Any], day: date
+) -> tuple[Any, Any, Any]:
+    """A proxy between the first two registrations, the village's list published on `day` and an
+    objection two days later, through the services: what the notices and their pages print.
+    Returns (proxy, publication, objection)."""
+    from datetime import timedelta
+
+    from huanjie.voters import services as voters
+
+    proxy = voters.proxy_record(
+        actor=actor,
+        principal=regs[0],
+        holder=regs[1],
+        relation="配偶",
+        close_relative=True,
+        filed_on=day - timedelta(days=5),
+    )
+    publication = voters.voter_list_publish(
+        actor=actor, campaign=campaign, village=village, published_on=day
+    )
+    objection = voters.objection_record(
+        actor=actor,
+        publication=publication,
+        filer_name="马玉兰",
+        subject_name="马小军",
+        kind="omitted",
+        detail="应登记而未登记",
+        filed_on=day + timedelta(days=2),
+        received_on=day + timedelta(days=2),
+    )
+    return proxy, publication, objection

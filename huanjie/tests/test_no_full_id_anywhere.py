@@ -36,7 +36,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from huanjie.conftest import OTHER_TOWN_VILLAGE, TOWN, VILLAGE, Cast
+from huanjie.conftest import OTHER_TOWN_VILLAGE, TOWN, VILLAGE, Cast, seed_notices
 from huanjie.elections.models import Campaign
 from huanjie.lib import idcard
 from huanjie.regions.models import Region
@@ -556,29 +556,8 @@ def _run_everything(
 
     # 6. A proxy, a published list and an objection, so the notices have rows.
     regs = list(VoterRegistration.objects.filter(village_id=VILLAGE, active=True).order_by("pk"))
-    proxy = voters.proxy_record(
-        actor=cast.county_officer,
-        principal=regs[0],
-        holder=regs[1],
-        relation="配偶",
-        close_relative=True,
-        filed_on=date(2026, 12, 1),
-    )
-    publication = voters.voter_list_publish(
-        actor=cast.county_officer,
-        campaign=campaign,
-        village=village,
-        published_on=date(2026, 12, 20),
-    )
-    objection = voters.objection_record(
-        actor=cast.county_officer,
-        publication=publication,
-        filer_name="马玉兰",
-        subject_name="马小军",
-        kind="omitted",
-        detail="应登记而未登记",
-        filed_on=date(2026, 12, 22),
-        received_on=date(2026, 12, 22),
+    proxy, publication, objection = seed_notices(
+        cast.county_officer, campaign, village, regs, date(2026, 12, 20)
     )
 
     # 7. A 404 and a 500 with a number in the address.

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from huanjie.accounts.models import Role
 from huanjie.accounts.services import RoleSpec, user_create
-from huanjie.conftest import VILLAGE, make_campaign
+from huanjie.conftest import VILLAGE, make_campaign, seed_notices
 from huanjie.regions.models import Region
 
 
@@ -137,29 +137,8 @@ def voter_objects(cast, campaign):
         )
     except voters.DuplicateRegistration as exc:
         conflict = exc.conflict
-    proxy = voters.proxy_record(
-        actor=cast.county_officer,
-        principal=regs[0],
-        holder=regs[1],
-        relation="配偶",
-        close_relative=True,
-        filed_on=date(2026, 11, 20),
-    )
-    publication = voters.voter_list_publish(
-        actor=cast.county_officer,
-        campaign=campaign,
-        village=village,
-        published_on=date(2026, 11, 25),
-    )
-    objection = voters.objection_record(
-        actor=cast.county_officer,
-        publication=publication,
-        filer_name="马玉兰",
-        subject_name="马小军",
-        kind="omitted",
-        detail="应登记而未登记",
-        filed_on=date(2026, 11, 27),
-        received_on=date(2026, 11, 27),
+    proxy, publication, objection = seed_notices(
+        cast.county_officer, campaign, village, regs, date(2026, 11, 25)
     )
     from huanjie.voters.models import ImportJob
 
