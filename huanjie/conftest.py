@@ -220,3 +220,21 @@ def seed_notices(
         received_on=day + timedelta(days=2),
     )
     return proxy, publication, objection
+
+
+def every_route() -> dict[str, str]:
+    """Every named route of the site, "namespace:name" → its whole pattern (the scope walk and
+    the full-ID scan request each one)."""
+    from collections.abc import Iterator
+
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns: Any, prefix: str, namespace: str) -> Iterator[tuple[str, str]]:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+            elif isinstance(p, URLPattern):
+                yield f"{namespace}{p.name}", prefix + str(p.pattern)
+
+    return dict(walk(get_resolver().url_patterns, "", ""))

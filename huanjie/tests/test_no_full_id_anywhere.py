@@ -34,9 +34,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from huanjie.conftest import OTHER_TOWN_VILLAGE, TOWN, VILLAGE, Cast, seed_notices
+from huanjie.conftest import OTHER_TOWN_VILLAGE, TOWN, VILLAGE, Cast, every_route, seed_notices
 from huanjie.elections.models import Campaign
 from huanjie.lib import idcard
 from huanjie.regions.models import Region
@@ -55,20 +55,6 @@ NOT_FILLED: dict[str, str] = {}
 NO_PAGE: dict[str, str] = {"api:api-root": "django-ninja's root: 404 by design"}
 # Routes only an anonymous client asks for (a logged-in user is sent on, or logged out).
 ANONYMOUS_ONLY = ("accounts:login", "accounts:logout", "accounts:second_factor")
-
-
-def _walk(patterns: Any, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
-    """Every route's name and pattern, as huanjie/tests/test_scope_walk.py walks them."""
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            yield f"{namespace}{p.name}", prefix + str(p.pattern)
-
-
-def every_route() -> dict[str, str]:
-    return dict(_walk(get_resolver().url_patterns))
 
 
 def takes_arguments(pattern: str) -> bool:

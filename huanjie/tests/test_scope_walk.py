@@ -6,26 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from huanjie.accounts.models import Role
 from huanjie.accounts.services import RoleSpec, user_create
-from huanjie.conftest import VILLAGE, make_campaign, seed_notices
+from huanjie.conftest import VILLAGE, every_route, make_campaign, seed_notices
 from huanjie.regions.models import Region
-
-
-def _walk(patterns, prefix="", namespace=""):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            yield f"{namespace}{p.name}", prefix + str(p.pattern)
 
 
 def routes_with_arguments() -> dict[str, str]:
     out = {}
-    for name, pattern in _walk(get_resolver().url_patterns):
+    for name, pattern in every_route().items():
         if "<" in pattern or "(?P" in pattern or "{" in pattern:
             out[name] = pattern
     return out
