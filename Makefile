@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/huanjie
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo test test-unit test-pg test-browser lint bench docs clean wheelhouse install-offline
+.PHONY: install demo test test-unit test-pg test-browser lint bench docs clean wheelhouse install-offline audit-deps
 
 install: $(VENV)/.installed
 
@@ -61,6 +61,15 @@ wheelhouse: install
 	$(BIN)/pip download -q --disable-pip-version-check --require-hashes -r requirements.lock -d $(WHEELHOUSE)
 	$(BIN)/pip wheel -q --disable-pip-version-check --no-deps -w $(WHEELHOUSE) .
 	@echo "离线安装包已写入 $(WHEELHOUSE)/，复制到服务器后运行：make install-offline WHEELHOUSE=目录"
+
+# Known vulnerabilities in the locked packages (SECURITY.md H5), on the connected machine that
+# builds the wheelhouse: pip-audit asks PyPI's vulnerability data, which an intranet server (and
+# this project's CI, which reaches only a package index) cannot. A tool, not a dependency: it
+# lives in a throwaway environment under var/. Exit 1 names each vulnerable package and its fix.
+audit-deps:
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）" >&2; exit 1; }
+	test -x var/pip-audit/bin/pip-audit || { $(PYTHON) -m venv var/pip-audit && var/pip-audit/bin/pip install -q pip-audit; }
+	var/pip-audit/bin/pip-audit --strict -r requirements.lock --require-hashes --disable-pip --progress-spinner off
 
 install-offline:
 	@test -d "$(WHEELHOUSE)" || { echo "找不到离线安装包目录 $(WHEELHOUSE)，用法：make install-offline WHEELHOUSE=目录" >&2; exit 2; }
