@@ -754,10 +754,11 @@ def _calamine_sheet(
 
     # calamine picks its reader by the extension; given a file object it tries one after another,
     # and a zip whose xlsx parts fail would be built as the ods it also holds, which nobody
-    # measured. A link named after the kind we checked pins the reader.
+    # measured. A link named after the kind we checked pins the reader. (Absolute, not resolved:
+    # a decrypted upload is a memory file at /proc/self/fd/N, which only opens by that name.)
     with tempfile.TemporaryDirectory(prefix="huanjie-") as tmp:
         link = Path(tmp) / f"upload.{kind}"
-        link.symlink_to(path.resolve())
+        link.symlink_to(path.absolute())
         try:
             sheet = CalamineWorkbook.from_path(str(link)).get_sheet_by_index(0)
             merged_raw = sheet.merged_cell_ranges or []

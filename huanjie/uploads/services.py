@@ -2,16 +2,26 @@
 random name (`upload_preview` dry-runs it), confirmed (`upload_confirm`: queued for the
 background worker, or run in the request for a small file), run (`upload_execute`, never raising
 for a bad file), and its file deleted when the job ends whatever the outcome — including a
-crash — and with a preview nobody confirms within a day (`uploads_expire`; SECURITY.md R2)."""
+crash — and with a preview nobody confirms within a day (`uploads_expire`; SECURITY.md R2).
+
+The stored file is never in clear on disk (SECURITY.md D2): `store_upload` seals it as it arrives
+(`huanjie.lib.sealedfile`, AES-256-GCM in authenticated chunks) and every reader opens it through
+`open_upload`, which authenticates all of it into memory before anything parses it."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
+import os
+import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +32,7 @@ from django.utils import timezone
 from huanjie.accounts.models import User
 from huanjie.audit.models import Outcome
 from huanjie.audit.services import audit_record
-from huanjie.lib import idcard, workbooks
+from huanjie.lib import crypto, idcard, sealedfile, workbooks
 from huanjie.lib.workbooks import ImportRefused, Limits
 from huanjie.regions.models import Region
 from huanjie.uploads.importers import Importer, importer_of, importers, run_file
@@ -36,8 +46,21 @@ PREVIEW_PROBLEMS = 200  # problems shown on the page; the xlsx has them all
 MSG_PREVIEW_EXPIRED = "预览超过24小时未确认，已过期，上传的文件已删除，请重新上传"
 MSG_FAILED = "导入失败：系统错误，请联系管理员（文件未导入）"
 MSG_UNKNOWN_COLUMNS = "以下列不导入："
+MSG_STORED_BROKEN = (
+    "服务器上暂存的上传文件未通过完整性校验（已损坏、被改动或加密密钥已更换），"
+    "未导入任何数据，请重新上传"
+)
 
-_KEPT_SUFFIXES = (".xlsx", ".xls", ".ods", ".csv")
+STORED_SUFFIX = ".sealed"
+_UPLOAD_KEY_INFO = b"huanjie upload sealing key v1"
+
+
+class StoredUploadBroken(ImportRefused):
+    """The stored upload does not open: damaged, altered, renamed, or sealed under a key version
+    no longer in HUANJIE_FIELD_KEYS. The job fails with MSG_STORED_BROKEN, never a 500."""
+
+    def __init__(self) -> None:
+        super().__init__(MSG_STORED_BROKEN)
 
 
 def uploads_dir() -> Path:
@@ -47,16 +70,29 @@ def uploads_dir() -> Path:
 
 
 def store_upload(upload: UploadedFile | Path, limits: Limits) -> tuple[Path, str]:
-    """Save the upload (or copy a file given by path, from the command line) under
-    VAR_DIR/uploads with a random name; (path, sha256). Refuses a file over the size limit
-    while reading, before anything parses it."""
-    name = upload.name if isinstance(upload, Path) else (upload.name or "")
-    suffix = Path(name).suffix.lower()
-    path = uploads_dir() / f"{uuid.uuid4().hex}{suffix if suffix in _KEPT_SUFFIXES else '.bin'}"
+    """Seal the upload (or a file given by path, from the command line) as it is read into
+    VAR_DIR/uploads/<random>.sealed; (path, SHA-256 of the plaintext). Refuses a file over the
+    size limit while reading, before anything parses it. The file is created 0600 and never
+    holds a byte of the plaintext: each chunk is sealed before it is written.
+
+    The key: derived per version from HUANJIE_FIELD_KEYS (`upload_keys`), not a key of its own.
+    A waiting upload holds the very data those keys protect in the database (names, ID numbers),
+    lives at most a day, and is only ever opened by this server, so it takes the same custody
+    and rotation as the fields with no new secret to deploy; HUANJIE_BACKUP_KEYS is for files
+    that leave the server. The derivation keeps the field cipher's key itself for the fields,
+    and the file's random name is the sealed context, so a stored file renamed or put in the
+    place of another job's does not open."""
+    path = uploads_dir() / f"{uuid.uuid4().hex}{STORED_SUFFIX}"
+    keys = upload_keys()
+    version = next(iter(keys))
     digest = hashlib.sha256()
     size = 0
     try:
-        with path.open("wb") as out:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            writer = sealedfile.SealedWriter(
+                out, key=keys[version], key_version=version, context=_sealed_context(path)
+            )
             for chunk in _chunks(upload):
                 size += len(chunk)
                 if size > limits.max_bytes:
@@ -64,11 +100,78 @@ def store_upload(upload: UploadedFile | Path, limits: Limits) -> tuple[Path, str
                         workbooks.MSG_TOO_BIG.format(mb=f"{limits.max_bytes / 1024 / 1024:g}")
                     )
                 digest.update(chunk)
-                out.write(chunk)
+                writer.write(chunk)
+            writer.close()
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     return path, digest.hexdigest()
+
+
+def upload_keys() -> dict[str, bytes]:
+    """{version: key} sealing stored uploads, newest first: HMAC-SHA256(field key of that
+    version, a fixed label) for each key of HUANJIE_FIELD_KEYS. Rotation follows the fields':
+    the newest seals, every listed version opens; a version dropped while a preview waits
+    makes that preview fail with MSG_STORED_BROKEN (re-upload)."""
+    return _upload_keys_for(settings.HUANJIE_FIELD_KEYS)
+
+
+@lru_cache(maxsize=8)
+def _upload_keys_for(spec: str) -> dict[str, bytes]:
+    crypto.key_ring()  # the same checks and messages as the fields' (an empty ring, a bad key)
+    keys = crypto.parse_versioned_keys(spec, "HUANJIE_FIELD_KEYS")
+    return {v: hmac.digest(key, _UPLOAD_KEY_INFO, hashlib.sha256) for v, key in keys.items()}
+
+
+def _sealed_context(path: Path) -> bytes:
+    return b"huanjie upload " + path.name.encode("ascii", "replace")
+
+
+@contextmanager
+def open_upload(stored: Path, limits: Limits) -> Iterator[Path]:
+    """The one way to read a stored upload: the plaintext as a path for `workbooks` (which
+    reads by path, and pins calamine's reader by a file name), valid inside the `with`.
+
+    All of the file is decrypted and authenticated before the path is handed out, so nothing
+    parses a byte of a file that fails (StoredUploadBroken), and the plaintext stops past the
+    size limit (ImportRefused). It is decrypted into memory: an anonymous memory file
+    (memfd, opened by its /proc/self/fd path) where the system has one, which is gone when the
+    `with` ends or the process dies; elsewhere a 0600 file in a 0700 temporary directory,
+    deleted when the `with` ends. workbooks' checks (kind by content, zip entries, zip bomb,
+    used range) then run on it exactly as on any file."""
+    with ExitStack() as stack:
+        out, plain = _private_file(stack)
+        size = 0
+        try:
+            with stored.open("rb") as src:
+                reader = sealedfile.SealedReader(
+                    src, keys=upload_keys(), context=_sealed_context(stored)
+                )
+                while block := reader.read(sealedfile.CHUNK_BYTES):
+                    size += len(block)
+                    if size > limits.max_bytes:
+                        raise ImportRefused(
+                            workbooks.MSG_TOO_BIG.format(mb=f"{limits.max_bytes / 1024 / 1024:g}")
+                        )
+                    out.write(block)
+        except sealedfile.SealError as exc:
+            # Damage, tampering or a dropped key version: a fact for the operator, never a 500.
+            log.error("stored upload %s does not open: %s %s", stored.name, type(exc).__name__, exc)
+            raise StoredUploadBroken from exc
+        out.flush()
+        yield plain
+
+
+def _private_file(stack: ExitStack) -> tuple[IO[bytes], Path]:
+    memfd_create = getattr(os, "memfd_create", None)
+    if memfd_create is not None and os.path.isdir("/proc/self/fd"):
+        fd = memfd_create("huanjie-upload", os.MFD_CLOEXEC)
+        out = stack.enter_context(os.fdopen(fd, "w+b"))
+        return out, Path(f"/proc/self/fd/{fd}")
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="huanjie-upload-")))
+    path = folder / "plain"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return stack.enter_context(os.fdopen(fd, "wb")), path
 
 
 def _chunks(upload: UploadedFile | Path) -> Any:
@@ -117,7 +220,10 @@ def upload_preview(
     else:
         job.stored_path = str(path)
         try:
-            outcome = run_file(importer, job, path, commit=False, limits=limits)
+            with open_upload(path, limits) as plain:
+                outcome = run_file(importer, job, plain, commit=False, limits=limits)
+        except StoredUploadBroken as exc:
+            job.status, job.message = UploadJob.Status.FAILED, exc.message
         except ImportRefused as exc:
             job.status, job.message = UploadJob.Status.REJECTED, exc.message
         except Exception:
@@ -209,9 +315,10 @@ def upload_execute(*, kind: str, job_id: int, limits: Limits | None = None) -> U
         marker.write_text(f"{phase} {done}")
 
     try:
-        outcome = run_file(
-            importer, job, Path(job.stored_path), commit=True, progress=progress, limits=limits
-        )
+        with open_upload(Path(job.stored_path), limits or importer.limits) as plain:
+            outcome = run_file(importer, job, plain, commit=True, progress=progress, limits=limits)
+    except StoredUploadBroken as exc:
+        job.status, job.message = UploadJob.Status.FAILED, exc.message
     except ImportRefused as exc:
         job.status, job.message = UploadJob.Status.REJECTED, exc.message
     except Exception:
