@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -29,7 +30,8 @@ def test_a_server_error_shows_the_request_id_and_logs_the_trace_under_it(cast):
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(RequestLogFilter())
-    handler.setFormatter(logging.Formatter(settings.LOGGING["formatters"]["line"]["format"]))
+    config: dict[str, Any] = settings.LOGGING
+    handler.setFormatter(logging.Formatter(config["formatters"]["line"]["format"]))
     logger = logging.getLogger("django.request")
     logger.addHandler(handler)
     try:
