@@ -41,3 +41,14 @@ class CampaignForm(StyledFormMixin, forms.Form):
 
 class ExcludeForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label="不纳入原因", max_length=200)
+
+
+class RetentionForm(StyledFormMixin, forms.Form):
+    """The campaign's personal data end date (SECURITY.md P7) and its basis."""
+
+    retention_until = forms.DateField(label="个人信息保存期限", widget=DateInput)
+    reason = forms.CharField(
+        label="修改依据",
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "例如：县档案馆要求选民登记材料保存10年"}),
+    )

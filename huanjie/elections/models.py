@@ -22,6 +22,12 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # SECURITY.md P7: the last day the campaign's personal data (the rolls, objections, proxies,
+    # conflicts, import problems) is kept; after it the hourly purge (huanjie.retention) removes
+    # it and sets `personal_data_purged_on`. The counts stay. Set at creation
+    # (elections.services.default_retention), changed only through campaign_set_retention.
+    retention_until = models.DateField("个人信息保存期限")
+    personal_data_purged_on = models.DateField("个人信息删除日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "换届"
@@ -33,10 +39,19 @@ class Campaign(models.Model):
                 name="campaign_window_not_inverted",
             ),
             models.UniqueConstraint(fields=["region", "term_number"], name="campaign_one_per_term"),
+            models.CheckConstraint(
+                condition=models.Q(retention_until__gte=models.F("window_end")),
+                name="campaign_retention_after_window",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def purged(self) -> bool:
+        """Its personal data was removed (SECURITY.md P7): read-only from then on."""
+        return self.personal_data_purged_on is not None
 
 
 class CampaignVillage(models.Model):

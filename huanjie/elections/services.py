@@ -6,11 +6,14 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
+from huanjie.lib.dates import add_years, cn_date
 from huanjie.regions.models import Region
 from huanjie.rules.profiles import PROVINCE_PROFILES
 
@@ -24,6 +27,41 @@ MSG_DUPLICATE_TERM = "“{region}”第{term}届换届已存在"
 MSG_NO_VILLAGES = "“{region}”下没有村(社区)，请先导入行政区划"
 MSG_REASON_REQUIRED = "不纳入本次换届须填写原因"
 MSG_NOT_IN_CAMPAIGN = "该村(社区)不在本次换届范围内"
+MSG_PURGED = "该换届的个人信息已于{day}按保存期限删除，换届数据只读，不能再办理"
+MSG_RETENTION_BEFORE_WINDOW = "个人信息保存期限（{day}）不能早于换届结束日期（{end}）"
+MSG_RETENTION_PAST = "个人信息保存期限（{day}）不能早于今天"
+MSG_RETENTION_REASON = "请填写修改保存期限的依据（至少4个字）"
+MSG_WINDOW_AFTER_RETENTION = (
+    "换届结束日期（{end}）不能晚于个人信息保存期限（{day}），请先修改保存期限"
+)
+
+# SECURITY.md P7 [PROJ]: a campaign's personal data is kept 5 years after its window ends,
+# unless the county sets another end date under its local archive rules. Five years is one term
+# (村民委员会组织法(2025) 第十三条): the next term's roll is built from this one (carry-over,
+# roll build, the 四增四减 against the previous list), and disputes about this election are long
+# settled; no longer, because PIPL 第十九条 wants the shortest time the purpose needs.
+RETENTION_YEARS = 5
+RETENTION_REASON_MIN = 4
+
+
+def default_retention(window_end: date) -> date:
+    """The default last day a campaign's personal data is kept (SECURITY.md P7)."""
+    return add_years(window_end, RETENTION_YEARS)
+
+
+def purged_refusal(campaign: Campaign | None) -> str | None:
+    """The refusal of a write to a campaign whose personal data was removed, else None."""
+    if campaign is None or campaign.personal_data_purged_on is None:
+        return None
+    return MSG_PURGED.format(day=cn_date(campaign.personal_data_purged_on))
+
+
+def check_not_purged(campaign: Campaign) -> None:
+    """Refuse any write to a campaign whose personal data was removed (SECURITY.md P7): it is
+    read-only from then on, as the handover leaves it (WORKFLOW.md stage 16)."""
+    refusal = purged_refusal(campaign)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _check_manage(actor: User, region: Region) -> None:
@@ -85,6 +123,7 @@ def campaign_create(
         rule_province=rule_province,
         window_start=window_start,
         window_end=window_end,
+        retention_until=default_retention(window_end),
         created_by=actor,
     )
     try:
@@ -111,6 +150,7 @@ def campaign_create(
                     "term_number": term_number,
                     "rule_province": rule_province,
                     "window": [window_start.isoformat(), window_end.isoformat()],
+                    "retention_until": campaign.retention_until.isoformat(),
                     "villages": len(villages),
                     "excluded": sorted(excluded),
                 },
@@ -132,6 +172,7 @@ def campaign_update(
     window_end: date,
 ) -> Campaign:
     _check_manage(actor, campaign.region)
+    check_not_purged(campaign)
     if window_end < window_start:
         raise ValidationError(MSG_WINDOW_INVERTED.format(start=window_start, end=window_end))
     if rule_province and (
@@ -144,6 +185,13 @@ def campaign_update(
         "window_start": window_start,
         "window_end": window_end,
     }
+    # An end date nobody changed follows the window; one the county set stays where it was.
+    if campaign.retention_until == default_retention(campaign.window_end):
+        new["retention_until"] = default_retention(window_end)
+    elif window_end > campaign.retention_until:
+        raise ValidationError(
+            MSG_WINDOW_AFTER_RETENTION.format(end=window_end, day=campaign.retention_until)
+        )
     changes = {
         k: {"old": str(getattr(campaign, k)), "new": str(v)}
         for k, v in new.items()
@@ -167,6 +215,7 @@ def campaign_village_set(
     if not in_scope(actor, entry.region_id):
         audit_denied(actor, Action.MANAGE_CAMPAIGNS, obj=entry)  # SECURITY.md L1
         raise ValidationError(MSG_NOT_ALLOWED)
+    check_not_purged(entry.campaign)
     reason = reason.strip()
     if not included and not reason:
         raise ValidationError(MSG_REASON_REQUIRED)
@@ -196,6 +245,7 @@ def campaign_village_set_election_date(
         audit_denied(actor, Action.SET_ELECTION_DATE, obj=entry)  # SECURITY.md L1
         raise ValidationError(MSG_NOT_ALLOWED)
     campaign = entry.campaign
+    check_not_purged(campaign)
     if not campaign.window_start <= election_date <= campaign.window_end:
         raise ValidationError(
             MSG_DATE_OUTSIDE_WINDOW.format(
@@ -215,3 +265,64 @@ def campaign_village_set_election_date(
             },
         )
     return entry
+
+
+def campaign_set_retention(
+    *, actor: User, campaign: Campaign, retention_until: date, reason: str
+) -> Campaign:
+    """Set the last day the campaign's personal data is kept (SECURITY.md P7), with its basis
+    (the local archive rules, a pending dispute): a county officer of the campaign's area. Not
+    before the window's end, nor in the past: removing the data early is not a date to type
+    in, and the purge runs on the day after the end date."""
+    _check_manage(actor, campaign.region)
+    check_not_purged(campaign)
+    reason = reason.strip()
+    if len(reason) < RETENTION_REASON_MIN:
+        raise ValidationError(MSG_RETENTION_REASON)
+    if retention_until < campaign.window_end:
+        raise ValidationError(
+            MSG_RETENTION_BEFORE_WINDOW.format(day=retention_until, end=campaign.window_end)
+        )
+    if retention_until < timezone.localdate():
+        raise ValidationError(MSG_RETENTION_PAST.format(day=retention_until))
+    old = campaign.retention_until
+    if old == retention_until:
+        return campaign
+    with transaction.atomic():
+        campaign.retention_until = retention_until
+        campaign.save(update_fields=["retention_until"])
+        audit_record(
+            actor=actor,
+            action="campaign.retention_set",
+            obj=campaign,
+            changes={
+                "retention_until": {"old": str(old), "new": str(retention_until)},
+                "reason": reason[:200],
+            },
+        )
+    return campaign
+
+
+def campaigns_due_for_purge(today: date) -> QuerySet[Campaign]:
+    """The campaigns past their end date whose personal data is still there (SECURITY.md P7)."""
+    return Campaign.objects.filter(
+        personal_data_purged_on__isnull=True, retention_until__lt=today
+    ).order_by("retention_until", "pk")
+
+
+def campaigns_retained(today: date) -> QuerySet[Campaign]:
+    """The campaigns whose personal data is still kept on `today`: within their end date."""
+    return Campaign.objects.filter(personal_data_purged_on__isnull=True, retention_until__gte=today)
+
+
+def campaign_mark_purged(*, campaign: Campaign, today: date, counts: dict[str, int]) -> None:
+    """The system's last step of a campaign's purge (huanjie.retention), inside its
+    transaction: the campaign is read-only from now on, and the audit log says what went."""
+    campaign.personal_data_purged_on = today
+    campaign.save(update_fields=["personal_data_purged_on"])
+    audit_record(
+        actor=None,
+        action="campaign.personal_data_purge",
+        obj=campaign,
+        changes={"retention_until": str(campaign.retention_until), **counts},
+    )

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from huanjie.accounts.permissions import Action, can, current_user, require
 from huanjie.elections import selectors, services
-from huanjie.elections.forms import CampaignForm, ExcludeForm
+from huanjie.elections.forms import CampaignForm, ExcludeForm, RetentionForm
+from huanjie.lib.dates import cn_date
 from huanjie.regions.models import Region
 
 CRUMB_ROOT = ("换届工作", None)
@@ -161,8 +162,11 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if campaign.rule_province
                 else "全国法律"
             ),
-            "can_manage": can(request.user, Action.MANAGE_CAMPAIGNS),
+            "can_manage": can(request.user, Action.MANAGE_CAMPAIGNS) and not campaign.purged,
             "exclude_form": ExcludeForm(),
+            "retention_form": RetentionForm(
+                initial={"retention_until": campaign.retention_until}, auto_id="retention_%s"
+            ),
             "breadcrumbs": [
                 CRUMB_ROOT,
                 ("换届列表", reverse("elections:campaign_list")),
@@ -196,3 +200,25 @@ def campaign_village(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     back = request.POST.get("back", "")
     # Only back to this campaign's own page (with its filters): never an outside address.
     return redirect(back if back.startswith(detail + "?") else detail)
+
+
+@require_POST
+def campaign_retention(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the campaign's personal data end date (SECURITY.md P7)."""
+    campaign = selectors.access_campaign(request.user, pk)
+    require(request.user, Action.MANAGE_CAMPAIGNS)
+    form = RetentionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        services.campaign_set_retention(
+            actor=current_user(request),
+            campaign=campaign,
+            retention_until=form.cleaned_data["retention_until"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"个人信息保存期限已改为{cn_date(campaign.retention_until)}")
+    return redirect("elections:campaign_detail", pk=campaign.pk)

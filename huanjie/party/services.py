@@ -7,18 +7,21 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
+from huanjie.elections.services import check_not_purged
 from huanjie.party.models import (
     BranchKind,
     MemberRegistration,
     MemberStatus,
     PartyBranch,
     PartyMember,
+    PartyRollImport,
 )
 from huanjie.people.models import Person, Sex
 from huanjie.people.services import (  # noqa: F401  (messages re-exported for the party pages)
@@ -247,6 +250,7 @@ def member_registration_set(
     """
     village = member.branch.village
     _check_manage(actor, village)
+    check_not_purged(campaign)  # SECURITY.md P7: read-only once its personal data is gone
     if not CampaignVillage.objects.filter(campaign=campaign, region=village).exists():
         raise ValidationError(MSG_NOT_IN_CAMPAIGN.format(village=village.display_name))
     note = note.strip()
@@ -314,3 +318,24 @@ def member_registration_set(
 
 def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
+
+
+# ---------------------------------------------------------------------------------------------
+# The Party's part of the retention purge (SECURITY.md P7; huanjie.retention), inside its
+# transaction.
+
+
+def kept_by_party() -> Q:
+    """The people the Party roll holds (a filter on Person): a member is a live record of the
+    village's Party organisation, not one campaign's, so the purge of a campaign never erases
+    them."""
+    return Q(Exists(PartyMember.objects.filter(person=OuterRef("pk"))))
+
+
+def party_personal_data_purge(campaign: Campaign) -> dict[str, int]:
+    """Blank what this campaign's members' meeting registrations and 党员名册 uploads say about a
+    person (the note on why a member will not attend, the rows an import refused); the
+    registrations stay for the attendance counts."""
+    notes = MemberRegistration.objects.filter(campaign=campaign).update(exclusion_note="")
+    PartyRollImport.objects.filter(campaign=campaign).update(problems=[])
+    return {"member_registrations": notes}

@@ -49,6 +49,11 @@ class Person(models.Model):
     rights_deprived_from = models.DateField("剥夺政治权利起始日期", null=True, blank=True)
     rights_deprived_until = models.DateField("剥夺政治权利截止日期", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # SECURITY.md P7: the day the retention purge erased this person (the ID's ciphertext, its
+    # lookup hash, the name and the household details), every campaign that named them being
+    # past its end date. The row stays only so the purged campaigns' counts still add up (by
+    # sex, by village); no list, search or roll build shows it (people.services.people_erase).
+    erased_on = models.DateField("个人信息删除日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "人员"

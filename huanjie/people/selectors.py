@@ -25,7 +25,9 @@ PERSON_LIST_FIELDS = (
 
 
 def people_visible_to(user: Any) -> QuerySet[Person]:
-    return scoped(user, Person.objects.all(), Action.VIEW_PEOPLE).only(*PERSON_LIST_FIELDS)
+    # The rows the retention purge erased (SECURITY.md P7) only keep old counts: no one's page.
+    people = Person.objects.filter(erased_on__isnull=True)
+    return scoped(user, people, Action.VIEW_PEOPLE).only(*PERSON_LIST_FIELDS)
 
 
 def people_of_region(

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, TruncYear
 from django.utils import timezone
 
 from huanjie.accounts.permissions import in_scope
@@ -19,7 +21,7 @@ from huanjie.lib.bulk import copy_rows
 from huanjie.lib.crypto import encrypt_field, lookup_hash
 from huanjie.lib.names import name_problem, normalize_name
 from huanjie.people.locks import people_lock
-from huanjie.people.models import Person, Sex
+from huanjie.people.models import Person, PersonStatusChange, Sex
 
 ID_PURPOSE = "person.id_number"
 
@@ -197,3 +199,37 @@ def person_find_or_create(
             changes={"id_masked": masked, "region": region_code, "source": source},
         )
     return person
+
+
+# What an erased person's name reads on the pages that still count them (SECURITY.md P7).
+ERASED_NAME = "（已删除）"
+ERASED_HASH_PREFIX = "erased:"  # never a lookup hash (64 hex digits): no number matches it
+
+
+def people_erase(*, people: QuerySet[Person], today: date) -> int:
+    """Erase `people` (SECURITY.md P7; call inside the purge's transaction): the ID's
+    ciphertext goes, so no key decrypts it any more; the lookup hash goes too (keyed, it cannot
+    be reversed, but whoever holds the key could still test a known number against it, and a
+    new registration must not find this row again: PIPL 第十九条、第四十七条); the name, the mask,
+    the household and group, and the day of birth (the year stays) go. The row stays, with sex,
+    ethnicity, birth year and 户籍 village, because the purged campaigns' registrations point to
+    it and their counts by village and sex still add up. A running deprivation of political
+    rights keeps the person whole: the next roll must still refuse them (刑法 第五十四条). The
+    history of their status changes loses its basis text. Returns how many were erased."""
+    deprived = Q(rights_deprived_from__isnull=False) & (
+        Q(rights_deprived_until__isnull=True) | Q(rights_deprived_until__gte=today)
+    )
+    targets = people.filter(erased_on__isnull=True).exclude(deprived)
+    PersonStatusChange.objects.filter(person__in=targets).update(source="")
+    return Person.objects.filter(pk__in=targets.values("pk")).update(
+        id_cipher="",
+        id_hash=Concat(Value(ERASED_HASH_PREFIX), Cast("pk", output_field=CharField())),
+        id_masked="",
+        name=ERASED_NAME,
+        birth_date=TruncYear("birth_date"),
+        group_name="",
+        household_no="",
+        rights_deprived_from=None,
+        rights_deprived_until=None,
+        erased_on=today,
+    )

@@ -228,6 +228,7 @@ def routes_to_fill(cast: Cast, campaign: Campaign, objects: dict[str, Any]) -> d
         "regions:kind": [{"code": VILLAGE}],
         "elections:campaign_detail": [{"pk": c}],
         "elections:campaign_edit": [{"pk": c}],
+        "elections:campaign_retention": [{"pk": c}],
         "elections:campaign_village": [roll],
         "voters:roll": [roll, {"pk": c, "code": OTHER_TOWN_VILLAGE}],
         "voters:election_date": [roll],
@@ -290,6 +291,7 @@ def routes_to_fill(cast: Cast, campaign: Campaign, objects: dict[str, Any]) -> d
 POST_ONLY = {
     "accounts:user_action",
     "elections:campaign_village",
+    "elections:campaign_retention",
     "voters:election_date",
     "voters:remove",
     "voters:objection_decide",

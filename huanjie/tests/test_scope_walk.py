@@ -256,6 +256,7 @@ def cases(cast, objects):
         "regions:kind": [(f"/regions/{VILLAGE}/kind/", officer)],
         "elections:campaign_detail": [(f"/campaigns/{c}/", officer)],
         "elections:campaign_edit": [(f"/campaigns/{c}/edit/", officer)],
+        "elections:campaign_retention": [(f"/campaigns/{c}/retention/", officer)],
         "elections:campaign_village": [(f"/campaigns/{c}/villages/{VILLAGE}/", officer)],
         "accounts:user_detail": [(f"/accounts/users/{u}/", admin)],
         "accounts:user_action": [

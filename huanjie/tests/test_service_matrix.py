@@ -330,6 +330,14 @@ def _elections() -> dict[str, Case]:
                 "window_end": date(2027, 3, 31),
             },
         ),
+        p + "campaign_set_retention": Case(
+            Action.MANAGE_CAMPAIGNS,
+            lambda w, at: {
+                "campaign": w.campaign_of(at),
+                "retention_until": date(2037, 3, 31),
+                "reason": "县档案馆要求保存10年",
+            },
+        ),
         p + "campaign_village_set": Case(
             Action.MANAGE_CAMPAIGNS,
             lambda w, at: {"entry": w.entry(at), "included": False, "reason": "已撤并"},

@@ -41,6 +41,8 @@ def roll_xlsx(entry: CampaignVillage) -> bytes:
     """The roll of one village in a campaign, active registrations, masked IDs."""
     regs = (
         VoterRegistration.objects.filter(campaign=entry.campaign, village=entry.region, active=True)
+        # None once the campaign's personal data was removed (SECURITY.md P7).
+        .filter(campaign__personal_data_purged_on=None)
         .select_related("person")
         .order_by("group_name", "person__household_no", "id")
     )

@@ -29,6 +29,7 @@ from django.utils import timezone
 from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action
 from huanjie.elections.models import Campaign, CampaignVillage
+from huanjie.elections.services import purged_refusal
 from huanjie.lib.bulk import copy_rows, create_temp_table
 from huanjie.lib.crypto import FieldSealer
 from huanjie.lib.dates import cn_date
@@ -383,7 +384,10 @@ class RollImporter(Importer):
 
     def authorize(self, actor: User, job: UploadJob) -> str | None:
         refusal = super().authorize(actor, job)
-        return MSG_DENIED if refusal else None
+        if refusal:
+            return MSG_DENIED
+        # SECURITY.md P7: the campaign is read-only once its personal data is gone.
+        return purged_refusal(getattr(job, "campaign", None))
 
     def prepare(
         self, job: UploadJob, header: Header, outcome: FileOutcome, progress: Progress

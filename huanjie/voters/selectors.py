@@ -32,6 +32,11 @@ def access_roll(user: Any, campaign_pk: int, code: str) -> CampaignVillage:
 
 
 def registrations_of(entry: CampaignVillage) -> QuerySet[VoterRegistration]:
+    """The village's roll; none once the campaign's personal data was removed (SECURITY.md P7:
+    a row left for the counts names no one, and a person kept for another campaign is not
+    shown as on this roll). The figures count the rows themselves (roll_figures)."""
+    if entry.campaign.purged:
+        return VoterRegistration.objects.none()
     return VoterRegistration.objects.filter(
         campaign=entry.campaign, village=entry.region
     ).select_related("person")
@@ -80,6 +85,8 @@ def access_objection(user: Any, entry: CampaignVillage, pk: int) -> Objection:
 
 
 def _all_proxies_of(entry: CampaignVillage) -> QuerySet[Proxy]:
+    if entry.campaign.purged:  # they name the principal and holder (SECURITY.md P7)
+        return Proxy.objects.none()
     return Proxy.objects.filter(campaign=entry.campaign, village=entry.region).select_related(
         "principal__person", "holder__person"
     )
@@ -114,7 +121,9 @@ def open_conflicts(user: Any, campaign: Campaign) -> QuerySet[RegistrationConfli
     `first_in_scope` False: the page says "其他地区" instead of where, and the county may only
     keep the first (services.conflict_resolve)."""
     qs = RegistrationConflict.objects.filter(
-        campaign=campaign, status=RegistrationConflict.Status.OPEN
+        campaign=campaign,
+        status=RegistrationConflict.Status.OPEN,
+        campaign__personal_data_purged_on=None,  # SECURITY.md P7
     ).select_related(
         "person", "village", "village__parent", "first__village", "first__village__parent"
     )

@@ -26,6 +26,7 @@ from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
 from huanjie.audit.models import AuditEvent, Outcome
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
+from huanjie.elections.services import check_not_purged
 from huanjie.lib.crypto import decrypt_field
 from huanjie.lib.dates import cn_date
 from huanjie.lib.idcard import redact
@@ -71,6 +72,7 @@ MSG_FROZEN = (
 )
 MSG_CARRY_SAME_CAMPAIGN = "上届换届不能是本次换届"
 MSG_CARRY_DONE = "本村(社区)已有选民登记，不能再结转上届名单"
+MSG_CARRY_PURGED = "上届换届的个人信息已按保存期限删除，不能结转，请用户籍资料生成选民名单"
 MSG_CONFLICT_CLOSED = "该重复登记已处理"
 MSG_CONFLICT_DECISION = "处理方式只能是保留原登记或改在本村登记"
 MSG_RESOLVE_NOT_ALLOWED = "只有县级可以处理重复登记"
@@ -102,6 +104,9 @@ def refuse_unless_ok(verdict: Verdict) -> None:
 
 
 def campaign_entry(campaign: Campaign, village: Region) -> CampaignVillage:
+    """The village's entry in the campaign, for a write: refused when the village is not in
+    it, or the campaign's personal data was removed (SECURITY.md P7: read-only from then on)."""
+    check_not_purged(campaign)
     try:
         return CampaignVillage.objects.get(campaign=campaign, region=village, included=True)
     except CampaignVillage.DoesNotExist as exc:
@@ -136,6 +141,7 @@ def first_publication(campaign: Campaign, village: Region) -> VoterListPublicati
 
 
 def check_not_frozen(campaign: Campaign, village: Region) -> None:
+    check_not_purged(campaign)  # SECURITY.md P7: a purged campaign is frozen for good
     first = first_publication(campaign, village)
     if first is not None:
         raise ValidationError(MSG_FROZEN.format(day=cn_date(first.published_on)))
@@ -500,6 +506,8 @@ def roll_carry_over(
     check_manage(actor, village)
     if previous_campaign.pk == campaign.pk:
         raise ValidationError(MSG_CARRY_SAME_CAMPAIGN)
+    if previous_campaign.purged:  # its roll has no groups or people left to carry (P7)
+        raise ValidationError(MSG_CARRY_PURGED)
     entry = campaign_entry(campaign, village)
     check_not_frozen(campaign, village)
     profile = village_profile(entry)
@@ -593,7 +601,7 @@ def _carry_over(
     )
     born_by = voter_rules.add_months(day, -12 * (profile.age.value or 18))
     newcomers = (
-        Person.objects.filter(region=village, birth_date__lte=born_by)
+        Person.objects.filter(region=village, birth_date__lte=born_by, erased_on__isnull=True)
         .exclude(pk__in=seen)
         .exclude(pk__in=taken)
         .order_by("group_name", "household_no", "id")
@@ -663,6 +671,7 @@ def conflict_resolve(
     if not first_in_scope and same_county(first.village_id, conflict.village_id):
         audit_denied(actor, Action.RESOLVE_DUPLICATES, obj=conflict)  # SECURITY.md L1
         raise ValidationError(MSG_RESOLVE_NOT_ALLOWED)  # as before: a county decides its own
+    check_not_purged(conflict.campaign)
     if conflict.status != RegistrationConflict.Status.OPEN:
         raise ValidationError(MSG_CONFLICT_CLOSED)
     if decision not in (RegistrationConflict.Status.KEPT_FIRST, RegistrationConflict.Status.MOVED):

@@ -188,7 +188,9 @@ def _plan(entry: CampaignVillage, profile: Profile, category: str) -> _Plan:
     here, elsewhere, sent = _registered(entry)
     plan = _Plan()
     counts = plan.counts
-    for person in Person.objects.filter(region=village).only(*_PERSON_FIELDS).order_by("id"):
+    # A person erased by the retention purge (SECURITY.md P7) is no one's 户籍 any more.
+    people = Person.objects.filter(region=village, erased_on__isnull=True)
+    for person in people.only(*_PERSON_FIELDS).order_by("id"):
         counts["hukou"] += 1
         if person.pk in here:
             counts["unchanged" if here[person.pk] else "removed_here"] += 1

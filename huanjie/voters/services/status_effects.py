@@ -131,7 +131,8 @@ def registrations_apply_status(*, actor: User, person: Person) -> StatusEffects:
     incomer's hukou county records the death), and a dead voter is wrong on any roll. Each change
     is audited under the recording user."""
     registrations = list(
-        VoterRegistration.objects.filter(person=person)
+        # A campaign whose personal data was removed is read-only (SECURITY.md P7).
+        VoterRegistration.objects.filter(person=person, campaign__personal_data_purged_on=None)
         .select_related("campaign", "village")
         .order_by("campaign_id", "id")
     )
@@ -199,6 +200,8 @@ def registrations_undo_status(
     restored = unflagged = flagged = 0
     for item in items:
         reg = registrations[item.registration.pk]
+        if reg.campaign.purged:  # read-only since its personal data was removed (P7)
+            continue
         day = days.get((reg.campaign_id, reg.village_id)) or today
         published = first_publication(reg.campaign, reg.village) is not None
         if item.reason:
