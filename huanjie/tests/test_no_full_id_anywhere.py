@@ -13,8 +13,9 @@ Not scanned, on purpose or for want of a way here:
   path or the query are scanned;
 - the SQL of django.db.backends (logged only under DEBUG), runserver's django.server lines and the
   web server's access log, which are outside the application;
-- an upload waiting for its confirmation, kept as sent under VAR_DIR/uploads until it is confirmed,
-  refused or expired (here every upload ends confirmed or refused, and VAR_DIR is scanned)."""
+- an upload waiting for its confirmation: it is sealed under VAR_DIR/uploads (AES-256-GCM, see
+  huanjie/tests/test_sealed_uploads.py), and here every upload ends confirmed or refused anyway
+  (VAR_DIR is scanned)."""
 
 from __future__ import annotations
 
