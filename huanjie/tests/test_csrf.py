@@ -1,0 +1,40 @@
+"""SECURITY.md H3: the CSRF middleware is on, no page is exempt (the API, which Django Ninja
+exempts and checks itself, only reads), and a POST without the token is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from huanjie.api.main import api
+
+
+def _views(patterns: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _views(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p.callback
+
+
+def test_no_page_is_csrf_exempt_and_the_api_only_reads() -> None:
+    assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
+    exempt = [
+        route
+        for route, view in _views(get_resolver().url_patterns)
+        if getattr(view, "csrf_exempt", False) and not route.startswith("api/")
+    ]
+    assert exempt == []
+    methods = {m for path in api.get_openapi_schema()["paths"].values() for m in path}
+    assert methods == {"get"}
+
+
+def test_a_post_without_the_token_is_refused(cast):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.town_officer)
+    assert client.post("/accounts/logout/").status_code == 403
+    assert client.get("/").status_code == 200
