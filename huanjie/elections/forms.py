@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from huanjie.lib.forms import DateInput, StyledFormMixin
+from huanjie.lib.forms import CountField, DateInput, StyledFormMixin
 
 
 def _profile_choices() -> list[tuple[str, str]]:
@@ -22,7 +22,7 @@ class CampaignForm(StyledFormMixin, forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": "例如：2026年村(社区)“两委”换届"}),
     )
-    term_number = forms.IntegerField(label="届次（第N届）", min_value=1, max_value=99)
+    term_number = CountField(label="届次（第N届）", min_value=1, max_value=99)  # SECURITY.md V11
     rule_province = forms.ChoiceField(label="选举规则", required=False)
     window_start = forms.DateField(label="换届开始日期", widget=DateInput)
     window_end = forms.DateField(label="换届结束日期", widget=DateInput)

@@ -40,3 +40,36 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
         super().__init__(attrs, format=format or "%Y-%m-%d")
+
+
+class CountField(forms.IntegerField):
+    """A whole number typed as plain ASCII digits, nothing else (SECURITY.md V11): Django's
+    IntegerField takes "+7", "１２", "12.000", "1_0" and " 7 ", which a count must refuse, since
+    the number a person meant is not certain. Use it for every count and every ordinal a form
+    asks for (届次, seats, votes, ballots).
+
+    >>> f = CountField(min_value=0)
+    >>> f.clean("12")
+    12
+    >>> for bad in ("+7", "１２", "12.000", "1_0", "-1", "1e3"):
+    ...     try:
+    ...         f.clean(bad)
+    ...     except forms.ValidationError as exc:
+    ...         print(bad, exc.messages[0])
+    +7 请只填写阿拉伯数字（0-9），不要带符号、小数点、空格或全角数字
+    １２ 请只填写阿拉伯数字（0-9），不要带符号、小数点、空格或全角数字
+    12.000 请只填写阿拉伯数字（0-9），不要带符号、小数点、空格或全角数字
+    1_0 请只填写阿拉伯数字（0-9），不要带符号、小数点、空格或全角数字
+    -1 请只填写阿拉伯数字（0-9），不要带符号、小数点、空格或全角数字
+    1e3 请只填写阿拉伯数字（0-9），不要带符号、小数点、空格或全角数字
+    """
+
+    MSG_DIGITS = "请只填写阿拉伯数字（0-9），不要带符号、小数点、空格或全角数字"
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        if not (text.isascii() and text.isdigit()) or len(text) > 12:
+            raise forms.ValidationError(self.MSG_DIGITS, code="invalid")
+        return int(text)

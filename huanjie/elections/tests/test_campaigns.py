@@ -103,6 +103,28 @@ def test_the_form_refuses_an_inverted_window(cast):
     assert not Campaign.objects.exists()
 
 
+@pytest.mark.parametrize("term", ["+7", "１２", "12.000", "1_2", " 12 ", "-1"])
+def test_the_term_number_takes_plain_digits_only(cast, term):
+    """SECURITY.md V11: a count or ordinal Django's IntegerField would take in another spelling is
+    refused, so nobody's "12" is silently read as something else."""
+    from huanjie.lib.forms import CountField
+
+    client = cast.client(cast.county_officer)
+    response = client.post(
+        "/campaigns/new/",
+        {
+            "name": "测试换届",
+            "term_number": term,
+            "rule_province": "",
+            "window_start": "2026-11-01",
+            "window_end": "2027-03-31",
+        },
+    )
+    assert response.status_code == 200
+    assert CountField.MSG_DIGITS in response.content.decode()
+    assert not Campaign.objects.exists()
+
+
 def test_the_form_creates_a_campaign(cast):
     client = cast.client(cast.county_officer)
     response = client.post(
