@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from huanjie.rules.messages import BARS, BODY_NAMES, POST_NAMES
+from huanjie.rules.messages import BARS, BODY_NAMES, CANDIDATE_RANGE, POST_NAMES
 from huanjie.rules.profiles import Profile
 from huanjie.rules.verdict import Problem, Verdict, problem, verdict
 
@@ -72,21 +72,34 @@ def candidate_range(profile: Profile, post: str, seats: int) -> tuple[int, int |
 
 
 def candidate_count_check(profile: Profile, post: str, seats: int, candidates: int) -> Verdict:
-    """Whether `candidates` formal candidates are lawful for `seats` seats of `post`.
+    """Whether `candidates` formal candidates are lawful for `seats` seats of `post`; a problem
+    says the number the profile allows and cites its surplus rule.
 
     >>> from datetime import date
     >>> from huanjie.rules.profiles import effective_profile
     >>> party = effective_profile("party", "", date(2026, 5, 10))
     >>> candidate_count_check(party, "member", 7, 8).messages
     ('委员应选7名，候选人应当不少于9名，现为8名',)
+    >>> sichuan = effective_profile("villagers", "51", date(2026, 5, 10))
+    >>> found = candidate_count_check(sichuan, "member", 4, 8)
+    >>> found.messages, found.problems[0].article
+    (('委员应选4名，候选人应当为5至7名，现为8名',), '四川省村民委员会选举条例 第二十二条')
+    >>> candidate_count_check(sichuan, "director", 1, 1).messages
+    ('主任应选1名，候选人应当为2名，现为1名',)
     """
     low, high = candidate_range(profile, post, seats)
+    if high is None:
+        allowed = CANDIDATE_RANGE["at_least"].format(low=low)
+    elif low == high:
+        allowed = CANDIDATE_RANGE["exactly"].format(low=low)
+    else:
+        allowed = CANDIDATE_RANGE["between"].format(low=low, high=high)
     name = POST_NAMES.get(post, post)
-    params = {"post": name, "seats": seats, "count": candidates}
+    params = {"post": name, "seats": seats, "count": candidates, "allowed": allowed}
     if candidates < low:
-        return verdict([problem("too_few_candidates", profile.surplus, low=low, **params)])
+        return verdict([problem("too_few_candidates", profile.surplus, **params)])
     if high is not None and candidates > high:
-        return verdict([problem("too_many_candidates", profile.surplus, high=high, **params)])
+        return verdict([problem("too_many_candidates", profile.surplus, **params)])
     return Verdict()
 
 

@@ -78,9 +78,6 @@ _HOLDERS = {
 
 
 def _surplus(value: Surplus) -> str:
-    if value.percent is not None:
-        return f"差额不少于应选人数的{value.percent}%（向上取整）"
-
     def span(low: int, high: int | None) -> str:
         if low == 0 and high is None:
             return "可以等额"
@@ -90,12 +87,17 @@ def _surplus(value: Surplus) -> str:
             return f"应选人数+{low}"
         return f"应选人数+{low}至+{high}"
 
-    if not value.by_post:
+    if value.percent is not None:
+        share = f"差额不少于应选人数的{value.percent}%（向上取整）"
+        if not value.by_post:
+            return share
+    elif not value.by_post:
         return "各职位" + span(*value.default) if value.default != (1, None) else span(1, None)
     parts: dict[str, list[str]] = {}
     for post, low, high in value.by_post:
         parts.setdefault(span(low, high), []).append(POST_NAMES[post])
-    return "；".join(f"{'、'.join(posts)}：{text}" for text, posts in parts.items())
+    named = "；".join(f"{'、'.join(posts)}：{text}" for text, posts in parts.items())
+    return named if value.percent is None else f"{named}；其他职位：{share}"
 
 
 def _proxy(value: ProxyRule) -> str:

@@ -77,6 +77,9 @@ POLL_FILE: Final = {
     "lone_surrogate": "投票文件含有无效的Unicode转义（单独的代理项，如\\ud800）",
     "number_too_long": "投票文件中有位数过多的数字，不是有效的投票文件",
     "cannot_read": "无法读取投票文件“{path}”：{reason}",
+    # A first poll's candidate list that breaks the 差额 of RULES.md (V8, P3, §5): the message of
+    # candidates.candidate_count_check and its article.
+    "candidate_count": "{message}（{article}）",
     "usage": "用法：huanjie tally FILE|-（FILE为投票文件，-表示从标准输入读取）",
 }
 
@@ -121,11 +124,18 @@ PROBLEMS: Final = {
     "proxy_late": "委托投票手续应当在选举日的{days}日前办理，即不迟于{date}",
     "proxy_redelegated": "受委托人不得再委托他人",
     "size_out_of_range": "{body}由{low}至{high}人组成，现为{size}人",
-    "too_few_candidates": "{post}应选{seats}名，候选人应当不少于{low}名，现为{count}名",
-    "too_many_candidates": "{post}应选{seats}名，候选人应当不多于{high}名，现为{count}名",
+    "too_few_candidates": "{post}应选{seats}名，候选人应当{allowed}，现为{count}名",
+    "too_many_candidates": "{post}应选{seats}名，候选人应当{allowed}，现为{count}名",
     "barred": "{condition}的，不得作为候选人",
     "motion_short": "罢免要求须有{share}联名，现为{signers}/{whole}",
     "exclusion_not_approved": "“{reason}”的党员不计入应到会人数，须经上级党组织同意并经党员大会通过",
+}
+
+# The number of candidates a post's 差额 allows, as said in the two messages above.
+CANDIDATE_RANGE: Final = {
+    "at_least": "不少于{low}名",
+    "exactly": "为{low}名",
+    "between": "为{low}至{high}名",
 }
 
 BARS: Final = {

@@ -132,7 +132,8 @@ class ProxyRule:
 @dataclass(frozen=True)
 class Surplus:
     """How many more candidates than seats (差额) a post needs: seats + `low` to seats + `high`
-    (None: no upper limit); or, with `percent`, at least that share of the seats, rounded up."""
+    (None: no upper limit); or, with `percent`, at least that share of the seats, rounded up,
+    for every post `by_post` does not name."""
 
     by_post: tuple[tuple[str, int, int | None], ...] = ()
     default: tuple[int, int | None] = (1, None)
@@ -145,13 +146,15 @@ class Surplus:
         (2, None)
         >>> Surplus((("member", 1, 3),)).extra("member", 5), Surplus().extra("director", 1)
         ((1, 3), (1, None))
+        >>> Surplus((("secretary", 0, None),), percent=20).extra("secretary", 1)
+        (0, None)
         """
-        if self.percent is not None:
-            # 差额不少于应选人数的20%, rounded up (RULES.md §7.5).
-            return (max(1, -(-seats * self.percent // 100)), None)
         for name, low, high in self.by_post:
             if name == post:
                 return (low, high)
+        if self.percent is not None:
+            # 差额不少于应选人数的20%, rounded up (RULES.md §7.5).
+            return (max(1, -(-seats * self.percent // 100)), None)
         return self.default
 
 
@@ -868,8 +871,13 @@ def _party() -> Profile:
         objection_decision_days=_r(None),
         committee_withdrawal=_r(""),
         candidacy_bars=_r(()),
-        # 中国共产党基层组织选举工作条例 第十三条: "委员候选人的差额不少于应选人数的20%".
-        surplus=_r(Surplus(percent=20), (PARTY, 13), note="差额人数向上取整（RULES.md §7.5）"),
+        # 中国共产党基层组织选举工作条例 第十三条: "委员候选人的差额不少于应选人数的20%". The 书记 and
+        # 副书记 may be elected 等额 (RULES.md P12; the article is RECALLED).
+        surplus=_r(
+            Surplus((("secretary", 0, None), ("deputy_secretary", 0, None)), percent=20),
+            (PARTY, 13),
+            note="差额人数向上取整（RULES.md §7.5）；书记、副书记可以等额选举（RULES.md P12）",
+        ),
         # 中国共产党基层组织选举工作条例 第二十四条: "不能委托他人代为投票".
         proxy=_r(ProxyRule(False, refused_because="党员不能委托他人代为投票"), (PARTY, 24)),
         # 中国共产党基层组织选举工作条例 第二十六条: "超过应到会人数的五分之四，会议有效".

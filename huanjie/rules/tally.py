@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from huanjie.rules.arith import chinese_numeral
+from huanjie.rules.candidates import candidate_count_check
 from huanjie.rules.errors import PollFileError, ProfileError
 from huanjie.rules.messages import BODY_NAMES, NOTES, POLL_FILE, POST_NAMES
 from huanjie.rules.poll import (
@@ -167,6 +168,38 @@ def _check(poll: Poll, profile: Profile) -> None:
         if box.listed < 0:
             raise _fail(f"boxes[{i}].listed", "negative")
         _check_ballots(box.ballots, f"boxes[{i}].ballots", seats)
+    _check_candidate_counts(poll, profile)
+
+
+def _check_candidate_counts(poll: Poll, profile: Profile) -> None:
+    """Every post's candidate list against the profile's 差额, through `candidate_count_check`:
+    "候选人的名额应当多于应选名额" (村民委员会组织法(2025) 第十八条, (2018) 第十五条; 城市居民委员会组织法
+    (2025) 第十八条), the provinces' numbers (上海 12, 北京 16, 河南 24, 河北 17, 四川 22, 海南 20),
+    "委员候选人的差额不少于应选人数的20%" (中国共产党基层组织选举工作条例 第十三条); 等额 only where the
+    profile allows it. Checked last, so that a file's other faults are named first.
+
+    Not checked, each because the law sets the list another way:
+
+    - A poll without a list (`candidates` empty: 自荐直选 or 海选, TALLY_FORMAT.md) has nothing to
+      check; the voters write the names.
+    - A supplementary poll (另行选举): "第一次投票未当选的人员得票多的为候选人" (村民委员会组织法(2025)
+      第十八条, (2018) 第十五条; 中国共产党基层组织选举工作条例 第二十八条 "不足的名额另行选举"). The
+      list follows the first poll's votes, which the file does not carry: everyone tied at the
+      cut-off stands, so it may be longer than the 差额 allows, and it is shorter when fewer
+      unelected people received votes. The engine itself proposes that list in `next`.
+    - A run-off (再次投票): "就票数相等的候选人再次投票" (浙江 28, 北京 29, 四川 33; 党 第二十八条): the
+      candidates are the people tied, however many they are.
+    """
+    if poll.poll != "first" or not poll.candidates:
+        return
+    standing = Counter(candidate.post for candidate in poll.candidates)
+    for post in poll.posts:
+        found = candidate_count_check(profile, post.post, post.seats, standing[post.post])
+        if not found.ok:
+            breach = found.problems[0]
+            raise _fail(
+                "candidates", "candidate_count", message=breach.message, article=breach.article
+            )
 
 
 def _check_size(poll: Poll, profile: Profile, seats: dict[str, int]) -> None:

@@ -30,9 +30,15 @@ def _base() -> Poll:
         "election_date": "2026-05-10",
         "poll": "first",
         "posts": [{"post": "director", "seats": 1}, {"post": "member", "seats": 3}],
+        # As many candidates as the 差额 requires (村民委员会组织法(2025) 第十八条): 2 for one
+        # director, 4 for three members.
         "candidates": [
             {"name": "张伟", "sex": "M", "post": "director"},
             {"name": "王芳", "sex": "F", "post": "member"},
+            {"name": "李强", "sex": "M", "post": "director"},
+            {"name": "刘洋", "sex": "M", "post": "member"},
+            {"name": "陈静", "sex": "F", "post": "member"},
+            {"name": "孙丽", "sex": "F", "post": "member"},
         ],
         "elected_before": [],
         "people": [{"name": "赵敏", "sex": "F"}],

@@ -191,7 +191,17 @@ def _first(province: str, director_votes: int) -> dict[str, Any]:
     return villagers(
         province=province,
         posts=[{"post": "director", "seats": 1}, {"post": "member", "seats": 4}],
-        candidates=[{"name": "W", "sex": "F", "post": "member"}],
+        # 主任 seats + 1, 委员 seats + 1 (上海 12, 海南 20, 村民委员会组织法(2025) 第十八条); X and Y
+        # get no votes.
+        candidates=[
+            {"name": "A", "sex": "M", "post": "director"},
+            {"name": "X", "sex": "M", "post": "director"},
+            {"name": "W", "sex": "F", "post": "member"},
+            {"name": "B", "sex": "M", "post": "member"},
+            {"name": "C", "sex": "M", "post": "member"},
+            {"name": "D", "sex": "M", "post": "member"},
+            {"name": "Y", "sex": "M", "post": "member"},
+        ],
         ballots=ballots,
     )
 
@@ -377,7 +387,13 @@ def test_someone_elected_before_is_not_elected_again(tmp_path: Path) -> None:
 def test_a_write_in_winner_goes_to_qualification_review(tmp_path: Path) -> None:
     poll = villagers(
         province="51",
-        candidates=[{"name": "A", "sex": "F", "post": "member"}],
+        # 委员 seats + 1 to 3 (四川 22); B, C and D get no votes, 甲 and 乙 are written in.
+        candidates=[
+            {"name": "A", "sex": "F", "post": "member"},
+            {"name": "B", "sex": "M", "post": "member"},
+            {"name": "C", "sex": "M", "post": "member"},
+            {"name": "D", "sex": "M", "post": "member"},
+        ],
         ballots=[{"n": 400, "member": ["A", "甲", "乙"]}, {"n": 100}],
     )
     result = run_both(poll, tmp_path)
