@@ -50,6 +50,7 @@ bench: install
 
 docs: install
 	$(BIN)/python -m huanjie.rules.docs > docs/rules.md
+	$(BIN)/python -m huanjie.privacy > docs/personal-data.md
 
 # Offline install (docs/operations.md): `make wheelhouse` on a machine with internet access and
 # the server's platform (Debian 12, amd64, Python 3.11) downloads every locked package, checked

@@ -1,0 +1,706 @@
+"""The field inventory of personal information (SECURITY.md P1, P2): every concrete (and
+many-to-many) field of every model of the huanjie apps, each either a `PersonalField` (what kind of personal information, what
+it is kept for, on which legal basis) or `NOT_PERSONAL`. It is where a 个人信息保护影响评估 starts.
+
+A field is personal when its value says something about a person (a voter, a Party member, an
+official) or points at one: identity, attributes, status, the registration of the person, a
+foreign key to their row, or free text that can quote them. A column that only orders, counts or
+scopes records (a job's state, a campaign, a place code, a row hash) is not, even on a table about
+people: the row is personal through its personal columns.
+
+`huanjie/tests/test_privacy.py` fails when a model gains a field not listed here, when an entry
+names a field that no longer exists, when a field whose name or type suggests personal data is
+called NOT_PERSONAL without a reason in `NOT_PERSONAL_DESPITE_NAME`, and when a personal field
+lacks a purpose or a basis. `python -m huanjie.privacy > docs/personal-data.md` writes the table
+for people, and a test compares the committed file with it (`make docs`).
+
+>>> INVENTORY["people.Person.id_cipher"].kind
+'身份证号（密文）'
+>>> INVENTORY["regions.Region.code"] is NOT_PERSONAL
+True
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from dataclasses import dataclass
+from typing import Final
+
+
+@dataclass(frozen=True)
+class PersonalField:
+    """A field holding personal information. `sensitive`: sensitive personal information (PIPL
+    28): the ID number (SECURITY.md §1 decision) and criminal matters such as deprivation of
+    political rights, detention or a sentence served, and health (35273 Annex B)."""
+
+    kind: str
+    purpose: str
+    basis: str
+    sensitive: bool = False
+
+
+class NotPersonal(enum.Enum):
+    NOT_PERSONAL = "非个人信息"
+
+    def __repr__(self) -> str:
+        return "NOT_PERSONAL"
+
+
+NOT_PERSONAL: Final = NotPersonal.NOT_PERSONAL
+
+Entry = PersonalField | NotPersonal
+
+# Kinds of personal information.
+ID_CIPHER = "身份证号（密文）"
+ID_MASKED = "身份证号（掩码）"
+ID_HASH = "身份证号查找哈希"
+NAME = "姓名"
+SEX = "性别"
+BIRTH = "出生日期"
+ETHNICITY = "民族"
+HUKOU = "户籍地（村/社区）"
+HOUSEHOLD = "户号"
+GROUP = "村民小组"
+PHONE = "手机号"
+EMAIL = "电子邮箱"
+FREE_TEXT = "自由文本（可能含个人信息）"
+FREE_TEXT_REDACTED = "自由文本（可能含个人信息，身份证号写入前已掩码）"
+PARTY = "政治面貌/党员状态"
+ELIGIBILITY = "选民资格事实（死亡、剥夺或恢复政治权利）"
+DEATH = "选民资格事实（死亡）"
+DEPRIVATION = "选民资格事实（剥夺政治权利）"
+REGISTRATION = "选民登记情况"
+VOTER_LIST = "选民名单（姓名、村民小组）"
+RELATION = "亲属关系"
+OBJECTION = "申诉情况"
+PARTY_REGISTRATION = "党员选举登记情况"
+LINK = "人员关联（指向个人记录的外键或标识）"
+STAFF = "工作人员关联（经办人、操作人）"
+ACCOUNT = "账号标识（用户名）"
+WORK = "工作信息（所属区划、角色、部门）"
+CREDENTIAL = "鉴别信息（口令哈希）"
+SESSION = "鉴别信息（会话标识）"
+LOGIN = "登录记录"
+IP = "IP地址"
+
+# How a kind is stored (SECURITY.md D2, D3, D4) and shown (P3, P4); any other kind: in clear,
+# shown to users whose scope holds the record.
+STORAGE: Final[dict[str, str]] = {
+    ID_CIPHER: "AES-256-GCM 字段加密（D2）",
+    ID_HASH: "HMAC-SHA256 带密钥哈希，不可还原（D3）",
+    ID_MASKED: "明文，本身即掩码（前6位+后4位）",
+    CREDENTIAL: "PBKDF2-SHA256 口令哈希（D4）",
+    PHONE: "明文（未字段加密，D2 未做）",
+    FREE_TEXT_REDACTED: "明文，其中的身份证号写入前已掩码（P3）",
+}
+DISPLAY: Final[dict[str, str]] = {
+    ID_CIPHER: "不显示；县级经授权、填写理由后逐人查看并审计（P4）",
+    ID_HASH: "不显示",
+    ID_MASKED: "掩码显示（P3）",
+    CREDENTIAL: "不显示",
+    SESSION: "不显示（仅作 Cookie 发给本人）",
+    PHONE: "账号页面明文显示（P3 掩码未做）",
+    FREE_TEXT_REDACTED: "显示，身份证号为掩码（P3）",
+}
+PLAIN_STORAGE = "明文"
+PLAIN_DISPLAY = "按数据范围显示"
+
+# Legal bases (PIPL 13, 34).
+DUTY = "个人信息保护法第十三条第一款第三项（履行法定职责）、第三十四条"
+PARTY_DUTY = (
+    "个人信息保护法第十三条第一款第三项、第三十四条；党内法规：中国共产党基层组织选举工作条例"
+    "（党内法规不是法律、行政法规，依据待影响评估确认）"
+)
+SECURITY_DUTY = (
+    "个人信息保护法第十三条第一款第三项（履行法定义务：网络安全法第二十一条，网络安全等级保护）"
+)
+NOT_COLLECTED = "不适用（系统不采集、不写入）"
+
+# The short names docs/personal-data.md prints in its table, each explained once above it.
+BASIS_LABELS: Final[dict[str, str]] = {
+    DUTY: "法定职责",
+    SECURITY_DUTY: "法定义务（网络安全）",
+    PARTY_DUTY: "党内法规（待确认）",
+    NOT_COLLECTED: "不采集",
+}
+
+# Sources cited in the purposes.
+VC = "村民委员会组织法(2025)"
+RC = "城市居民委员会组织法(2025)"
+PARTY_RULES = "中国共产党基层组织选举工作条例"
+
+# Purposes shared by several fields.
+STAFF_PURPOSE = "责任追溯：记录经办的工作人员（SECURITY.md L1、L2）"
+UPLOAD_FILENAME = "上传文件的原名，供经办人辨认（身份证号写入前已掩码，P3）"
+UPLOAD_PROBLEMS = "导入问题清单：指出哪一行哪一格有误及其内容，供经办人改正后重新上传"
+UPLOAD_MESSAGE = "导入结果或失败原因的说明"
+LOGIN_PURPOSE = "登录失败处理与账号锁定（SECURITY.md A3；GB/T 22239 8.1.4.1 b)）"
+AUDIT_PURPOSE = "安全审计：谁在何时对何对象做了什么（SECURITY.md L2；GB/T 22239 8.1.4.3）"
+DEPRIVED_PURPOSE = (
+    f"选民资格：依照法律被剥夺政治权利的人除外（{VC}第十六条；刑法第五十四条至第五十八条）"
+)
+REGISTERED_VILLAGE = f"选民登记：登记的村（社区），一人一届只在一个村（社区）登记（{VC}第十六条）"
+CATEGORY_PURPOSE = (
+    f"选民登记：登记类别，即户籍与居住情况（{VC}第十六条、{RC}第十六条；"
+    "本人申请并经同意的登记由村民会议或村民代表会议同意）"
+)
+GROUP_PURPOSE = f"选民名单按村民小组登记、编排和公布（{VC}第十七条）"
+ROLL_CHANGE_PURPOSE = (
+    "选民名单变动（四增四减）及其原因：新满十八周岁、迁入迁出、死亡、被依法剥夺或恢复政治权利、"
+    f"申诉成立（{VC}第十六条、第十七条）"
+)
+CONFLICT_PURPOSE = f"重复登记：同一人在同一届再次登记的村、类别和小组，供县级处理（{VC}第十六条）"
+PROXY_PURPOSE = f"委托投票：委托人和受委托人（{VC}第十八条第四款；本省选举办法）"
+RELATION_PURPOSE = (
+    f"委托投票：受委托人与委托人的关系，核对是否近亲属（{VC}第十八条第四款；本省选举办法）"
+)
+OBJECTION_PURPOSE = f"选民名单申诉：申诉事由与处理结果（{VC}第十七条）"
+MEMBER_VOTE = (
+    f"党员大会：只有正式党员有表决权，预备党员、留党察看、被依法留置或逮捕的没有（{PARTY_RULES}"
+    "第五条）"
+)
+MEMBER_REGISTRATION = f"党员大会：党员选举登记与应到会人数（{PARTY_RULES}第五条）"
+QUORUM_EXCLUSION = (
+    "党员大会应到会人数：经上级批准、党员大会通过不计入的党员及其理由（中组部关于党员大会应到会"
+    f"人数的规定；{PARTY_RULES}第五条）"
+)
+
+
+def _upload_job(app_model: str) -> dict[str, Entry]:
+    """The fields every import job has (`uploads.models.UploadJob`)."""
+    return {
+        f"{app_model}.id": NOT_PERSONAL,
+        f"{app_model}.region": NOT_PERSONAL,  # the import's scope
+        f"{app_model}.filename": PersonalField(FREE_TEXT_REDACTED, UPLOAD_FILENAME, DUTY),
+        f"{app_model}.sha256": NOT_PERSONAL,
+        f"{app_model}.stored_path": NOT_PERSONAL,  # a random name, the file itself sealed (D2)
+        f"{app_model}.status": NOT_PERSONAL,
+        f"{app_model}.total_rows": NOT_PERSONAL,
+        f"{app_model}.done_rows": NOT_PERSONAL,
+        f"{app_model}.rejected": NOT_PERSONAL,
+        f"{app_model}.doubtful": NOT_PERSONAL,
+        f"{app_model}.problems": PersonalField(FREE_TEXT_REDACTED, UPLOAD_PROBLEMS, DUTY),
+        f"{app_model}.message": PersonalField(FREE_TEXT_REDACTED, UPLOAD_MESSAGE, DUTY),
+        f"{app_model}.created_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+        f"{app_model}.created_at": NOT_PERSONAL,
+        f"{app_model}.finished_at": NOT_PERSONAL,
+    }
+
+
+INVENTORY: Final[dict[str, Entry]] = {
+    # ── regions: the administrative division tree; places, no people ────────────────────────
+    "regions.Region.code": NOT_PERSONAL,
+    "regions.Region.name": NOT_PERSONAL,
+    "regions.Region.short_name": NOT_PERSONAL,
+    "regions.Region.level": NOT_PERSONAL,
+    "regions.Region.parent": NOT_PERSONAL,
+    "regions.Region.kind": NOT_PERSONAL,
+    "regions.Region.kind_corrected": NOT_PERSONAL,
+    "regions.Region.kind_doubtful": NOT_PERSONAL,
+    # ── accounts: the officials who use the system (real-name accounts, 一人一号) ───────────
+    "accounts.User.id": NOT_PERSONAL,
+    "accounts.User.password": PersonalField(
+        CREDENTIAL, "身份鉴别：口令登录（GB/T 22239 8.1.4.1 a)）", SECURITY_DUTY
+    ),
+    "accounts.User.last_login": PersonalField(
+        LOGIN, "安全管理：最近登录时间，发现长期不用或被冒用的账号", SECURITY_DUTY
+    ),
+    "accounts.User.is_superuser": NOT_PERSONAL,  # always false (SECURITY.md C2)
+    "accounts.User.username": PersonalField(
+        ACCOUNT, "登录与责任追溯：一人一个实名账号（SECURITY.md A1）", SECURITY_DUTY
+    ),
+    # Inherited from Django's AbstractUser; no code writes them, they stay empty (full_name is
+    # the name). Listed so that a value appearing there is a finding, not a surprise.
+    "accounts.User.first_name": PersonalField(
+        NAME, "无：Django 内置用户模型继承的列，始终为空（姓名用 full_name）", NOT_COLLECTED
+    ),
+    "accounts.User.last_name": PersonalField(
+        NAME, "无：Django 内置用户模型继承的列，始终为空（姓名用 full_name）", NOT_COLLECTED
+    ),
+    "accounts.User.email": PersonalField(
+        EMAIL, "无：Django 内置用户模型继承的列，始终为空", NOT_COLLECTED
+    ),
+    "accounts.User.groups": PersonalField(
+        WORK,
+        "无：Django 内置的权限组（多对多），系统不用，始终为空（角色用 RoleGrant）",
+        NOT_COLLECTED,
+    ),
+    "accounts.User.user_permissions": PersonalField(
+        WORK,
+        "无：Django 内置的单项权限（多对多），系统不用，始终为空（角色用 RoleGrant）",
+        NOT_COLLECTED,
+    ),
+    "accounts.User.is_staff": NOT_PERSONAL,
+    "accounts.User.is_active": NOT_PERSONAL,
+    "accounts.User.date_joined": NOT_PERSONAL,
+    "accounts.User.full_name": PersonalField(
+        NAME,
+        "实名账号：一人一号（SECURITY.md A1；GB/T 22239 8.1.4.2 c)）；页面和审计记录中显示经办人",
+        SECURITY_DUTY,
+    ),
+    "accounts.User.phone": PersonalField(
+        PHONE,
+        "实名账号：核对一人一号（SECURITY.md A1），口令不得含手机号（A2）",
+        SECURITY_DUTY,
+    ),
+    "accounts.User.region": PersonalField(
+        WORK, "访问控制：账号的数据范围（SECURITY.md C3）", SECURITY_DUTY
+    ),
+    "accounts.User.must_change_password": NOT_PERSONAL,
+    "accounts.User.password_changed_at": NOT_PERSONAL,
+    "accounts.User.failed_logins": PersonalField(LOGIN, LOGIN_PURPOSE, SECURITY_DUTY),
+    "accounts.User.last_failed_at": PersonalField(LOGIN, LOGIN_PURPOSE, SECURITY_DUTY),
+    "accounts.User.locked_until": PersonalField(LOGIN, LOGIN_PURPOSE, SECURITY_DUTY),
+    "accounts.RoleGrant.id": NOT_PERSONAL,
+    "accounts.RoleGrant.user": PersonalField(
+        STAFF, "访问控制：角色授予哪个账号（SECURITY.md C1）", SECURITY_DUTY
+    ),
+    "accounts.RoleGrant.role": PersonalField(
+        WORK, "访问控制：账号的角色，三员分立（SECURITY.md C1）", SECURITY_DUTY
+    ),
+    "accounts.RoleGrant.department": PersonalField(
+        WORK, "访问控制：联审人员所在部门", SECURITY_DUTY
+    ),
+    "accounts.RoleGrant.granted_at": NOT_PERSONAL,
+    "accounts.PasswordHistory.id": NOT_PERSONAL,
+    "accounts.PasswordHistory.user": PersonalField(
+        STAFF, "口令策略：不得重复使用最近5个口令（SECURITY.md A2）", SECURITY_DUTY
+    ),
+    "accounts.PasswordHistory.password": PersonalField(
+        CREDENTIAL, "口令策略：不得重复使用最近5个口令（SECURITY.md A2）", SECURITY_DUTY
+    ),
+    "accounts.PasswordHistory.created_at": NOT_PERSONAL,
+    "accounts.UserSession.id": NOT_PERSONAL,
+    "accounts.UserSession.user": PersonalField(
+        STAFF, "会话管理：限制并发会话、改口令时结束其他会话（SECURITY.md S4、S5）", SECURITY_DUTY
+    ),
+    "accounts.UserSession.session_key": PersonalField(
+        SESSION, "会话管理：限制并发会话、改口令时结束其他会话（SECURITY.md S4、S5）", SECURITY_DUTY
+    ),
+    "accounts.UserSession.created_at": PersonalField(
+        LOGIN, "会话管理：会话开始时间（SECURITY.md S4、S5）", SECURITY_DUTY
+    ),
+    "accounts.AddressFailures.id": NOT_PERSONAL,
+    "accounts.AddressFailures.address": PersonalField(
+        IP, "防口令喷洒：每个来源地址10分钟内的登录失败次数（SECURITY.md A3）", SECURITY_DUTY
+    ),
+    "accounts.AddressFailures.window_start": NOT_PERSONAL,
+    "accounts.AddressFailures.failures": NOT_PERSONAL,
+    "accounts.RequestWindow.id": NOT_PERSONAL,
+    "accounts.RequestWindow.user": PersonalField(
+        STAFF, "防批量获取：每个账号每分钟访问个人信息页面的次数（SECURITY.md P6）", SECURITY_DUTY
+    ),
+    "accounts.RequestWindow.bucket": NOT_PERSONAL,
+    "accounts.RequestWindow.window_start": NOT_PERSONAL,
+    "accounts.RequestWindow.requests": NOT_PERSONAL,
+    # ── audit: the append-only log; who did what to whom (voters appear as name + mask) ─────
+    "audit.AuditEvent.id": NOT_PERSONAL,
+    "audit.AuditEvent.at": NOT_PERSONAL,
+    "audit.AuditEvent.user_id": PersonalField(STAFF, AUDIT_PURPOSE, SECURITY_DUTY),
+    "audit.AuditEvent.username": PersonalField(ACCOUNT, AUDIT_PURPOSE, SECURITY_DUTY),
+    "audit.AuditEvent.role": PersonalField(WORK, AUDIT_PURPOSE, SECURITY_DUTY),
+    "audit.AuditEvent.scope": PersonalField(WORK, AUDIT_PURPOSE, SECURITY_DUTY),
+    "audit.AuditEvent.ip": PersonalField(IP, AUDIT_PURPOSE, SECURITY_DUTY),
+    "audit.AuditEvent.request_id": NOT_PERSONAL,
+    "audit.AuditEvent.action": NOT_PERSONAL,
+    "audit.AuditEvent.object_type": NOT_PERSONAL,
+    "audit.AuditEvent.object_id": PersonalField(LINK, AUDIT_PURPOSE, SECURITY_DUTY),
+    "audit.AuditEvent.object_repr": PersonalField(
+        FREE_TEXT, "安全审计：被操作对象的名称（人员为姓名和掩码身份证号）", SECURITY_DUTY
+    ),
+    "audit.AuditEvent.changes": PersonalField(
+        FREE_TEXT, "安全审计：变更前后的值", SECURITY_DUTY, sensitive=True
+    ),
+    "audit.AuditEvent.outcome": NOT_PERSONAL,
+    "audit.AuditEvent.message": PersonalField(
+        FREE_TEXT,
+        "安全审计：事件说明，如查看完整身份证号时填写的理由（其中的号码已掩码）",
+        SECURITY_DUTY,
+    ),
+    "audit.AuditEvent.prev_hash": NOT_PERSONAL,
+    "audit.AuditEvent.row_hash": NOT_PERSONAL,
+    # ── people: one record per real person, the facts the roll is built from ────────────────
+    "people.Person.id": NOT_PERSONAL,
+    "people.Person.id_cipher": PersonalField(
+        ID_CIPHER,
+        f"选民登记：识别本人、与户籍名册核对；县级经授权逐人查看（SECURITY.md P4）（{VC}第十六条）",
+        DUTY,
+        sensitive=True,
+    ),
+    "people.Person.id_hash": PersonalField(
+        ID_HASH,
+        f"选民登记：按身份证号查找本人，防止一人在一届中重复登记（{VC}第十六条）",
+        DUTY,
+        sensitive=True,
+    ),
+    "people.Person.id_masked": PersonalField(
+        ID_MASKED,
+        "选民登记：页面、名单和导出中辨认本人而不显示完整号码（SECURITY.md P3）",
+        DUTY,
+        sensitive=True,
+    ),
+    "people.Person.name": PersonalField(
+        NAME, f"选民登记：选民名单登记和公布姓名（{VC}第十六条、第十七条）", DUTY
+    ),
+    "people.Person.sex": PersonalField(
+        SEX,
+        f"选民登记：与身份证号核对；村民委员会成员中应当有妇女成员（{VC}第八条）",
+        DUTY,
+    ),
+    "people.Person.birth_date": PersonalField(
+        BIRTH, f"选民资格：选举日年满十八周岁（{VC}第十六条）；与身份证号核对", DUTY
+    ),
+    "people.Person.ethnicity": PersonalField(
+        ETHNICITY,
+        f"选民登记表项目；多民族村的村民委员会应当有人数较少的民族的成员（{VC}第八条）。"
+        "系统尚无按民族的核对，必要性待影响评估确认",
+        DUTY,
+    ),
+    "people.Person.region": PersonalField(
+        HUKOU, f"选民资格：户籍所在村（社区）决定登记的村和登记类别（{VC}第十六条）", DUTY
+    ),
+    "people.Person.group_name": PersonalField(GROUP, GROUP_PURPOSE, DUTY),
+    "people.Person.household_no": PersonalField(
+        HOUSEHOLD, "选民登记：名单按户排列，与户籍名册核对", DUTY
+    ),
+    "people.Person.died_on": PersonalField(
+        DEATH, f"选民资格：死亡的从选民名单中除名（{VC}第十六条、第十七条）", DUTY
+    ),
+    "people.Person.rights_deprived_from": PersonalField(
+        DEPRIVATION, DEPRIVED_PURPOSE, DUTY, sensitive=True
+    ),
+    "people.Person.rights_deprived_until": PersonalField(
+        DEPRIVATION, DEPRIVED_PURPOSE, DUTY, sensitive=True
+    ),
+    "people.Person.created_at": NOT_PERSONAL,
+    "people.Person.erased_on": NOT_PERSONAL,  # the day the retention purge erased the row (P7)
+    **_upload_job("people.PersonChangeImport"),
+    "people.PersonChangeImport.applied": NOT_PERSONAL,
+    "people.PersonChangeImport.unchanged": NOT_PERSONAL,
+    "people.PersonChangeImport.removed": NOT_PERSONAL,
+    "people.PersonChangeImport.flagged": NOT_PERSONAL,
+    "people.PersonStatusChange.id": NOT_PERSONAL,
+    "people.PersonStatusChange.person": PersonalField(
+        LINK, "选民资格：死亡、剥夺或恢复政治权利的变动属于哪个人", DUTY
+    ),
+    "people.PersonStatusChange.kind": PersonalField(
+        ELIGIBILITY, DEPRIVED_PURPOSE, DUTY, sensitive=True
+    ),
+    "people.PersonStatusChange.changed_on": PersonalField(
+        ELIGIBILITY, DEPRIVED_PURPOSE, DUTY, sensitive=True
+    ),
+    "people.PersonStatusChange.until": PersonalField(
+        ELIGIBILITY, DEPRIVED_PURPOSE, DUTY, sensitive=True
+    ),
+    "people.PersonStatusChange.source": PersonalField(
+        FREE_TEXT, "变动的依据（通知名称、文号），供核查", DUTY, sensitive=True
+    ),
+    "people.PersonStatusChange.region": NOT_PERSONAL,  # the recording unit (scope)
+    "people.PersonStatusChange.batch": NOT_PERSONAL,
+    "people.PersonStatusChange.removed": NOT_PERSONAL,
+    "people.PersonStatusChange.flagged": NOT_PERSONAL,
+    "people.PersonStatusChange.recorded_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "people.PersonStatusChange.created_at": NOT_PERSONAL,
+    "people.PersonStatusChange.previous_died_on": PersonalField(
+        DEATH, "更正误录的变动时恢复原值", DUTY
+    ),
+    "people.PersonStatusChange.previous_deprived_from": PersonalField(
+        DEPRIVATION, "更正误录的变动时恢复原值", DUTY, sensitive=True
+    ),
+    "people.PersonStatusChange.previous_deprived_until": PersonalField(
+        DEPRIVATION, "更正误录的变动时恢复原值", DUTY, sensitive=True
+    ),
+    "people.PersonStatusChange.corrected_at": NOT_PERSONAL,
+    "people.PersonStatusChange.corrected_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "people.PersonStatusChange.correction_reason": PersonalField(
+        FREE_TEXT, "说明更正误录变动的原因（责任追溯）", DUTY
+    ),
+    # ── elections: campaigns and the villages they take in; no people but their creators ────
+    "elections.Campaign.id": NOT_PERSONAL,
+    "elections.Campaign.name": NOT_PERSONAL,
+    "elections.Campaign.term_number": NOT_PERSONAL,
+    "elections.Campaign.region": NOT_PERSONAL,
+    "elections.Campaign.rule_province": NOT_PERSONAL,
+    "elections.Campaign.window_start": NOT_PERSONAL,
+    "elections.Campaign.window_end": NOT_PERSONAL,
+    "elections.Campaign.created_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "elections.Campaign.created_at": NOT_PERSONAL,
+    "elections.Campaign.retention_until": NOT_PERSONAL,
+    "elections.Campaign.personal_data_purged_on": NOT_PERSONAL,
+    "elections.CampaignVillage.id": NOT_PERSONAL,
+    "elections.CampaignVillage.campaign": NOT_PERSONAL,
+    "elections.CampaignVillage.region": NOT_PERSONAL,
+    "elections.CampaignVillage.included": NOT_PERSONAL,
+    "elections.CampaignVillage.exclusion_reason": PersonalField(
+        FREE_TEXT, "说明村（社区）不纳入本次换届的原因；通常不含个人信息", DUTY
+    ),
+    "elections.CampaignVillage.election_date": NOT_PERSONAL,
+    # ── voters: the roll of each village, its publication, objections, proxies, imports ────
+    "voters.VoterRegistration.id": NOT_PERSONAL,
+    "voters.VoterRegistration.campaign": NOT_PERSONAL,
+    "voters.VoterRegistration.village": PersonalField(REGISTRATION, REGISTERED_VILLAGE, DUTY),
+    "voters.VoterRegistration.person": PersonalField(LINK, REGISTERED_VILLAGE, DUTY),
+    "voters.VoterRegistration.category": PersonalField(REGISTRATION, CATEGORY_PURPOSE, DUTY),
+    "voters.VoterRegistration.group_name": PersonalField(GROUP, GROUP_PURPOSE, DUTY),
+    "voters.VoterRegistration.active": PersonalField(
+        REGISTRATION, "选民登记：是否在册（除名的登记留档）", DUTY
+    ),
+    "voters.VoterRegistration.added_reason": PersonalField(
+        REGISTRATION, ROLL_CHANGE_PURPOSE, DUTY, sensitive=True
+    ),
+    "voters.VoterRegistration.removed_reason": PersonalField(
+        REGISTRATION, ROLL_CHANGE_PURPOSE, DUTY, sensitive=True
+    ),
+    "voters.VoterRegistration.flag": PersonalField(
+        FREE_TEXT,
+        "待核实的问题（如登记后死亡、被剥夺政治权利），由经办人核实后处理",
+        DUTY,
+        sensitive=True,
+    ),
+    "voters.VoterRegistration.created_at": NOT_PERSONAL,
+    "voters.RegistrationConflict.id": NOT_PERSONAL,
+    "voters.RegistrationConflict.campaign": NOT_PERSONAL,
+    "voters.RegistrationConflict.person": PersonalField(LINK, CONFLICT_PURPOSE, DUTY),
+    "voters.RegistrationConflict.first": PersonalField(LINK, CONFLICT_PURPOSE, DUTY),
+    "voters.RegistrationConflict.village": PersonalField(REGISTRATION, CONFLICT_PURPOSE, DUTY),
+    "voters.RegistrationConflict.category": PersonalField(REGISTRATION, CONFLICT_PURPOSE, DUTY),
+    "voters.RegistrationConflict.group_name": PersonalField(GROUP, CONFLICT_PURPOSE, DUTY),
+    "voters.RegistrationConflict.source": PersonalField(
+        FREE_TEXT, "重复登记的来源（导入文件或手工登记），供县级处理", DUTY
+    ),
+    "voters.RegistrationConflict.status": NOT_PERSONAL,
+    "voters.RegistrationConflict.resolved_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "voters.RegistrationConflict.resolved_at": NOT_PERSONAL,
+    "voters.RegistrationConflict.note": PersonalField(FREE_TEXT, "重复登记的处理说明", DUTY),
+    "voters.RegistrationConflict.created_at": NOT_PERSONAL,
+    "voters.VoterListPublication.id": NOT_PERSONAL,
+    "voters.VoterListPublication.campaign": NOT_PERSONAL,
+    "voters.VoterListPublication.village": NOT_PERSONAL,
+    "voters.VoterListPublication.version": NOT_PERSONAL,
+    "voters.VoterListPublication.published_on": NOT_PERSONAL,
+    "voters.VoterListPublication.election_date": NOT_PERSONAL,
+    "voters.VoterListPublication.objection_deadline": NOT_PERSONAL,
+    "voters.VoterListPublication.snapshot": PersonalField(
+        VOTER_LIST,
+        f"选民名单公布：选举日二十日前张榜公布的名单，只有姓名和村民小组（{VC}第十七条）",
+        DUTY,
+    ),
+    "voters.VoterListPublication.voters": NOT_PERSONAL,
+    "voters.VoterListPublication.changes": PersonalField(
+        VOTER_LIST, f"补正榜：申诉成立后公布的增加、删除、更正及原因（{VC}第十七条）", DUTY
+    ),
+    "voters.VoterListPublication.published_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "voters.VoterListPublication.created_at": NOT_PERSONAL,
+    "voters.Objection.id": NOT_PERSONAL,
+    "voters.Objection.publication": NOT_PERSONAL,
+    "voters.Objection.filer_name": PersonalField(
+        NAME, f"选民名单申诉：申诉人（{VC}第十七条）", DUTY
+    ),
+    "voters.Objection.subject_name": PersonalField(
+        NAME, f"选民名单申诉：申诉涉及的人员（{VC}第十七条）", DUTY
+    ),
+    "voters.Objection.subject": PersonalField(
+        LINK, f"选民名单申诉：申诉涉及的人员（{VC}第十七条）", DUTY
+    ),
+    "voters.Objection.kind": PersonalField(OBJECTION, OBJECTION_PURPOSE, DUTY),
+    "voters.Objection.detail": PersonalField(
+        FREE_TEXT, f"选民名单申诉：申诉内容（{VC}第十七条）", DUTY, sensitive=True
+    ),
+    "voters.Objection.filed_on": NOT_PERSONAL,
+    "voters.Objection.received_on": NOT_PERSONAL,
+    "voters.Objection.decision_due": NOT_PERSONAL,
+    "voters.Objection.outcome": PersonalField(OBJECTION, OBJECTION_PURPOSE, DUTY),
+    "voters.Objection.decided_on": NOT_PERSONAL,
+    "voters.Objection.decision": PersonalField(
+        FREE_TEXT, f"选民名单申诉：处理意见（{VC}第十七条）", DUTY, sensitive=True
+    ),
+    "voters.Objection.recorded_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "voters.Objection.created_at": NOT_PERSONAL,
+    "voters.Proxy.id": NOT_PERSONAL,
+    "voters.Proxy.campaign": NOT_PERSONAL,
+    "voters.Proxy.village": NOT_PERSONAL,  # the village the proxy is filed in (scope)
+    "voters.Proxy.principal": PersonalField(LINK, PROXY_PURPOSE, DUTY),
+    "voters.Proxy.holder": PersonalField(LINK, PROXY_PURPOSE, DUTY),
+    "voters.Proxy.relation": PersonalField(RELATION, RELATION_PURPOSE, DUTY),
+    "voters.Proxy.close_relative": PersonalField(RELATION, RELATION_PURPOSE, DUTY),
+    "voters.Proxy.filed_on": NOT_PERSONAL,
+    "voters.Proxy.written": NOT_PERSONAL,
+    "voters.Proxy.recorded_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "voters.Proxy.created_at": NOT_PERSONAL,
+    "voters.Proxy.withdrawn_on": NOT_PERSONAL,
+    "voters.Proxy.withdrawal_reason": PersonalField(
+        FREE_TEXT, "委托投票：委托人撤销委托的原因", DUTY
+    ),
+    "voters.Proxy.withdrawn_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    **_upload_job("voters.ImportJob"),
+    "voters.ImportJob.campaign": NOT_PERSONAL,
+    "voters.ImportJob.accepted": NOT_PERSONAL,
+    "voters.ImportJob.unchanged": NOT_PERSONAL,
+    "voters.PersonStatusEffect.id": NOT_PERSONAL,
+    "voters.PersonStatusEffect.change": PersonalField(
+        LINK, "更正误录的变动时，准确撤销它对选民登记的影响", DUTY
+    ),
+    "voters.PersonStatusEffect.registration": PersonalField(
+        LINK, "更正误录的变动时，准确撤销它对选民登记的影响", DUTY
+    ),
+    "voters.PersonStatusEffect.effect": PersonalField(REGISTRATION, ROLL_CHANGE_PURPOSE, DUTY),
+    "voters.PersonStatusEffect.text": PersonalField(
+        FREE_TEXT, "变动加在选民登记上的除名原因或待核实说明", DUTY, sensitive=True
+    ),
+    # ── party: village Party organisations, members and the members' meeting ───────────────
+    "party.PartyBranch.id": NOT_PERSONAL,
+    "party.PartyBranch.village": NOT_PERSONAL,
+    "party.PartyBranch.name": NOT_PERSONAL,
+    "party.PartyBranch.kind": NOT_PERSONAL,
+    "party.PartyBranch.created_at": NOT_PERSONAL,
+    "party.PartyMember.id": NOT_PERSONAL,
+    "party.PartyMember.branch": PersonalField(
+        PARTY, f"党员大会：党员所在的党组织（{PARTY_RULES}第五条）", PARTY_DUTY
+    ),
+    "party.PartyMember.person": PersonalField(LINK, MEMBER_VOTE, PARTY_DUTY),
+    "party.PartyMember.status": PersonalField(PARTY, MEMBER_VOTE, PARTY_DUTY, sensitive=True),
+    "party.PartyMember.flowing": PersonalField(
+        PARTY, "党员大会应到会人数：流动党员登记后计入", PARTY_DUTY
+    ),
+    "party.PartyMember.joined_on": PersonalField(
+        PARTY, "党员名册项目：入党日期，核对预备期（预备党员没有表决权）", PARTY_DUTY
+    ),
+    "party.PartyMember.created_at": NOT_PERSONAL,
+    "party.MemberRegistration.id": NOT_PERSONAL,
+    "party.MemberRegistration.campaign": NOT_PERSONAL,
+    "party.MemberRegistration.member": PersonalField(LINK, MEMBER_REGISTRATION, PARTY_DUTY),
+    "party.MemberRegistration.registered": PersonalField(
+        PARTY_REGISTRATION, MEMBER_REGISTRATION, PARTY_DUTY
+    ),
+    "party.MemberRegistration.registered_on": PersonalField(
+        PARTY_REGISTRATION, MEMBER_REGISTRATION, PARTY_DUTY
+    ),
+    "party.MemberRegistration.exclusion": PersonalField(
+        "不计入应到会人数的理由（可含健康状况、服刑、被留置或逮捕）",
+        QUORUM_EXCLUSION,
+        PARTY_DUTY,
+        sensitive=True,
+    ),
+    "party.MemberRegistration.exclusion_note": PersonalField(
+        FREE_TEXT, QUORUM_EXCLUSION, PARTY_DUTY, sensitive=True
+    ),
+    "party.MemberRegistration.approved": PersonalField(
+        PARTY_REGISTRATION, QUORUM_EXCLUSION, PARTY_DUTY
+    ),
+    "party.MemberRegistration.updated_at": NOT_PERSONAL,
+    **_upload_job("party.PartyRollImport"),
+    "party.PartyRollImport.campaign": NOT_PERSONAL,
+    "party.PartyRollImport.added": NOT_PERSONAL,
+    "party.PartyRollImport.updated": NOT_PERSONAL,
+    "party.PartyRollImport.unchanged": NOT_PERSONAL,
+}
+
+# Fields whose name or type looks personal but which hold none, each with its reason. The test
+# refuses NOT_PERSONAL for such a field unless it is here.
+NOT_PERSONAL_DESPITE_NAME: Final[dict[str, str]] = {
+    "regions.Region.name": "行政区划名称（地名），不是人名",
+    "regions.Region.short_name": "行政区划简称（地名），不是人名",
+    "accounts.User.must_change_password": "账号口令的状态（下次登录须修改），不记录本人的行为",
+    "accounts.User.password_changed_at": "账号口令的设置时间（口令有效期，A2），不记录本人的行为",
+    "elections.Campaign.name": "换届的名称（如“大通县第十二届村“两委”换届”），不是人名",
+    "party.PartyBranch.name": "党组织名称（如“红河限村党支部”），不是人名",
+}
+
+
+def personal() -> dict[str, PersonalField]:
+    """The personal fields alone, in inventory order."""
+    return {key: e for key, e in INVENTORY.items() if isinstance(e, PersonalField)}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render() -> str:
+    """The inventory as a Markdown document (docs/personal-data.md). Field labels come from the
+    models' verbose names, so Django must be set up."""
+    from django.apps import apps
+
+    labels: dict[str, str] = {}
+    for model in apps.get_models():
+        if model.__module__.startswith("huanjie."):
+            for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
+                key = f"{model._meta.label}.{field.name}"
+                label = str(field.verbose_name)
+                # A field without a verbose name gets its own name back: no label then.
+                labels[key] = "—" if label == field.name.replace("_", " ") else label
+
+    chosen = personal()
+    by_model: dict[str, list[str]] = {}
+    for key in INVENTORY:
+        by_model.setdefault(key.rsplit(".", 1)[0], []).append(key)
+    sensitive = sum(1 for e in chosen.values() if e.sensitive)
+    lines = [
+        "# 个人信息字段清单",
+        "",
+        "Personal data inventory (SECURITY.md P1 minimum fields, P2 legal basis, D2 encryption,",
+        "P3 masking). Generated by `python -m huanjie.privacy > docs/personal-data.md` from",
+        "`huanjie/privacy.py`; do not edit by hand: a test compares the two, and another fails",
+        "when a model field is missing from the inventory.",
+        "",
+        "本文件根据 `huanjie/privacy.py` 生成，列出系统每个数据表中的个人信息字段、用途和处理依据，"
+        "是个人信息保护影响评估的起点。",
+        "",
+        f"- 字段总数：{len(INVENTORY)}（{len(by_model)} 个数据模型）；个人信息字段：{len(chosen)}；"
+        f"其中敏感个人信息：{sensitive}。",
+        "- 个人信息：能识别或关联到某个人（选民、党员、工作人员）的字段，包括指向个人记录的外键和"
+        "可能写入个人信息的自由文本；只用于排序、计数、划定范围的字段（换届、区划代码、任务状态、"
+        "哈希）不是。",
+        "- 敏感：身份证号（SECURITY.md §1 的决定）、剥夺政治权利等违法犯罪记录和健康状况"
+        "（GB/T 35273 附录B）。",
+        f"- 存储：未注明的为数据库中的{PLAIN_STORAGE}；显示：未注明的为{PLAIN_DISPLAY}。"
+        "保存期限见 SECURITY.md P7（换届的个人信息保存期限届满后删除）。",
+        "- 依据：选民登记是法定职责，不以同意为前提，但应公开告知（个人信息保护法第三十五条），"
+        "不用于换届选举以外的目的。表中“依据”一栏的简称：",
+        *(f"  - {label}：{basis}" for basis, label in BASIS_LABELS.items()),
+    ]
+    for label, keys in by_model.items():
+        lines += ["", f"## {label}", ""]
+        rows = [k for k in keys if isinstance(INVENTORY[k], PersonalField)]
+        if rows:
+            lines += [
+                "| 字段 | 名称 | 类别 | 用途 | 依据 | 存储（D2） | 显示（P3） | 敏感 |",
+                "|---|---|---|---|---|---|---|---|",
+            ]
+            for key in rows:
+                e = chosen[key]
+                cells = [
+                    f"`{key.rsplit('.', 1)[1]}`",
+                    labels.get(key, ""),
+                    e.kind,
+                    e.purpose,
+                    BASIS_LABELS[e.basis],
+                    STORAGE.get(e.kind, PLAIN_STORAGE),
+                    DISPLAY.get(e.kind, PLAIN_DISPLAY),
+                    "是" if e.sensitive else "",
+                ]
+                lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+            lines.append("")
+        others = [k.rsplit(".", 1)[1] for k in keys if INVENTORY[k] is NOT_PERSONAL]
+        if others:
+            lines.append("非个人信息字段：" + "、".join(f"`{name}`" for name in others) + "。")
+        else:
+            lines.append("（全部字段均为个人信息。）")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Write the document to standard output."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huanjie.settings")
+    import django
+
+    django.setup()
+    sys.stdout.write(render())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
