@@ -101,7 +101,7 @@ DISPLAY: Final[dict[str, str]] = {
     ID_MASKED: "掩码显示（P3）",
     CREDENTIAL: "不显示",
     SESSION: "不显示（仅作 Cookie 发给本人）",
-    PHONE: "账号页面明文显示（P3 掩码未做）",
+    PHONE: "掩码显示，如 138****1234（P3）",
     FREE_TEXT_REDACTED: "显示，身份证号为掩码（P3）",
 }
 PLAIN_STORAGE = "明文"

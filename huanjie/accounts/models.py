@@ -43,6 +43,17 @@ class Department(models.TextChoices):
     UNITED_FRONT = "united_front", "统战部"
 
 
+def mask_phone(phone: str) -> str:
+    """138****1234: the first three and last four digits (SECURITY.md P3); "" for none.
+
+    >>> mask_phone("13800001111"), mask_phone("")
+    ('138****1111', '')
+    """
+    if not phone:
+        return ""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
+
+
 class HuanjieUserManager(UserManager["User"]):
     pass
 
@@ -80,6 +91,11 @@ class User(AbstractUser):
     @property
     def scope_code(self) -> str | None:
         return self.region_id
+
+    @property
+    def phone_masked(self) -> str:
+        """The phone as screens show it, 138****1234 (SECURITY.md P3)."""
+        return mask_phone(self.phone)
 
 
 class RoleGrant(models.Model):

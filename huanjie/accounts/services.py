@@ -23,6 +23,7 @@ from huanjie.accounts.models import (
     RoleGrant,
     User,
     UserSession,
+    mask_phone,
 )
 from huanjie.accounts.permissions import (
     Action,
@@ -483,10 +484,6 @@ def _phone_key(phone: str) -> str:
     return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
 
 
-def _phone_masked(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
-
-
 @dataclass(frozen=True)
 class AdminSpec:
     """One of the three administrators a fresh installation starts with."""
@@ -513,7 +510,7 @@ def _admins_bootstrap_errors(admins: list[AdminSpec]) -> list[str]:
         if phone:
             for other in User.objects.filter(is_active=True).exclude(phone=""):
                 if _phone_key(other.phone) == phone:
-                    masked = _phone_masked(phone)
+                    masked = mask_phone(phone)
                     errors.append(MSG_PHONE_TAKEN.format(phone=masked, username=other.username))
     # SECURITY.md A1, C1: three named people, not one person thrice.
     for what, values in (
@@ -522,7 +519,7 @@ def _admins_bootstrap_errors(admins: list[AdminSpec]) -> list[str]:
         ("手机号", [_phone_key(a.phone) for a in admins if _phone_key(a.phone)]),
     ):
         for value in sorted({v for v in values if values.count(v) > 1}):
-            shown = _phone_masked(value) if what == "手机号" else value
+            shown = mask_phone(value) if what == "手机号" else value
             errors.append(MSG_ADMIN_SAME_PERSON.format(what=what, value=shown))
     return errors
 
@@ -608,9 +605,7 @@ def accounts_problems() -> list[str]:
     for phone, usernames in sorted(by_phone.items()):
         if len(usernames) > 1:
             names = "、".join(f"“{u}”" for u in usernames)
-            problems.append(
-                PROBLEM_SHARED_PHONE.format(usernames=names, phone=_phone_masked(phone))
-            )
+            problems.append(PROBLEM_SHARED_PHONE.format(usernames=names, phone=mask_phone(phone)))
     return problems
 
 

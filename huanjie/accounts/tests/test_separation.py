@@ -37,3 +37,17 @@ def test_the_security_administrator_cannot_reset_or_change_another_administrator
 def test_the_security_administrator_still_manages_operators(cast):
     services.user_reset_password(actor=cast.security_admin, user=cast.town_officer)
     services.user_set_active(actor=cast.security_admin, user=cast.town_officer, active=False)
+
+
+def test_the_account_page_shows_the_phone_masked(cast):
+    """SECURITY.md P3: a phone number as 138****1234, never in full."""
+    from django.urls import reverse
+
+    from huanjie.accounts.models import User
+
+    User.objects.filter(pk=cast.town_officer.pk).update(phone="13800001111")
+    page = cast.client(cast.security_admin).get(
+        reverse("accounts:user_detail", args=[cast.town_officer.pk])
+    )
+    body = page.content.decode()
+    assert "138****1111" in body and "13800001111" not in body
