@@ -3,6 +3,7 @@ and one user per role, created through the services as the application would."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -40,6 +41,7 @@ VILLAGE = "630121100206"  # 红河限村, in 桥头镇
 OTHER_TOWN_VILLAGE = "630121101205"  # 东门村, in 城关镇
 OTHER_COUNTY = "630123"  # 湟源县
 OTHER_COUNTY_VILLAGE = "630123100001"
+COUNTY = "630121"  # 大通
 ELECTION_DAY = date(2027, 1, 15)
 
 
@@ -189,11 +191,20 @@ def campaign(cast: Cast) -> Campaign:
 
 
 def seed_notices(
-    actor: User, campaign: Campaign, village: Region, regs: list[Any], day: date
+    actor: User,
+    campaign: Campaign,
+    village: Region,
+    regs: list[Any],
+    day: date,
+    *,
+    relation: str = "配偶",
+    filer_name: str = "马玉兰",
+    subject_name: str = "马小军",
+    detail: str = "应登记而未登记",
 ) -> tuple[Any, Any, Any]:
     """A proxy between the first two registrations, the village's list published on `day` and an
-    objection two days later, through the services: what the notices and their pages print.
-    Returns (proxy, publication, objection)."""
+    objection two days later, through the services: what the notices and their pages print (the
+    texts typed may be given, as the XSS walk does). Returns (proxy, publication, objection)."""
     from datetime import timedelta
 
     from huanjie.voters import services as voters
@@ -202,7 +213,7 @@ def seed_notices(
         actor=actor,
         principal=regs[0],
         holder=regs[1],
-        relation="配偶",
+        relation=relation,
         close_relative=True,
         filed_on=day - timedelta(days=5),
     )
@@ -212,10 +223,10 @@ def seed_notices(
     objection = voters.objection_record(
         actor=actor,
         publication=publication,
-        filer_name="马玉兰",
-        subject_name="马小军",
+        filer_name=filer_name,
+        subject_name=subject_name,
         kind="omitted",
-        detail="应登记而未登记",
+        detail=detail,
         filed_on=day + timedelta(days=2),
         received_on=day + timedelta(days=2),
     )
@@ -225,8 +236,6 @@ def seed_notices(
 def every_route() -> dict[str, str]:
     """Every named route of the site, "namespace:name" → its whole pattern (the scope walk and
     the full-ID scan request each one)."""
-    from collections.abc import Iterator
-
     from django.urls import URLPattern, URLResolver, get_resolver
 
     def walk(patterns: Any, prefix: str, namespace: str) -> Iterator[tuple[str, str]]:
@@ -238,3 +247,173 @@ def every_route() -> dict[str, str]:
                 yield f"{namespace}{p.name}", prefix + str(p.pattern)
 
     return dict(walk(get_resolver().url_patterns, "", ""))
+
+
+# A route a GET with these names in it would answer with a file (the scans open it).
+FILE_WORDS = ("xlsx", "pdf", "docx", "csv", "template", "problems", "export", "notice", "print")
+
+# Routes not filled in by routes_to_fill, each with its reason; the test fails on a route that is
+# neither filled in nor named here. None at present: every route is asked for.
+NOT_FILLED: dict[str, str] = {}
+# Routes that answer no role with a page, each with its reason.
+NO_PAGE: dict[str, str] = {"api:api-root": "django-ninja's root: 404 by design"}
+# Routes only an anonymous client asks for (a logged-in user is sent on, or logged out).
+ANONYMOUS_ONLY = ("accounts:login", "accounts:logout", "accounts:second_factor")
+
+
+def takes_arguments(pattern: str) -> bool:
+    return "<" in pattern or "(?P" in pattern
+
+
+def routes_to_fill(cast: Cast, campaign: Campaign, objects: dict[str, Any]) -> dict[str, list]:
+    """Route name → the keyword arguments of every URL asked for (an own-county object each:
+    `objects` as every_page takes them; "user" is optional, the town officer by default)."""
+    from huanjie.party.models import PartyRollImport
+    from huanjie.people.models import PersonChangeImport
+    from huanjie.voters.models import ImportJob
+
+    c = campaign.pk
+    user = objects.get("user", cast.town_officer)
+    roll = {"pk": c, "code": VILLAGE}
+    reg = {**roll, "reg": objects["registration"].pk}
+    branch = {"pk": c, "branch_pk": objects["branch"].pk}
+    member = {**branch, "member_pk": objects["member"].pk}
+    areas = [{"code": COUNTY}, {"code": TOWN}]
+    campaign_areas = [{"pk": c, "code": COUNTY}, {"pk": c, "code": TOWN}]
+
+    def jobs(model: Any) -> list[dict[str, int]]:
+        return [{"job_id": pk} for pk in model.objects.values_list("pk", flat=True)]
+
+    # Every route without an argument is asked for as it is; those with one are filled in here.
+    routes: dict[str, list] = {
+        name: [{}] for name, pattern in every_route().items() if not takes_arguments(pattern)
+    }
+    routes |= {
+        "accounts:user_detail": [{"pk": user.pk}],
+        "accounts:user_action": [{"pk": user.pk, "action": "unlock"}],
+        "regions:detail": [{"code": VILLAGE}, {"code": TOWN}, {"code": COUNTY}],
+        "regions:kind": [{"code": VILLAGE}],
+        "elections:campaign_detail": [{"pk": c}],
+        "elections:campaign_edit": [{"pk": c}],
+        "elections:campaign_retention": [{"pk": c}],
+        "elections:campaign_village": [roll],
+        "voters:roll": [roll, {"pk": c, "code": OTHER_TOWN_VILLAGE}],
+        "voters:election_date": [roll],
+        "voters:register": [roll],
+        "voters:remove": [reg],
+        "voters:reveal": [reg],
+        "voters:person_status": [reg],
+        "voters:carry_over": [roll],
+        "voters:roll_build": [roll],
+        "voters:publish": [roll],
+        "voters:notice_pdf": [{**roll, "version": objects["publication"].version}],
+        "voters:objections": [roll],
+        "voters:objection_decide": [{**roll, "objection": objects["objection"].pk}],
+        "voters:proxies": [roll],
+        "voters:proxy_notice": [roll],
+        "voters:proxy_withdraw": [{**roll, "proxy": objects["proxy"].pk}],
+        "voters:figures": [{"pk": c, "region_code": COUNTY}, {"pk": c, "region_code": TOWN}],
+        "voters:conflicts": [{"pk": c}],
+        "voters:conflict_resolve": [{"pk": c, "conflict": objects["conflict"].pk}],
+        "voters:import_upload": [roll],
+        "voters:import_area": campaign_areas,
+        "voters:import_template": [roll],
+        "voters:import_roll_xlsx": [roll, {"pk": c, "code": OTHER_TOWN_VILLAGE}],
+        "voters:import_area_template": campaign_areas,
+        "voters:import_job": jobs(ImportJob),
+        "voters:import_confirm": jobs(ImportJob),
+        "voters:import_progress": jobs(ImportJob),
+        "voters:import_problems": jobs(ImportJob),
+        "voters:changes": areas,
+        "voters:changes_template": areas,
+        "voters:change_correct": [{"code": COUNTY, "change": objects["status_change"].pk}],
+        "voters:change_import_job": jobs(PersonChangeImport),
+        "voters:change_import_confirm": jobs(PersonChangeImport),
+        "voters:change_import_progress": jobs(PersonChangeImport),
+        "voters:change_import_problems": jobs(PersonChangeImport),
+        "party:branch_list": [{"pk": c}],
+        "party:branch_create": [{"pk": c}],
+        "party:branch_detail": [branch],
+        "party:member_add": [branch],
+        "party:member_detail": [member],
+        "party:member_status": [member],
+        "party:member_registration": [member],
+        "party:roll_import_upload": campaign_areas,
+        "party:roll_import_template": campaign_areas,
+        "party:roll_import_job": jobs(PartyRollImport),
+        "party:roll_import_confirm": jobs(PartyRollImport),
+        "party:roll_import_progress": jobs(PartyRollImport),
+        "party:roll_import_problems": jobs(PartyRollImport),
+        "api:region_get": [{"code": COUNTY}, {"code": VILLAGE}],
+        "api:region_children": [{"code": COUNTY}, {"code": TOWN}],
+        "api:campaign_get": [{"pk": c}],
+        "api:campaign_villages": [{"pk": c}],
+    }
+    for name in ANONYMOUS_ONLY:
+        routes.pop(name, None)
+    return routes
+
+
+# POST-only routes: a GET answers 405, and there is no page to scan.
+POST_ONLY = {
+    "accounts:user_action",
+    "elections:campaign_village",
+    "elections:campaign_retention",
+    "voters:election_date",
+    "voters:remove",
+    "voters:objection_decide",
+    "voters:proxy_withdraw",
+    "voters:change_correct",
+    "voters:import_confirm",
+    "voters:change_import_confirm",
+    "voters:conflict_resolve",
+    "party:member_status",
+    "party:member_registration",
+    "party:roll_import_confirm",
+}
+
+
+ROLES_WALKED = (
+    "county_officer",
+    "town_officer",
+    "village_clerk",
+    "reviewer",
+    "security_admin",
+    "audit_admin",
+    "system_admin",
+)
+
+
+def every_page(
+    cast: Cast, campaign: Campaign, objects: dict[str, Any]
+) -> Iterator[tuple[str, str, str, Any]]:
+    """GET every route, filled in with `objects` (routes_to_fill), as each role that works on it,
+    following redirects; yields (route name, URL, username, response) of each 200 answer. Once
+    all are yielded it fails on a route neither filled in nor named in NOT_FILLED, a POST-only
+    route that answered a GET, and a route that answered no role (the full-ID scan and the XSS
+    walk share it)."""
+    from django.urls import reverse
+
+    routes = routes_to_fill(cast, campaign, objects)
+    missing = set(every_route()) - set(routes) - set(NOT_FILLED) - set(ANONYMOUS_ONLY)
+    assert not missing, f"fill these routes in: {sorted(missing)}"
+    clients = [(getattr(cast, r).username, cast.client(getattr(cast, r))) for r in ROLES_WALKED]
+    wrong: list[str] = []
+    for name, kwargs_list in sorted(routes.items()):
+        assert kwargs_list, f"{name}: no object to fill it in with"
+        for kwargs in kwargs_list:
+            url = reverse(name, kwargs=kwargs)
+            answered = []
+            for username, client in clients:
+                response = client.get(url, follow=True)  # a page sending on: where it sends
+                answered.append(response.status_code)
+                if response.status_code == 200:
+                    yield name, url, username, response
+            if name in NO_PAGE:
+                continue
+            if name in POST_ONLY:
+                if not set(answered) <= {404, 405}:
+                    wrong.append(f"{url} ({name}) is POST only but answered {answered}")
+            elif 200 not in answered:
+                wrong.append(f"{url} ({name}) answered {answered} to every role")
+    assert not wrong, "\n".join(wrong)

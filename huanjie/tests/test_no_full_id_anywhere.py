@@ -37,30 +37,23 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from huanjie.conftest import OTHER_TOWN_VILLAGE, TOWN, VILLAGE, Cast, every_route, seed_notices
+from huanjie.conftest import (
+    ANONYMOUS_ONLY,
+    COUNTY,
+    FILE_WORDS,
+    OTHER_TOWN_VILLAGE,
+    TOWN,
+    VILLAGE,
+    Cast,
+    every_page,
+    seed_notices,
+)
 from huanjie.elections.models import Campaign
 from huanjie.lib import idcard
 from huanjie.regions.models import Region
 from huanjie.voters.tests.test_import import GOOD, csv_bytes, pid, xlsx_bytes
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-COUNTY = "630121"
-
-# A route a GET with these names in it would answer with a file: scanned member by member.
-FILE_WORDS = ("xlsx", "pdf", "docx", "csv", "template", "problems", "export", "notice", "print")
-
-# Routes not filled in by routes_to_fill, each with its reason; the test fails on a route that is
-# neither filled in nor named here. None at present: every route is asked for.
-NOT_FILLED: dict[str, str] = {}
-# Routes that answer no role with a page, each with its reason.
-NO_PAGE: dict[str, str] = {"api:api-root": "django-ninja's root: 404 by design"}
-# Routes only an anonymous client asks for (a logged-in user is sent on, or logged out).
-ANONYMOUS_ONLY = ("accounts:login", "accounts:logout", "accounts:second_factor")
-
-
-def takes_arguments(pattern: str) -> bool:
-    return "<" in pattern or "(?P" in pattern
-
 
 # --------------------------------------------------------------------------------------------
 # Finding a number.
@@ -199,112 +192,6 @@ def _form_echo_removed(html: str, field: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-
-
-def routes_to_fill(cast: Cast, campaign: Campaign, objects: dict[str, Any]) -> dict[str, list]:
-    """Route name → the keyword arguments of every URL asked for (an own-county object each)."""
-    from huanjie.party.models import PartyRollImport
-    from huanjie.people.models import PersonChangeImport
-    from huanjie.voters.models import ImportJob
-
-    c = campaign.pk
-    roll = {"pk": c, "code": VILLAGE}
-    reg = {**roll, "reg": objects["registration"].pk}
-    branch = {"pk": c, "branch_pk": objects["branch"].pk}
-    member = {**branch, "member_pk": objects["member"].pk}
-    areas = [{"code": COUNTY}, {"code": TOWN}]
-    campaign_areas = [{"pk": c, "code": COUNTY}, {"pk": c, "code": TOWN}]
-
-    def jobs(model: Any) -> list[dict[str, int]]:
-        return [{"job_id": pk} for pk in model.objects.values_list("pk", flat=True)]
-
-    # Every route without an argument is asked for as it is; those with one are filled in here.
-    routes: dict[str, list] = {
-        name: [{}] for name, pattern in every_route().items() if not takes_arguments(pattern)
-    }
-    routes |= {
-        "accounts:user_detail": [{"pk": cast.town_officer.pk}],
-        "accounts:user_action": [{"pk": cast.town_officer.pk, "action": "unlock"}],
-        "regions:detail": [{"code": VILLAGE}, {"code": TOWN}, {"code": COUNTY}],
-        "regions:kind": [{"code": VILLAGE}],
-        "elections:campaign_detail": [{"pk": c}],
-        "elections:campaign_edit": [{"pk": c}],
-        "elections:campaign_retention": [{"pk": c}],
-        "elections:campaign_village": [roll],
-        "voters:roll": [roll, {"pk": c, "code": OTHER_TOWN_VILLAGE}],
-        "voters:election_date": [roll],
-        "voters:register": [roll],
-        "voters:remove": [reg],
-        "voters:reveal": [reg],
-        "voters:person_status": [reg],
-        "voters:carry_over": [roll],
-        "voters:roll_build": [roll],
-        "voters:publish": [roll],
-        "voters:notice_pdf": [{**roll, "version": objects["publication"].version}],
-        "voters:objections": [roll],
-        "voters:objection_decide": [{**roll, "objection": objects["objection"].pk}],
-        "voters:proxies": [roll],
-        "voters:proxy_notice": [roll],
-        "voters:proxy_withdraw": [{**roll, "proxy": objects["proxy"].pk}],
-        "voters:figures": [{"pk": c, "region_code": COUNTY}, {"pk": c, "region_code": TOWN}],
-        "voters:conflicts": [{"pk": c}],
-        "voters:conflict_resolve": [{"pk": c, "conflict": objects["conflict"].pk}],
-        "voters:import_upload": [roll],
-        "voters:import_area": campaign_areas,
-        "voters:import_template": [roll],
-        "voters:import_roll_xlsx": [roll, {"pk": c, "code": OTHER_TOWN_VILLAGE}],
-        "voters:import_area_template": campaign_areas,
-        "voters:import_job": jobs(ImportJob),
-        "voters:import_confirm": jobs(ImportJob),
-        "voters:import_progress": jobs(ImportJob),
-        "voters:import_problems": jobs(ImportJob),
-        "voters:changes": areas,
-        "voters:changes_template": areas,
-        "voters:change_correct": [{"code": COUNTY, "change": objects["status_change"].pk}],
-        "voters:change_import_job": jobs(PersonChangeImport),
-        "voters:change_import_confirm": jobs(PersonChangeImport),
-        "voters:change_import_progress": jobs(PersonChangeImport),
-        "voters:change_import_problems": jobs(PersonChangeImport),
-        "party:branch_list": [{"pk": c}],
-        "party:branch_create": [{"pk": c}],
-        "party:branch_detail": [branch],
-        "party:member_add": [branch],
-        "party:member_detail": [member],
-        "party:member_status": [member],
-        "party:member_registration": [member],
-        "party:roll_import_upload": campaign_areas,
-        "party:roll_import_template": campaign_areas,
-        "party:roll_import_job": jobs(PartyRollImport),
-        "party:roll_import_confirm": jobs(PartyRollImport),
-        "party:roll_import_progress": jobs(PartyRollImport),
-        "party:roll_import_problems": jobs(PartyRollImport),
-        "api:region_get": [{"code": COUNTY}, {"code": VILLAGE}],
-        "api:region_children": [{"code": COUNTY}, {"code": TOWN}],
-        "api:campaign_get": [{"pk": c}],
-        "api:campaign_villages": [{"pk": c}],
-    }
-    for name in ANONYMOUS_ONLY:
-        routes.pop(name, None)
-    return routes
-
-
-# POST-only routes: a GET answers 405, and there is no page to scan.
-POST_ONLY = {
-    "accounts:user_action",
-    "elections:campaign_village",
-    "elections:campaign_retention",
-    "voters:election_date",
-    "voters:remove",
-    "voters:objection_decide",
-    "voters:proxy_withdraw",
-    "voters:change_correct",
-    "voters:import_confirm",
-    "voters:change_import_confirm",
-    "voters:conflict_resolve",
-    "party:member_status",
-    "party:member_registration",
-    "party:roll_import_confirm",
-}
 
 
 def _project_stream_handlers() -> list[logging.StreamHandler]:
@@ -598,50 +485,17 @@ def _run_everything(
 def _walk_every_route(
     cast: Cast, campaign: Campaign, objects: dict[str, Any], finder: Finder
 ) -> None:
-    """GET every route, filled in with this county's objects, as each role that works on it, and
-    scan the answer (files opened); a route neither filled in nor named in NOT_FILLED fails."""
-    routes = routes_to_fill(cast, campaign, objects)
-    names = set(every_route())
-    missing = names - set(routes) - set(NOT_FILLED) - set(ANONYMOUS_ONLY)
-    assert not missing, f"fill these routes in: {sorted(missing)}"
-    users = [
-        cast.county_officer,
-        cast.town_officer,
-        cast.village_clerk,
-        cast.reviewer,
-        cast.security_admin,
-        cast.audit_admin,
-        cast.system_admin,
-    ]
-    clients = [(u.username, cast.client(u)) for u in users]
+    """Scan the answer of every route (conftest.every_page: filled in with this county's
+    objects, asked for as each role that works on it), files opened."""
     for name in ANONYMOUS_ONLY:
         response = Client().get(reverse(name))
         finder.scan(f"GET {name} (anonymous)", page_body(response), "page")
     files = 0
-    wrong: list[str] = []
-    for name, kwargs_list in sorted(routes.items()):
-        assert kwargs_list, f"{name}: no object to fill it in with"
-        for kwargs in kwargs_list:
-            url = reverse(name, kwargs=kwargs)
-            answered = []
-            for username, client in clients:
-                response = client.get(url, follow=True)  # a page sending on: where it sends
-                answered.append(response.status_code)
-                if response.status_code != 200:
-                    continue
-                body = response.getvalue()  # streamed or not
-                text, kind = file_text(body, response.get("Content-Type", ""))
-                is_file = any(w in name or w in url for w in FILE_WORDS)
-                files += is_file
-                finder.scan(
-                    f"GET {url} ({name}) as {username}", text, "file " + kind if is_file else "page"
-                )
-            if name in NO_PAGE:
-                continue
-            if name in POST_ONLY:
-                if not set(answered) <= {404, 405}:
-                    wrong.append(f"{url} ({name}) is POST only but answered {answered}")
-            elif 200 not in answered:
-                wrong.append(f"{url} ({name}) answered {answered} to every role")
-    assert not wrong, "\n".join(wrong)
+    for name, url, username, response in every_page(cast, campaign, objects):
+        text, kind = file_text(response.getvalue(), response.get("Content-Type", ""))
+        is_file = any(w in name or w in url for w in FILE_WORDS)
+        files += is_file
+        finder.scan(
+            f"GET {url} ({name}) as {username}", text, "file " + kind if is_file else "page"
+        )
     assert files > 15, files

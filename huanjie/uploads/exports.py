@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import xlsxwriter
 
 from huanjie.lib.sheets import Schema
-from huanjie.lib.xlsx import table_xlsx
+from huanjie.lib.xlsx import safe_cell, table_xlsx
 from huanjie.uploads.models import UploadJob
 
 PROBLEM_HEADER = ("行号", "列", "内容", "问题", "处理")
@@ -74,7 +74,10 @@ def template_xlsx(
         values = lists.get(column.key)
         if not values:
             continue
-        options.write_column(0, list_col, values)
+        # SECURITY.md V9 (found by the V10 walk, huanjie/tests/test_xss_walk.py): the lists hold
+        # what users typed (村民小组, Party branch names); write() would make "=…" a formula.
+        for row, value in enumerate(values):
+            options.write_string(row, list_col, safe_cell(str(value)))
         letter = xlsxwriter.utility.xl_col_to_name(list_col)
         sheet.data_validation(
             2,
