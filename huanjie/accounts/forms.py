@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from huanjie.accounts.models import Department, Role
-from huanjie.accounts.services import RoleSpec
+from huanjie.accounts.services import MSG_USERNAME_FORM, RoleSpec
 from huanjie.lib.forms import StyledFormMixin
 
 MSG_LOGIN_FAILED = "用户名或密码错误，或账号已被锁定"
@@ -42,7 +42,7 @@ class UserCreateForm(RolesForm):
         label="用户名",
         regex=r"^[A-Za-z0-9_.-]{3,40}$",
         max_length=40,
-        error_messages={"invalid": "用户名只能包含字母、数字、下划线、点和短横线，3至40位"},
+        error_messages={"invalid": MSG_USERNAME_FORM},
     )
     full_name = forms.CharField(label="姓名", max_length=50)
     phone = forms.RegexField(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 import unicodedata
@@ -472,8 +473,17 @@ PROBLEM_SHARED_PHONE = (
 )
 
 
+# The form's rule, held by the service too, so the command line and the demo keep it: a login
+# name is typed on every login and shown in every audit row (SECURITY.md A1, V1).
+USERNAME_PATTERN = re.compile(r"[a-z0-9_.-]{3,40}")
+MSG_USERNAME_FORM = "用户名只能包含字母、数字、下划线、点和短横线，3至40位"
+
+
 def _check_username_allowed(username: str) -> None:
-    """Refuse a default login name in any spelling (`username` already normalized)."""
+    """Refuse a default login name in any spelling, and any but the form's characters
+    (`username` already normalized)."""
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise ValidationError(MSG_USERNAME_FORM)
     if username in RESERVED_USERNAMES:
         raise ValidationError(MSG_RESERVED_USERNAME.format(username=username))
 

@@ -77,7 +77,6 @@ SHOWN_IN_CELLS = {"audit:event_export", "voters:import_roll_xlsx", "voters:impor
 # The fields given the marker and kept; those whose service refused it.
 STORED = {
     "User.full_name",
-    "User.username",
     "login name (failed login)",
     "Campaign.name",
     "CampaignVillage.exclusion_reason",
@@ -97,7 +96,12 @@ STORED = {
     "Objection.decision",
     "reveal reason",
 }
-REFUSED = {"Person.name (import)", "Person.name (register)", "PartyMember name"}
+REFUSED = {
+    "User.username",
+    "Person.name (import)",
+    "Person.name (register)",
+    "PartyMember name",
+}
 
 
 def hostile(max_length: int, start: str = "") -> str:

@@ -241,3 +241,16 @@ def test_a_dormant_administrator_is_disabled_and_comes_back_on_the_command_line(
     _accounts("reset-admin-password", "secadmin")
     assert services.users_disable_dormant() == []
     assert User.objects.get(pk=cast.security_admin.pk).is_active
+
+
+@pytest.mark.parametrize("name", ["<script>x", "李明", "a b", "ab", "x" * 41])
+def test_the_service_keeps_the_forms_login_name_rule(cast, name):
+    """A login name from the command line or the demo obeys the page's rule too."""
+    with pytest.raises(ValidationError, match="用户名只能包含"):
+        services.user_create(
+            actor=None,
+            username=name,
+            full_name="某人",
+            region=Region.objects.get(code=TOWN),
+            roles=[services.RoleSpec(Role.INSPECTOR)],
+        )
