@@ -178,7 +178,9 @@ def backup_write(target: Path) -> dict[str, Any]:
     snapshot, so the manifest's audit head is the restored database's head.
 
     Encrypted under HUANJIE_BACKUP_KEYS; without it, refused unless DEBUG (module docstring).
-    A backup that fails half-way leaves `target` empty, never a partial backup."""
+    Everything is written into a hidden staging folder beside `target` (or inside it, when the
+    operator made it), which becomes `target` only once the manifest and SHA256SUMS are written:
+    a backup that fails half-way, or is killed, never leaves a folder that looks like a backup."""
     keys = backup_keys()
     if not keys and not settings.DEBUG:
         raise BackupError(MSG_NO_BACKUP_KEY)  # SECURITY.md D6: nothing leaves in clear
@@ -187,14 +189,25 @@ def backup_write(target: Path) -> dict[str, Any]:
     vendor = connection.vendor
     if vendor not in ("postgresql", "sqlite"):
         raise BackupError(MSG_UNSUPPORTED.format(vendor=vendor))
-    target.mkdir(parents=True, exist_ok=True)
-    sealer = _Sealer(target, keys)
+    existed = target.is_dir()
+    if existed:
+        staging = Path(tempfile.mkdtemp(dir=target, prefix=".partial-"))
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.partial-"))
     try:
-        database = _dump_postgres(sealer) if vendor == "postgresql" else _copy_sqlite(sealer)
-        _copy_uploads(sealer)
+        manifest = _write_backup(staging, keys, vendor)
+        _publish(staging, target, existed)
     except BaseException:
-        _empty(target)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
+    return manifest
+
+
+def _write_backup(staging: Path, keys: Mapping[str, bytes], vendor: str) -> dict[str, Any]:
+    sealer = _Sealer(staging, keys)
+    database = _dump_postgres(sealer) if vendor == "postgresql" else _copy_sqlite(sealer)
+    _copy_uploads(sealer)
     encryption = None
     if sealer.encrypted:
         encryption = {
@@ -214,19 +227,32 @@ def backup_write(target: Path) -> dict[str, Any]:
         "encryption": encryption,
         **database,
     }
-    (target / MANIFEST).write_text(
+    (staging / MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    _write_sums(target)
+    _write_sums(staging)
     return manifest
 
 
-def _empty(target: Path) -> None:
-    for path in target.iterdir():
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
+def _publish(staging: Path, target: Path, existed: bool) -> None:
+    """Put the finished backup in `staging` in place as `target`. A new folder is one rename
+    (it appears complete or not at all); into the operator's empty folder (a mount point,
+    perhaps) the files move one by one, SHA256SUMS last, so an interrupted move is refused by
+    `huanjie restore` as incomplete."""
+    # mkdtemp made the folder for its owner only; the backup gets the mode a mkdir would give.
+    umask = os.umask(0)
+    os.umask(umask)
+    if not existed:
+        staging.chmod(0o777 & ~umask)
+        try:
+            staging.rename(target)
+        except OSError as exc:  # made meanwhile, by someone else
+            raise BackupError(MSG_TARGET_NOT_EMPTY.format(path=target)) from exc
+        return
+    names = sorted(p.name for p in staging.iterdir() if p.name != SUMS)
+    for name in [*names, SUMS]:
+        (staging / name).rename(target / name)
+    staging.rmdir()
 
 
 def _dump_postgres(sealer: _Sealer) -> dict[str, Any]:
@@ -374,10 +400,23 @@ def _run(command: list[str], db: Mapping[str, Any]) -> None:
 
 
 def _tool_failed(command: list[str], output: str) -> None:
-    detail = output.strip().splitlines()
-    raise BackupError(
-        MSG_TOOL_FAILED.format(program=Path(command[0]).name, detail=" ".join(detail[-3:]))
-    )
+    program = Path(command[0]).name
+    raise BackupError(MSG_TOOL_FAILED.format(program=program, detail=tool_error(program, output)))
+
+
+def tool_error(program: str, output: str) -> str:
+    """The cause in a PostgreSQL tool's messages: its "pg_restore: error: ..." lines. Not the
+    last lines: after an error pg_restore prints the statement it was running ("Command was:
+    CREATE TABLE ... );"), which can run to dozens of lines. The last three lines only when
+    the tool said no error line (killed, or an older client).
+
+    >>> tool_error("pg_restore", "pg_restore: from TOC entry 5\\npg_restore: error: could not "
+    ...     "execute query: ERROR:  permission denied\\nCommand was: CREATE TABLE t (\\n  id int\\n);")
+    'pg_restore: error: could not execute query: ERROR:  permission denied'
+    """
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith(f"{program}: error:")]
+    return " ".join(errors[:3] or lines[-3:])
 
 
 def _run_piped(command: list[str], db: Mapping[str, Any], *, stdout: SealedWriter) -> None:

@@ -20,6 +20,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -29,15 +30,18 @@ from django.test import override_settings
 from huanjie.backups import (
     BACKUP_KEY_REMINDER,
     KEY_REMINDER,
+    MANIFEST,
     MSG_BACKUP_KEY_MISSING,
     MSG_BAD_SUM,
     MSG_NO_BACKUP_KEY,
     MSG_PLAIN_WARNING,
     MSG_SEALED_DAMAGED,
     MSG_TARGET_NOT_EMPTY,
+    MSG_TOOL_FAILED,
     MSG_UNLISTED,
     MSG_WRONG_BACKUP_KEY,
     SUMS,
+    BackupError,
 )
 
 pytestmark = pytest.mark.xdist_group("backup")
@@ -276,6 +280,62 @@ def test_restore_refuses_a_file_added_to_the_backup(site, tmp_path):
         call_command("restore", str(copy))
 
 
+# A backup that fails half-way (a full disk, a killed process, pg_dump refused) leaves nothing
+# that looks like a backup: it is written into a hidden folder, put in place only when complete.
+# Here the database's copy is a stand-in (the real pg_dump refused is below, PostgreSQL).
+
+
+def _database_copy(sealer: Any) -> dict[str, Any]:
+    (sealer.target / "database.sqlite3.enc").write_bytes(b"sealed")
+    return {"database": {"vendor": "sqlite"}, "migrations": [], "audit_head": None}
+
+
+def _failing_uploads(target: Path, seen: list[str]) -> Any:
+    def fail(sealer: Any) -> None:
+        # The database is copied by now, but not where the backup will be: nothing in
+        # `target` but the hidden staging folder.
+        assert not target.exists() or [p.name for p in target.iterdir()] == [sealer.target.name]
+        assert (sealer.target / "database.sqlite3.enc").is_file()
+        seen.append(sealer.target.name)
+        raise BackupError("磁盘已满")
+
+    return fail
+
+
+@pytest.fixture
+def stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("huanjie.backups._copy_sqlite", _database_copy)
+    monkeypatch.setattr("huanjie.backups._dump_postgres", _database_copy)
+
+
+@override_settings(HUANJIE_BACKUP_KEYS=f"3:{BACKUP_KEY}")
+def test_a_failed_backup_leaves_no_folder_behind(stand_in, tmp_path, monkeypatch):
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    target = backups / "20250101-020000"
+    seen: list[str] = []
+    monkeypatch.setattr("huanjie.backups._copy_uploads", _failing_uploads(target, seen))
+    with pytest.raises(CommandError, match="磁盘已满"):
+        call_command("backup", str(target))
+    assert seen and seen[0].startswith(".")
+    assert list(backups.iterdir()) == []
+
+
+@override_settings(HUANJIE_BACKUP_KEYS=f"3:{BACKUP_KEY}")
+def test_a_failed_backup_into_an_empty_folder_leaves_it_empty(stand_in, tmp_path, monkeypatch):
+    target = tmp_path / "usb"
+    target.mkdir()
+    seen: list[str] = []
+    monkeypatch.setattr("huanjie.backups._copy_uploads", _failing_uploads(target, seen))
+    with pytest.raises(CommandError, match="磁盘已满"):
+        call_command("backup", str(target))
+    assert seen
+    assert list(target.iterdir()) == []
+    monkeypatch.setattr("huanjie.backups._copy_uploads", lambda sealer: None)
+    call_command("backup", str(target), stdout=io.StringIO())
+    assert sorted(p.name for p in target.iterdir()) == [SUMS, "database.sqlite3.enc", MANIFEST]
+
+
 # A file damaged or altered and its checksum made to match (bit rot before the sums were
 # written, or someone who knows sha256sum): the cipher refuses it, and the target site, here one
 # with other data, is untouched, uploads included, even when only the uploads were altered.
@@ -485,6 +545,67 @@ def test_a_damaged_postgresql_backup_or_a_wrong_key_leaves_the_database_untouche
         code, out = huanjie(env, "restore", "--force", str(folder))
         assert (code, out.strip()) == (2, f"CommandError: {message}")
         assert _site_state(target) == before
+
+
+@pytest.fixture
+def limited_role() -> Iterator[str]:
+    """A login role with no rights of its own, dropped afterwards (with its grants)."""
+    import psycopg
+
+    name = f"huanjie_backup_role_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_pg_url("postgres"), autocommit=True) as admin:
+        admin.execute(f'CREATE ROLE "{name}" LOGIN')
+        try:
+            yield name
+        finally:
+            for row in admin.execute(
+                "SELECT datname FROM pg_database WHERE datallowconn"
+            ).fetchall():
+                with psycopg.connect(_pg_url(row[0]), autocommit=True) as db:
+                    db.execute(f'DROP OWNED BY "{name}"')
+            admin.execute(f'DROP ROLE "{name}"')
+
+
+def _role_url(role: str, name: str) -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{role}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
+
+
+def test_a_refused_pg_dump_says_why_and_leaves_no_folder(scratch_databases, limited_role, tmp_path):
+    import psycopg
+
+    source_name, _ = scratch_databases
+    _make_site(_env(tmp_path / "source", _pg_url(source_name)))
+    # Enough to read the manifest's facts; pg_dump is then refused the first other table.
+    with psycopg.connect(_pg_url(source_name), autocommit=True) as db:
+        db.execute(f'GRANT SELECT ON django_migrations, audit_auditevent TO "{limited_role}"')
+    env = _env(tmp_path / "source", _role_url(limited_role, source_name))
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    code, out = huanjie(env, "backup", str(backups / "20250101-020000"))
+    cause = "pg_dump: error: query failed: ERROR:  permission denied for table "
+    expected = "CommandError: " + MSG_TOOL_FAILED.format(program="pg_dump", detail=cause)
+    assert code == 2
+    assert re.fullmatch(re.escape(expected) + r"\w+", out.strip()), out
+    assert list(backups.iterdir()) == []
+
+
+def test_a_failed_pg_restore_shows_its_error_not_the_statement(
+    scratch_databases, limited_role, tmp_path
+):
+    source_name, target_name = scratch_databases
+    source = _env(tmp_path / "source", _pg_url(source_name))
+    _make_site(source)
+    backup = tmp_path / "backup"
+    assert huanjie(source, "backup", str(backup))[0] == 0
+    # Not the database's owner: PostgreSQL 15 gives it no CREATE in the schema public.
+    target = _env(tmp_path / "target", _role_url(limited_role, target_name))
+    code, out = huanjie(target, "restore", str(backup))
+    cause = (
+        "pg_restore: error: could not execute query: ERROR:  permission denied for schema public"
+    )
+    expected = "CommandError: " + MSG_TOOL_FAILED.format(program="pg_restore", detail=cause)
+    assert (code, out.strip()) == (2, expected)
 
 
 # --- WAL archiving ------------------------------------------------------------------------------
