@@ -78,6 +78,8 @@ OBJECTION = "申诉情况"
 PARTY_REGISTRATION = "党员选举登记情况"
 LINK = "人员关联（指向个人记录的外键或标识）"
 STAFF = "工作人员关联（经办人、操作人）"
+CANDIDACY = "候选人提名情况"
+QUALIFICATION = "候选人资格审查结论"
 ACCOUNT = "账号标识（用户名）"
 WORK = "工作信息（所属区划、角色、部门）"
 CREDENTIAL = "鉴别信息（口令哈希）"
@@ -160,6 +162,14 @@ OBJECTION_PURPOSE = f"选民名单申诉：申诉事由与处理结果（{VC}第
 MEMBER_VOTE = (
     f"党员大会：只有正式党员有表决权，预备党员、留党察看、被依法留置或逮捕的没有（{PARTY_RULES}"
     "第五条）"
+)
+NOMINATION_PURPOSE = (
+    f"候选人提名：提名的选举、职位、方式与阶段，直至确定正式候选人（{VC}第十八条；{PARTY_RULES}"
+    "第十四条）"
+)
+RECOMMENDATION_PURPOSE = f"三推两述一选：民主推荐和乡镇党委差额票决的得票（{PARTY_RULES}第十四条）"
+QUALIFICATION_PURPOSE = (
+    f"候选人资格审查：不得作为候选人的情形（{VC}第十八条），使其不能列入任何候选人名单"
 )
 MEMBER_REGISTRATION = f"党员大会：党员选举登记与应到会人数（{PARTY_RULES}第五条）"
 QUORUM_EXCLUSION = (
@@ -595,6 +605,52 @@ INVENTORY: Final[dict[str, Entry]] = {
     "party.PartyRollImport.added": NOT_PERSONAL,
     "party.PartyRollImport.updated": NOT_PERSONAL,
     "party.PartyRollImport.unchanged": NOT_PERSONAL,
+    # ── elections: each body's election in a village, its posts and seats ──────────────────
+    "elections.Election.id": NOT_PERSONAL,
+    "elections.Election.village": NOT_PERSONAL,
+    "elections.Election.body": NOT_PERSONAL,
+    "elections.Election.nomination_method": NOT_PERSONAL,
+    "elections.Election.created_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "elections.Election.created_at": NOT_PERSONAL,
+    "elections.ElectionPost.id": NOT_PERSONAL,
+    "elections.ElectionPost.election": NOT_PERSONAL,
+    "elections.ElectionPost.post": NOT_PERSONAL,
+    "elections.ElectionPost.seats": NOT_PERSONAL,
+    # ── nomination: the nominees of each election and the history of their stages ─────────
+    "nomination.Nominee.id": NOT_PERSONAL,
+    "nomination.Nominee.election": PersonalField(CANDIDACY, NOMINATION_PURPOSE, DUTY),
+    "nomination.Nominee.post": PersonalField(CANDIDACY, NOMINATION_PURPOSE, DUTY),
+    "nomination.Nominee.person": PersonalField(LINK, NOMINATION_PURPOSE, DUTY),
+    "nomination.Nominee.how_nominated": PersonalField(CANDIDACY, NOMINATION_PURPOSE, DUTY),
+    "nomination.Nominee.stage": PersonalField(CANDIDACY, NOMINATION_PURPOSE, DUTY),
+    "nomination.Nominee.order": PersonalField(
+        CANDIDACY, f"提名顺序：委员会成员退出后按原顺序依次递补（{VC}第十五条）", DUTY
+    ),
+    "nomination.Nominee.member_votes": PersonalField(CANDIDACY, RECOMMENDATION_PURPOSE, PARTY_DUTY),
+    "nomination.Nominee.mass_votes": PersonalField(CANDIDACY, RECOMMENDATION_PURPOSE, PARTY_DUTY),
+    "nomination.Nominee.committee_votes": PersonalField(
+        CANDIDACY, RECOMMENDATION_PURPOSE, PARTY_DUTY
+    ),
+    "nomination.Nominee.barred": PersonalField(
+        QUALIFICATION, QUALIFICATION_PURPOSE, DUTY, sensitive=True
+    ),
+    "nomination.Nominee.disqualified_reason": PersonalField(
+        FREE_TEXT, QUALIFICATION_PURPOSE, DUTY, sensitive=True
+    ),
+    "nomination.Nominee.withdrawn_reason": PersonalField(
+        FREE_TEXT, "提名人选退出的原因（本人退出、选举委员会成员回避等）", DUTY
+    ),
+    "nomination.Nominee.created_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "nomination.Nominee.created_at": NOT_PERSONAL,
+    "nomination.NomineeHistory.id": NOT_PERSONAL,
+    "nomination.NomineeHistory.nominee": PersonalField(LINK, NOMINATION_PURPOSE, DUTY),
+    "nomination.NomineeHistory.from_stage": PersonalField(CANDIDACY, NOMINATION_PURPOSE, DUTY),
+    "nomination.NomineeHistory.to_stage": PersonalField(CANDIDACY, NOMINATION_PURPOSE, DUTY),
+    "nomination.NomineeHistory.reason": PersonalField(
+        FREE_TEXT, "阶段变动的说明（可含资格审查结论）", DUTY, sensitive=True
+    ),
+    "nomination.NomineeHistory.actor": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "nomination.NomineeHistory.at": NOT_PERSONAL,
 }
 
 # Fields whose name or type looks personal but which hold none, each with its reason. The test

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "huanjie.elections",
     "huanjie.voters",
     "huanjie.party",
+    "huanjie.nomination",
 ]
 
 MIDDLEWARE = [

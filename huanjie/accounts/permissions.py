@@ -41,6 +41,8 @@ class Action(enum.StrEnum):
     REVEAL_ID = "reveal_id"  # see a full ID number, with a typed reason, logged
     RESOLVE_DUPLICATES = "resolve_duplicates"
     MANAGE_PARTY = "manage_party"
+    MANAGE_ELECTIONS = "manage_elections"  # a village's elections: nomination method, seats
+    MANAGE_NOMINATION = "manage_nomination"  # nominees and their stages
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
@@ -59,6 +61,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.REVEAL_ID: "查看完整身份证号",
     Action.RESOLVE_DUPLICATES: "处理重复登记",
     Action.MANAGE_PARTY: "管理党组织与党员",
+    Action.MANAGE_ELECTIONS: "设置选举与职数",
+    Action.MANAGE_NOMINATION: "提名与候选人",
     Action.MANAGE_USERS: "管理用户",
     Action.VIEW_AUDIT: "查看审计日志",
     Action.EXPORT_AUDIT: "导出审计日志",
@@ -80,10 +84,23 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.REVEAL_ID,
         Action.RESOLVE_DUPLICATES,
         Action.MANAGE_PARTY,
+        Action.MANAGE_ELECTIONS,
+        Action.MANAGE_NOMINATION,
     },
     Role.TOWN_OFFICER: _BUSINESS_READ
-    | {Action.VIEW_PEOPLE, Action.SET_ELECTION_DATE, Action.MANAGE_VOTERS, Action.MANAGE_PARTY},
-    Role.VILLAGE_CLERK: _BUSINESS_READ | {Action.VIEW_PEOPLE, Action.MANAGE_VOTERS},
+    | {
+        Action.VIEW_PEOPLE,
+        Action.SET_ELECTION_DATE,
+        Action.MANAGE_VOTERS,
+        Action.MANAGE_PARTY,
+        Action.MANAGE_ELECTIONS,
+        Action.MANAGE_NOMINATION,
+    },
+    # The village election committee takes the nominations of the committees it runs
+    # (村民委员会组织法(2025) 第十五条); the Party's nominees are the town Party committee's, which
+    # the nomination services check beyond this table.
+    Role.VILLAGE_CLERK: _BUSINESS_READ
+    | {Action.VIEW_PEOPLE, Action.MANAGE_VOTERS, Action.MANAGE_NOMINATION},
     # A review department sees only the candidates sent to it (a later issue); regions only here.
     Role.REVIEWER: frozenset({Action.VIEW_REGIONS}),
     Role.INSPECTOR: _BUSINESS_READ,

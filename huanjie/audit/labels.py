@@ -79,6 +79,16 @@ EVENT_LABELS: Final[dict[str, str]] = {
     "party.registration_set": "党员选举登记",
     "party.roll_import": "导入党员名册",
     "party.roll_import_expire": "党员名册导入预览过期",
+    "election.create": "设置选举",
+    "election.seats_set": "设定职位职数",
+    "nominee.propose": "提名初步人选",
+    "nominee.send_to_review": "提交资格审查",
+    "nominee.qualify": "资格审查通过",
+    "nominee.disqualify": "资格审查未通过",
+    "nominee.recommend": "民主推荐",
+    "nominee.preselect": "乡镇党委差额票决确定预备人选",
+    "nominee.make_formal": "确定正式候选人",
+    "nominee.withdraw": "提名人选退出",
 }
 
 GROUP_LABELS: Final[dict[str, str]] = {
@@ -95,6 +105,8 @@ GROUP_LABELS: Final[dict[str, str]] = {
     "voters": "选民登记",
     "uploads": "文件导入",
     "party": "党组织",
+    "election": "选举",
+    "nominee": "提名与候选人",
 }
 
 # Keys of `changes` → column names as the pages call them.
@@ -165,6 +177,20 @@ CHANGE_LABELS: Final[dict[str, str]] = {
     "permission": "所需权限",
     "lookup": "查找条件",
     "path": "页面",
+    "body": "选举的组织",
+    "nomination_method": "提名方式",
+    "seats": "职位职数",
+    "election": "选举",
+    "post": "职位",
+    "how_nominated": "提名方式",
+    "order": "提名顺序",
+    "stage": "阶段",
+    "barred": "不得作为候选人",
+    "disqualified_reason": "资格审查未通过原因",
+    "withdrawn_reason": "退出原因",
+    "member_votes": "党员推荐票数",
+    "mass_votes": "群众推荐票数",
+    "committee_votes": "乡镇党委票决票数",
 }
 
 

@@ -79,3 +79,101 @@ class CampaignVillage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.region}"
+
+
+class Body(models.TextChoices):
+    """The bodies a village elects (GLOSSARY.md `body`)."""
+
+    PARTY = "party", "村党组织"
+    VILLAGERS = "villagers", "村民委员会"
+    RESIDENTS = "residents", "居民委员会"
+    SUPERVISION = "supervision", "村务监督委员会"
+    COOPERATIVE = "cooperative", "经济合作社"
+
+
+class NominationMethod(models.TextChoices):
+    """How the county decided a body's candidates are nominated."""
+
+    # 三推两述一选 (seed 002): initial nomination → democratic recommendation meeting → the town
+    # Party committee's competitive vote (差额票决) → formal candidates. The Party's only path.
+    THREE_RECOMMENDATIONS = "three_recommendations", "三推两述一选"
+    # "由登记参加选举的村民直接提名候选人" (村民委员会组织法(2018) 第十五条).
+    VOTERS = "voters", "选民直接提名"
+    # "由村党组织或者登记参加选举的村民提名推荐" (村民委员会组织法(2025) 第十八条).
+    PARTY_OR_VOTERS = "party_or_voters", "党组织或选民提名推荐"
+    # 自荐直选: self-nominees, no candidate list; the voters write the names.
+    SELF_NOMINATED = "self_nominated", "自荐直选"
+
+
+class Post(models.TextChoices):
+    """The posts of a body (GLOSSARY.md), with the engine's codes."""
+
+    SECRETARY = "secretary", "书记"
+    DEPUTY_SECRETARY = "deputy_secretary", "副书记"
+    DIRECTOR = "director", "主任"
+    DEPUTY_DIRECTOR = "deputy_director", "副主任"
+    WOMAN_MEMBER = "woman_member", "妇女委员"
+    MEMBER = "member", "委员"
+
+
+class Election(models.Model):
+    """One body's election in one village in one campaign (GLOSSARY.md), with the nomination
+    method the county chose. Its posts and seats are `ElectionPost` rows."""
+
+    village = models.ForeignKey(
+        CampaignVillage,
+        verbose_name="换届村(社区)",
+        on_delete=models.PROTECT,
+        related_name="elections",
+    )
+    body = models.CharField("选举的组织", max_length=20, choices=Body.choices)
+    nomination_method = models.CharField(
+        "提名方式", max_length=30, choices=NominationMethod.choices
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "选举"
+        verbose_name_plural = "选举"
+        ordering = ["village_id", "body"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "body"], name="election_one_per_body"),
+            # The Party organisation's candidates come through 三推, and only the Party's do.
+            models.CheckConstraint(
+                condition=models.Q(body="party", nomination_method="three_recommendations")
+                | (~models.Q(body="party") & ~models.Q(nomination_method="three_recommendations")),
+                name="election_party_three_recommendations",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village.region} · {self.get_body_display()}"
+
+    @property
+    def has_list(self) -> bool:
+        """Whether the election has a formal candidate list (自荐直选 has none)."""
+        return self.nomination_method != NominationMethod.SELF_NOMINATED
+
+
+class ElectionPost(models.Model):
+    """A post of an election and its seats (职数), set within the engine's limits."""
+
+    election = models.ForeignKey(
+        Election, verbose_name="选举", on_delete=models.CASCADE, related_name="posts"
+    )
+    post = models.CharField("职位", max_length=20, choices=Post.choices)
+    seats = models.PositiveSmallIntegerField("应选名额")
+
+    class Meta:
+        verbose_name = "职位职数"
+        verbose_name_plural = "职位职数"
+        constraints = [
+            models.UniqueConstraint(fields=["election", "post"], name="electionpost_unique"),
+            models.CheckConstraint(condition=models.Q(seats__gte=1), name="electionpost_seats"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_post_display()} {self.seats}名"

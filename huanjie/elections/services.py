@@ -6,16 +6,25 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 
 from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
 from huanjie.audit.services import audit_record
-from huanjie.elections.models import Campaign, CampaignVillage
+from huanjie.elections.models import (
+    Body,
+    Campaign,
+    CampaignVillage,
+    Election,
+    ElectionPost,
+    NominationMethod,
+    Post,
+)
 from huanjie.lib.dates import add_years, cn_date
 from huanjie.regions.models import Region
-from huanjie.rules.profiles import PROVINCE_PROFILES
+from huanjie.rules.candidates import committee_size_check
+from huanjie.rules.profiles import PROVINCE_PROFILES, Profile, effective_profile, law_version
 
 MSG_NOT_ALLOWED = "无权创建或修改换届"
 MSG_REGION_LEVEL = "换届只能由县级及以上区划组织，“{region}”是{level}"
@@ -326,3 +335,170 @@ def campaign_mark_purged(*, campaign: Campaign, today: date, counts: dict[str, i
         obj=campaign,
         changes={"retention_until": str(campaign.retention_until), **counts},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The elections of a village: one per body, its nomination method, its posts and seats.
+
+MSG_ELECTION_NOT_ALLOWED = "无权设置该村(社区)的选举"
+MSG_VILLAGE_EXCLUDED = "该村(社区)未纳入本次换届，不能设置选举"
+MSG_ELECTION_EXISTS = "该村(社区)本次换届的{body}选举已设置"
+MSG_BODY_KIND = "{village}是{kind}，选举的是{expected}，不是{body}"
+MSG_METHOD_FOR_BODY = "{body}的提名方式不能是“{method}”"
+MSG_METHOD_2025 = "“党组织或选民提名推荐”是村民委员会组织法(2025)第十八条的提名方式，2026年1月1日起施行；该村选举日适用{law}年文本"
+MSG_NO_SEATS = "请至少设置一个职位的应选名额"
+MSG_POST_FOR_BODY = "{body}不设{post}职位"
+MSG_SEATS_POSITIVE = "{post}的应选名额应为正整数"
+MSG_ONE_SEAT = "{post}应选1名，现为{seats}名"
+MSG_HEAD_REQUIRED = "{body}应当设{post}职位"
+MSG_SEATS_REFUSED = "{message}（依据：{article}）"
+MSG_POST_HAS_NOMINEES = "{post}已有提名人选，不能取消该职位"
+
+# The posts of the bodies the engine carries no profile for (社管会: 社长/主任, 副主任, 委员).
+COOPERATIVE_POSTS = ("director", "deputy_director", "member")
+# The post that heads each body: exactly one seat.
+HEAD_POSTS = {"secretary", "director"}
+
+
+def _check_elections(actor: User, entry: CampaignVillage) -> None:
+    if not can(actor, Action.MANAGE_ELECTIONS) or not in_scope(actor, entry.region_id):
+        audit_denied(actor, Action.MANAGE_ELECTIONS, obj=entry)  # SECURITY.md L1
+        raise ValidationError(MSG_ELECTION_NOT_ALLOWED)
+
+
+def election_day_of(entry: CampaignVillage) -> date:
+    """The day whose law governs the village's elections: its election day, or the campaign's
+    first day while the town has not fixed it."""
+    return entry.election_date or entry.campaign.window_start
+
+
+def election_profile(election: Election) -> Profile | None:
+    """The engine's rules for `election` (None for a cooperative: the engine carries none)."""
+    if election.body == Body.COOPERATIVE:
+        return None
+    entry = election.village
+    return effective_profile(election.body, entry.campaign.rule_province, election_day_of(entry))
+
+
+def election_posts_allowed(election: Election) -> tuple[str, ...]:
+    """The posts `election`'s body elects, highest first."""
+    profile = election_profile(election)
+    return COOPERATIVE_POSTS if profile is None else profile.posts
+
+
+def _check_body_and_method(entry: CampaignVillage, body: str, method: str) -> None:
+    body_name = Body(body).label
+    committee = {"village": Body.VILLAGERS, "community": Body.RESIDENTS}.get(entry.region.kind)
+    if body in (Body.VILLAGERS, Body.RESIDENTS) and committee is not None and body != committee:
+        raise ValidationError(
+            MSG_BODY_KIND.format(
+                village=entry.region.display_name,
+                kind=entry.region.get_kind_display(),
+                expected=committee.label,
+                body=body_name,
+            )
+        )
+    party = body == Body.PARTY
+    if party != (method == NominationMethod.THREE_RECOMMENDATIONS):
+        raise ValidationError(
+            MSG_METHOD_FOR_BODY.format(body=body_name, method=NominationMethod(method).label)
+        )
+    law = law_version(election_day_of(entry))
+    if method == NominationMethod.PARTY_OR_VOTERS and law != "2025":
+        raise ValidationError(MSG_METHOD_2025.format(law=law))
+
+
+def election_create(
+    *, actor: User, entry: CampaignVillage, body: str, nomination_method: str
+) -> Election:
+    """Set up one body's election in a campaign's village with the nomination method the
+    county chose: 三推两述一选 for the Party organisation; for the committees nomination by the
+    voters, by the Party organisation or the voters (2025 law), or 自荐直选 (no list)."""
+    _check_elections(actor, entry)
+    check_not_purged(entry.campaign)
+    if body not in Body.values:
+        raise ValidationError(MSG_ELECTION_NOT_ALLOWED)
+    if nomination_method not in NominationMethod.values:
+        raise ValidationError(MSG_METHOD_FOR_BODY.format(body=Body(body).label, method=""))
+    if not entry.included:
+        raise ValidationError(MSG_VILLAGE_EXCLUDED)
+    _check_body_and_method(entry, body, nomination_method)
+    election = Election(
+        village=entry, body=body, nomination_method=nomination_method, created_by=actor
+    )
+    try:
+        with transaction.atomic():
+            election.save()
+            audit_record(
+                actor=actor,
+                action="election.create",
+                obj=election,
+                changes={
+                    "campaign": entry.campaign_id,
+                    "village": entry.region_id,
+                    "body": body,
+                    "nomination_method": nomination_method,
+                },
+            )
+    except IntegrityError as exc:
+        raise ValidationError(MSG_ELECTION_EXISTS.format(body=Body(body).label)) from exc
+    return election
+
+
+def _seats_problems(election: Election, seats: dict[str, int]) -> list[str]:
+    """What is wrong with `seats` (post → seats) for `election`, in Chinese; the engine's own
+    messages carry the article they come from."""
+    profile = election_profile(election)
+    allowed = election_posts_allowed(election)
+    body = election.get_body_display()
+    problems: list[str] = []
+    if not seats:
+        return [MSG_NO_SEATS]
+    for post, n in seats.items():
+        name = Post(post).label if post in Post.values else post
+        if post not in allowed:
+            problems.append(MSG_POST_FOR_BODY.format(body=body, post=name))
+        elif not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            problems.append(MSG_SEATS_POSITIVE.format(post=name))
+        elif post in HEAD_POSTS and n != 1:
+            problems.append(MSG_ONE_SEAT.format(post=name, seats=n))
+    head = next((p for p in allowed if p in HEAD_POSTS), None)
+    if head is not None and head not in seats:
+        problems.append(MSG_HEAD_REQUIRED.format(body=body, post=Post(head).label))
+    if problems or profile is None:
+        return problems
+    found = committee_size_check(profile, sum(seats.values()))
+    return [MSG_SEATS_REFUSED.format(message=p.message, article=p.article) for p in found.problems]
+
+
+def election_set_seats(*, actor: User, election: Election, seats: dict[str, int]) -> Election:
+    """Set the posts of `election` and their seats (post → seats; a post left out has none),
+    within the engine's limits: a committee of 3 to 7 villagers or 5 to 9 residents
+    (村民委员会组织法(2025) 第八条, 城市居民委员会组织法(2025) 第八条), one 书记 or 主任."""
+    entry = election.village
+    _check_elections(actor, entry)
+    check_not_purged(entry.campaign)
+    problems = _seats_problems(election, seats)
+    if problems:
+        raise ValidationError(problems)
+    old = dict(election.posts.values_list("post", "seats"))
+    if old == seats:
+        return election
+    order = election_posts_allowed(election)
+    with transaction.atomic():
+        for post in sorted(set(old) - set(seats)):
+            try:
+                election.posts.filter(post=post).delete()
+            except ProtectedError as exc:
+                raise ValidationError(MSG_POST_HAS_NOMINEES.format(post=Post(post).label)) from exc
+        for post in sorted(seats, key=order.index):
+            ElectionPost.objects.update_or_create(
+                election=election, post=post, defaults={"seats": seats[post]}
+            )
+        audit_record(
+            actor=actor,
+            action="election.seats_set",
+            obj=election,
+            changes={"seats": {"old": old, "new": seats}},
+        )
+    return election

@@ -349,6 +349,131 @@ def _elections() -> dict[str, Case]:
     }
 
 
+def _election(w: World, at: Place, body: str = "") -> Any:
+    """An election of the village at `at` with seats: its committee (villagers' or residents',
+    nominated by the voters) or, with body "party", its Party organisation's (三推)."""
+    from huanjie.elections.services import election_create, election_set_seats
+
+    committee = "residents" if w.region(at.village).kind == Region.Kind.COMMUNITY else "villagers"
+    party = body == "party"
+    election = election_create(
+        actor=w.officer(at),
+        entry=w.entry(at),
+        body="party" if party else committee,
+        nomination_method="three_recommendations" if party else "voters",
+    )
+    seats = {"secretary": 1, "member": 4} if party else {"director": 1, "member": 4}
+    return election_set_seats(actor=w.officer(at), election=election, seats=seats)
+
+
+def _nominee(w: World, at: Place, stage: str = "nominated", body: str = "") -> Any:
+    """A nominee of `_election` moved by the services to `stage`."""
+    from huanjie.nomination import services as n
+
+    officer = w.officer(at)
+    election = _election(w, at, body)
+    nominee = n.nominee_propose(
+        actor=officer,
+        election=election,
+        post=election.posts.get(post="member"),
+        person=w.person(at, "祁国强"),
+        how_nominated="self",
+    )
+    steps = [
+        ("under_review", lambda: n.nominee_send_to_review(actor=officer, nominee=nominee)),
+        ("qualified", lambda: n.nominee_qualify(actor=officer, nominee=nominee)),
+        (
+            "recommended",
+            lambda: n.nominee_recommend(
+                actor=officer, nominee=nominee, member_votes=30, mass_votes=80
+            ),
+        ),
+        (
+            "preselected",
+            lambda: n.nominee_preselect(actor=officer, nominee=nominee, committee_votes=9),
+        ),
+    ]
+    for _, step in steps:
+        if nominee.stage == stage:
+            break
+        step()
+    assert nominee.stage == stage
+    return nominee
+
+
+def _nomination() -> dict[str, Case]:
+    manage = Action.MANAGE_NOMINATION
+    p = "huanjie.nomination.services."
+    # The Party's 三推 is the town Party committee's: a village clerk holds the Action but not
+    # these elections (nomination's own tests refuse it), so only county and town areas here.
+    town_up = (6, 9)
+    return {
+        "huanjie.elections.services.election_create": Case(
+            Action.MANAGE_ELECTIONS,
+            lambda w, at: {
+                "entry": w.entry(at),
+                "body": (
+                    "residents"
+                    if w.region(at.village).kind == Region.Kind.COMMUNITY
+                    else "villagers"
+                ),
+                "nomination_method": "voters",
+            },
+        ),
+        "huanjie.elections.services.election_set_seats": Case(
+            Action.MANAGE_ELECTIONS,
+            lambda w, at: {
+                "election": _election(w, at),
+                "seats": {"director": 1, "deputy_director": 1, "member": 3},
+            },
+        ),
+        p + "nominee_propose": Case(
+            manage,
+            lambda w, at: {
+                "election": (e := _election(w, at)),
+                "post": e.posts.get(post="member"),
+                "person": w.person(at, "韩秀英"),
+                "how_nominated": "voters_jointly",
+            },
+        ),
+        p + "nominee_send_to_review": Case(manage, lambda w, at: {"nominee": _nominee(w, at)}),
+        p + "nominee_qualify": Case(
+            manage, lambda w, at: {"nominee": _nominee(w, at, "under_review")}
+        ),
+        p + "nominee_disqualify": Case(
+            manage,
+            lambda w, at: {
+                "nominee": _nominee(w, at, "under_review"),
+                "reason": "受过刑事处罚",
+                "cannot_stand": True,
+            },
+        ),
+        p + "nominee_recommend": Case(
+            manage,
+            lambda w, at: {
+                "nominee": _nominee(w, at, "qualified", "party"),
+                "member_votes": 30,
+                "mass_votes": 80,
+            },
+            area_levels=town_up,
+        ),
+        p + "nominee_preselect": Case(
+            manage,
+            lambda w, at: {
+                "nominee": _nominee(w, at, "recommended", "party"),
+                "committee_votes": 9,
+            },
+            area_levels=town_up,
+        ),
+        p + "nominee_make_formal": Case(
+            manage, lambda w, at: {"nominee": _nominee(w, at, "qualified")}
+        ),
+        p + "nominee_withdraw": Case(
+            manage, lambda w, at: {"nominee": _nominee(w, at), "reason": "本人申请退出"}
+        ),
+    }
+
+
 def _party() -> dict[str, Case]:
     from huanjie.party.imports import PARTY
     from huanjie.party.models import PartyRollImport
@@ -640,7 +765,14 @@ def _voters() -> dict[str, Case]:
     }
 
 
-MATRIX: dict[str, Case] = {**_accounts(), **_elections(), **_party(), **_regions(), **_voters()}
+MATRIX: dict[str, Case] = {
+    **_accounts(),
+    **_elections(),
+    **_party(),
+    **_regions(),
+    **_voters(),
+    **_nomination(),
+}
 SERVICES = discover()
 ROLES = list(Role)
 
