@@ -156,7 +156,7 @@ rm -rf "$SRC" "$PREFIX" "$ETC" "$VAR" "$BACKUPS" "$RUN" "$SSL"
 
 step "1 packages (docs step 1)"
 pkgs=(python3.11 python3.11-venv make nginx postgresql-client-15 libpango-1.0-0 libpangoft2-1.0-0
-  fonts-wqy-microhei openssl curl git)
+  fonts-wqy-microhei openssl curl git oathtool)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -231,7 +231,7 @@ sed -i -e "s|^DATABASE_URL=.*|DATABASE_URL=$APP_URL|" \
   -e "s|^HUANJIE_VAR_DIR=.*|HUANJIE_VAR_DIR=$VAR|" \
   -e "s|^HUANJIE_ADMIN_NETWORKS=.*|HUANJIE_ADMIN_NETWORKS=127.0.0.0/8|" \
   -e "s|^# HUANJIE_GUNICORN_BIND=.*|HUANJIE_GUNICORN_BIND=unix:$RUN/gunicorn.sock|" "$ETC/huanjie.env"
-if grep -n CHANGE-ME "$ETC/huanjie.env"; then exit 1; fi
+if grep -n "^[^#]*CHANGE-ME" "$ETC/huanjie.env"; then exit 1; fi
 grep -q "^HUANJIE_GUNICORN_BIND=unix:$RUN/" "$ETC/huanjie.env"
 
 step "7 migrate (owner role), revoke, collectstatic, check --deploy, regions (docs step 6)"
@@ -312,7 +312,7 @@ for _ in $(seq 1 20); do [ -s /run/nginx.pid ] && break; sleep 0.25; done
 cp /run/nginx.pid "$DRILL/nginx.pid"
 ss -ltn | grep -E ':(80|443)\b'
 
-step "11 verify over HTTPS: /healthz, redirect, headers, cookies, password login"
+step "11 verify over HTTPS: /healthz, redirect, headers, cookies, login with password and TOTP"
 curl -sfk "https://$HOST/healthz" | tee "$DRILL/healthz.txt"
 echo
 grep -qx ok "$DRILL/healthz.txt"
@@ -337,30 +337,118 @@ post() {  # post PAGE-PATH OUT-PREFIX field=value...
 cp "$DRILL/login.html" "$DRILL/page.html"
 post /accounts/login/ post "username=$ADMIN" "password=$ADMIN_PW"
 grep -qi '^set-cookie: __Host-sessionid=.*HttpOnly.*Secure' "$DRILL/post.h"
-if grep -qi '^location: /accounts/login/code/' "$DRILL/post.h"; then
-  # Two-factor login: the password was accepted and the code is asked for; nobody is logged in
-  # until it is given. The drill stops at the password step here (it does not bind an
-  # authenticator): it checks the code page answers and that the site is still closed.
-  curl -sfk -b "$DRILL/cookies" -c "$DRILL/cookies" -o "$DRILL/code.html" "https://$HOST/accounts/login/code/"
-  curl -sk -b "$DRILL/cookies" -o /dev/null -w '%{redirect_url}\n' "https://$HOST/" | tee "$DRILL/landing.txt"
-  grep -q '/accounts/login/' "$DRILL/landing.txt"
-  echo "password step accepted over HTTPS for $ADMIN; the second factor (TOTP) is not drilled"
-  SECOND_FACTOR=1
-fi
-if [ -z "${SECOND_FACTOR:-}" ]; then
+grep -qi '^location: /accounts/login/code/' "$DRILL/post.h"
+# Two-factor login (SECURITY.md A5): the password was accepted and the code is asked for; nobody
+# is logged in until it is given.
+curl -sk -b "$DRILL/cookies" -o /dev/null -w '%{redirect_url}\n' "https://$HOST/" | tee "$DRILL/landing.txt"
+grep -q '/accounts/login/' "$DRILL/landing.txt"
+# The first login binds the authenticator: the page shows the QR code and the key as text.
+get() {  # get PATH: the page into page.html, its status line printed
+  curl -sk -b "$DRILL/cookies" -c "$DRILL/cookies" -D "$DRILL/get.h" -o "$DRILL/page.html" \
+    "https://$HOST$1"
+  head -1 "$DRILL/get.h"
+}
+get /accounts/login/code/
+grep -q 'src="data:image/svg+xml' "$DRILL/page.html"
+OTP_KEY=$(sed -n 's/.*<code class="hj-otp-key">\([A-Z2-7 ]*\)<\/code>.*/\1/p' "$DRILL/page.html" | tr -d ' ')
+[ ${#OTP_KEY} -ge 16 ] || { echo "no key on the code page" >&2; exit 1; }
+echo "authenticator key shown (${#OTP_KEY} base32 characters)"
+# A code is accepted once per 30-second step: the next code (in CODE; not a $(...) subshell,
+# which would forget LAST_STEP) waits for a step not used yet.
+LAST_STEP=0
+otp() {
+  while [ $(($(date +%s) / 30)) -le "$LAST_STEP" ]; do sleep 1; done
+  LAST_STEP=$(($(date +%s) / 30))
+  CODE=$(oathtool --totp -b "$OTP_KEY")
+}
+otp
+CODE1=$CODE
+post /accounts/login/code/ enroll "code=$CODE1"
+grep -q '手机验证器已绑定' "$DRILL/enroll.html"
+[ "$(grep -oE '>[23456789a-z]{4}-[23456789a-z]{4}<' "$DRILL/enroll.html" | sort -u | wc -l)" = 10 ]
+grep -q '我已妥善保存，继续' "$DRILL/enroll.html"
+next=$(grep -o 'href="[^"]*">我已妥善保存，继续' "$DRILL/enroll.html" | sed 's/^href="//; s/">.*//')
+echo "authenticator bound, 10 recovery codes shown once; next: $next"
+# A one-time password from `accounts bootstrap` is changed at the first login (SECURITY.md A8).
+[ "$next" = /accounts/password/ ]
+get /accounts/password/
+NEW_PW="Drill-$(openssl rand -hex 10)"
+post /accounts/password/ change "old_password=$ADMIN_PW" "new_password=$NEW_PW" "new_password2=$NEW_PW"
+grep -qi '^location: /' "$DRILL/change.h"
+ADMIN_PW=$NEW_PW
 curl -sk -b "$DRILL/cookies" -c "$DRILL/cookies" -o "$DRILL/page.html" -w '%{url_effective}\n' -L "https://$HOST/" |
   tee "$DRILL/landing.txt"
-if grep -q '/accounts/password/' "$DRILL/landing.txt"; then
-  # A one-time password from `accounts bootstrap` is changed at the first login (SECURITY.md A8).
-  NEW_PW="Drill-$(openssl rand -hex 10)"
-  post /accounts/password/ change "old_password=$ADMIN_PW" "new_password=$NEW_PW" "new_password2=$NEW_PW"
-  grep -qi '^location: /' "$DRILL/change.h"
-  curl -sk -b "$DRILL/cookies" -c "$DRILL/cookies" -o "$DRILL/page.html" -w '%{url_effective}\n' -L "https://$HOST/" |
-    tee "$DRILL/landing.txt"
-fi
 grep -q "$ADMIN_NAME" "$DRILL/page.html"
-echo "signed in over HTTPS as $ADMIN (password step)"
-fi
+get /accounts/users/ | grep -q ' 200 '
+grep -q drillaud "$DRILL/page.html"
+get /accounts/security/ > /dev/null
+grep -q '已绑定' "$DRILL/page.html"
+echo "signed in over HTTPS as $ADMIN with password and TOTP; password changed; 已绑定"
+# Log out, then in again: the code only, a new one; a wrong code and a spent one are refused.
+post /accounts/logout/ logout
+grep -qi '^location: /accounts/login/' "$DRILL/logout.h"
+login_password() {
+  rm -f "$DRILL/cookies"
+  get /accounts/login/ > /dev/null
+  post /accounts/login/ post "username=$ADMIN" "password=$ADMIN_PW" > /dev/null
+  grep -qi '^location: /accounts/login/code/' "$DRILL/post.h"
+  get /accounts/login/code/ > /dev/null
+  if grep -q 'hj-otp-key' "$DRILL/page.html"; then echo "the key is shown again" >&2; return 1; fi
+}
+refused() {  # refused OUT: the code page again, with the error, and still nobody logged in
+  head -1 "$DRILL/$1.h" | grep -q ' 200 ' && grep -q '动态口令或恢复码不正确' "$DRILL/$1.html" &&
+    [ "$(curl -sk -b "$DRILL/cookies" -o /dev/null -w '%{redirect_url}' "https://$HOST/accounts/users/")" != "" ]
+}
+login_password
+WRONG=$(printf '%06d' $(((10#$CODE1 + 500000) % 1000000)))
+post /accounts/login/code/ wrong "code=$WRONG" > /dev/null
+refused wrong
+echo "wrong code refused"
+sleep 2  # django-otp throttles the device for a second after a failure (OTP_TOTP_THROTTLE_FACTOR)
+otp
+CODE2=$CODE
+cp "$DRILL/wrong.html" "$DRILL/page.html"
+post /accounts/login/code/ code2 "code=$CODE2"
+grep -qi '^location: /' "$DRILL/code2.h"
+get /accounts/users/ | grep -q ' 200 '
+echo "second login with a new code"
+post /accounts/logout/ logout > /dev/null
+login_password
+post /accounts/login/code/ replay "code=$CODE2" > /dev/null
+refused replay
+echo "reused code refused"
+# Outside HUANJIE_ADMIN_NETWORKS: straight to gunicorn's socket as nginx would pass a client
+# from 192.0.2.10 (nginx itself always says 127.0.0.1 here). Same answer as a wrong password.
+outside() {
+  curl -s --unix-socket "$RUN/gunicorn.sock" -H "Host: $HOST" -H 'X-Forwarded-Proto: https' \
+    -H 'X-Forwarded-For: 192.0.2.10' "$@"
+}
+rm -f "$DRILL/outside.cookies"
+outside -c "$DRILL/outside.cookies" -o "$DRILL/outside.html" "http://$HOST/accounts/login/"
+token=$(csrf "$DRILL/outside.html")
+outside -b "$DRILL/outside.cookies" -c "$DRILL/outside.cookies" -D "$DRILL/outside.h" \
+  -o "$DRILL/outside.html" -H "Referer: https://$HOST/accounts/login/" \
+  --data-urlencode "csrfmiddlewaretoken=$token" --data-urlencode "username=$ADMIN" \
+  --data-urlencode "password=$ADMIN_PW" "http://$HOST/accounts/login/"
+head -1 "$DRILL/outside.h" | grep -q ' 200 '
+if grep -qi '^location:' "$DRILL/outside.h"; then echo "admin login from outside accepted" >&2; exit 1; fi
+echo "administrator login from 192.0.2.10 (outside 127.0.0.0/8) refused"
+# The audit log: the binding, and the logins with their second factor.
+hj shell -c "
+from huanjie.audit.models import AuditEvent
+from huanjie.accounts.models import User
+u = User.objects.get(username='$ADMIN')
+events = AuditEvent.objects.filter(user_id=u.pk)
+enrolled = events.filter(action='auth.otp_enrolled').count()
+logins = events.filter(action='auth.login', changes__second_factor='totp').count()
+outside = AuditEvent.objects.filter(action='auth.login_failed', ip='192.0.2.10',
+    username='$ADMIN', message__startswith='管理员账号从管理网络以外登录').count()
+wrong = AuditEvent.objects.filter(action='auth.login_failed', username='$ADMIN',
+    message__startswith='动态口令或恢复码错误').count()
+print(f'audit: auth.otp_enrolled {enrolled}, auth.login with second_factor totp {logins}, '
+      f'codes refused {wrong}, refused from outside the admin networks {outside}')
+assert (enrolled, logins, wrong, outside) == (1, 2, 2, 1), (enrolled, logins, wrong, outside)
+"
 
 step "12 backup (docs: Backups), as the backup unit runs it"
 # The unit's line is itself "/bin/sh -c '...'": a shell parses its quotes as systemd would.
