@@ -19,6 +19,7 @@ Not scanned, on purpose or for want of a way here:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
@@ -207,6 +208,12 @@ def _project_stream_handlers() -> list[logging.StreamHandler]:
     ]
 
 
+def _swap_stream(handler: logging.StreamHandler, stream: Any) -> Any:
+    with handler.lock or contextlib.nullcontext():
+        old, handler.stream = handler.stream, stream
+    return old
+
+
 def test_no_full_id_number_anywhere_but_the_encrypted_column(
     cast: Cast, campaign: Campaign, tmp_path: Path, settings: Any, caplog: Any, monkeypatch: Any
 ) -> None:
@@ -214,14 +221,15 @@ def test_no_full_id_number_anywhere_but_the_encrypted_column(
     settings.TASKS = IMMEDIATE
     caplog.set_level(logging.DEBUG)
     written = io.StringIO()
-    handlers = [(h, h.setStream(written)) for h in _project_stream_handlers()]
+    # The stream is swapped without setStream(): that flushes the old stream first, and a stream
+    # an earlier test's capture closed would fail the swap.
+    handlers = [(h, _swap_stream(h, written)) for h in _project_stream_handlers()]
     try:
         finder, objects, revealed = _run_everything(cast, campaign, tmp_path, monkeypatch)
         _walk_every_route(cast, campaign, objects, finder)
     finally:
         for handler, stream in handlers:
-            if stream is not None:
-                handler.setStream(stream)
+            _swap_stream(handler, stream)
 
     # (a) The database: every table, every row, every column.
     tables = connection.introspection.table_names()
