@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "huanjie.voters",
     "huanjie.party",
     "huanjie.nomination",
+    "huanjie.committees",
+    "huanjie.review",
 ]
 
 MIDDLEWARE = [

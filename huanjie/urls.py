@@ -25,6 +25,9 @@ urlpatterns = [
     path("audit/", include("huanjie.audit.urls")),
     path("voters/", include("huanjie.voters.urls")),
     path("party/", include("huanjie.party.urls")),
+    path("nomination/", include("huanjie.nomination.urls")),
+    path("committees/", include("huanjie.committees.urls")),
+    path("review/", include("huanjie.review.urls")),
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),
 ]

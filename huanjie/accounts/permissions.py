@@ -43,6 +43,10 @@ class Action(enum.StrEnum):
     MANAGE_PARTY = "manage_party"
     MANAGE_ELECTIONS = "manage_elections"  # a village's elections: nomination method, seats
     MANAGE_NOMINATION = "manage_nomination"  # nominees and their stages
+    MANAGE_COMMITTEES = "manage_committees"  # a village's election committee, its withdrawals
+    MANAGE_REVIEW = "manage_review"  # the joint review: departments, conditions, batches, levels
+    ANSWER_REVIEW = "answer_review"  # a review department answers for the people sent to it
+    MANAGE_RULE_PROFILES = "manage_rule_profiles"  # a county's own election-rule profile
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
@@ -63,6 +67,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MANAGE_PARTY: "管理党组织与党员",
     Action.MANAGE_ELECTIONS: "设置选举与职数",
     Action.MANAGE_NOMINATION: "提名与候选人",
+    Action.MANAGE_COMMITTEES: "管理村民选举委员会",
+    Action.MANAGE_REVIEW: "管理资格审查",
+    Action.ANSWER_REVIEW: "联审部门答复",
+    Action.MANAGE_RULE_PROFILES: "设置选举规则",
     Action.MANAGE_USERS: "管理用户",
     Action.VIEW_AUDIT: "查看审计日志",
     Action.EXPORT_AUDIT: "导出审计日志",
@@ -86,6 +94,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.MANAGE_PARTY,
         Action.MANAGE_ELECTIONS,
         Action.MANAGE_NOMINATION,
+        Action.MANAGE_COMMITTEES,
+        Action.MANAGE_REVIEW,
+        Action.MANAGE_RULE_PROFILES,
     },
     Role.TOWN_OFFICER: _BUSINESS_READ
     | {
@@ -95,14 +106,23 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.MANAGE_PARTY,
         Action.MANAGE_ELECTIONS,
         Action.MANAGE_NOMINATION,
+        Action.MANAGE_COMMITTEES,
+        Action.MANAGE_REVIEW,
     },
     # The village election committee takes the nominations of the committees it runs
     # (村民委员会组织法(2025) 第十五条); the Party's nominees are the town Party committee's, which
     # the nomination services check beyond this table.
     Role.VILLAGE_CLERK: _BUSINESS_READ
-    | {Action.VIEW_PEOPLE, Action.MANAGE_VOTERS, Action.MANAGE_NOMINATION},
-    # A review department sees only the candidates sent to it (a later issue); regions only here.
-    Role.REVIEWER: frozenset({Action.VIEW_REGIONS}),
+    | {
+        Action.VIEW_PEOPLE,
+        Action.MANAGE_VOTERS,
+        Action.MANAGE_NOMINATION,
+        Action.MANAGE_COMMITTEES,
+        Action.MANAGE_REVIEW,  # 村级预审
+    },
+    # A review department sees only the people sent to it, in its queue (huanjie.review), and
+    # no campaign, roll or nominee page.
+    Role.REVIEWER: frozenset({Action.VIEW_REGIONS, Action.ANSWER_REVIEW}),
     Role.INSPECTOR: _BUSINESS_READ,
     Role.SYSTEM_ADMIN: frozenset({Action.VIEW_SYSTEM}),
     Role.SECURITY_ADMIN: frozenset({Action.MANAGE_USERS}),
