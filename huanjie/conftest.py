@@ -349,9 +349,35 @@ def routes_to_fill(cast: Cast, campaign: Campaign, objects: dict[str, Any]) -> d
         "api:campaign_get": [{"pk": c}],
         "api:campaign_villages": [{"pk": c}],
     }
+    # The newer apps fill in their own routes: `huanjie/<app>/tests/routes.py` with
+    # `routes(cast, campaign, objects) -> dict` (creating the objects its URLs need, own-county)
+    # and, optionally, `POST_ONLY: set[str]`.
+    for module in app_route_modules():
+        routes |= module.routes(cast, campaign, objects)
     for name in ANONYMOUS_ONLY:
         routes.pop(name, None)
     return routes
+
+
+def app_route_modules() -> list[Any]:
+    """The `tests/routes.py` modules of the installed huanjie apps that have one."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    modules = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.tests.routes"
+        if config.name.startswith("huanjie.") and importlib.util.find_spec(config.name + ".tests"):
+            if importlib.util.find_spec(name):
+                modules.append(importlib.import_module(name))
+    return modules
+
+
+def post_only() -> set[str]:
+    """Every POST-only route: POST_ONLY and those the apps' routes modules name."""
+    return POST_ONLY | {n for m in app_route_modules() for n in getattr(m, "POST_ONLY", ())}
 
 
 # POST-only routes: a GET answers 405, and there is no page to scan.
@@ -411,7 +437,7 @@ def every_page(
                     yield name, url, username, response
             if name in NO_PAGE:
                 continue
-            if name in POST_ONLY:
+            if name in post_only():
                 if not set(answered) <= {404, 405}:
                     wrong.append(f"{url} ({name}) is POST only but answered {answered}")
             elif 200 not in answered:
