@@ -369,9 +369,12 @@ def app_route_modules() -> list[Any]:
     modules = []
     for config in apps.get_app_configs():
         name = f"{config.name}.tests.routes"
-        if config.name.startswith("huanjie.") and importlib.util.find_spec(config.name + ".tests"):
-            if importlib.util.find_spec(name):
-                modules.append(importlib.import_module(name))
+        if (
+            config.name.startswith("huanjie.")
+            and importlib.util.find_spec(config.name + ".tests")
+            and importlib.util.find_spec(name)
+        ):
+            modules.append(importlib.import_module(name))
     return modules
 
 
