@@ -331,6 +331,7 @@ def routes_to_fill(cast: Cast, campaign: Campaign, objects: dict[str, Any]) -> d
         "voters:change_import_confirm": jobs(PersonChangeImport),
         "voters:change_import_progress": jobs(PersonChangeImport),
         "voters:change_import_problems": jobs(PersonChangeImport),
+        "nomination:board": campaign_areas,
         "party:branch_list": [{"pk": c}],
         "party:branch_create": [{"pk": c}],
         "party:branch_detail": [branch],

@@ -6,4 +6,5 @@ app_name = "nomination"
 urlpatterns = [
     path("", include("huanjie.nomination.urls_nominees")),
     path("", include("huanjie.nomination.urls_lists")),
+    path("", include("huanjie.nomination.urls_board")),
 ]
