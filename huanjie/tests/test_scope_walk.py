@@ -1,5 +1,6 @@
 """Walk every URL that names an object and ask for an object of another county: 404 on every
-one, GET and POST (SECURITY.md C3). A new route that takes an argument must be added here."""
+one, GET and POST (SECURITY.md C3). A new route that takes an argument must be added here, or, for the newer apps, to the
+app's `tests/routes.py` (conftest.routes_to_fill), which is asked here as well."""
 
 from __future__ import annotations
 
@@ -242,6 +243,21 @@ def status_cases(j, s, officer):
     }
 
 
+def app_cases(cast, objects):
+    """The newer apps' routes (their `tests/routes.py`, filled with own-county objects), each
+    asked for by another county's officer."""
+    from django.urls import reverse
+
+    from huanjie.conftest import app_route_modules
+
+    officer = cast.other_county_officer
+    out = {}
+    for module in app_route_modules():
+        for name, kwargs_list in module.routes(cast, objects["campaign"], objects).items():
+            out[name] = [(reverse(name, kwargs=kwargs), officer) for kwargs in kwargs_list]
+    return out
+
+
 def cases(cast, objects):
     c = objects["campaign"].pk
     u = cast.town_officer.pk
@@ -267,6 +283,11 @@ def cases(cast, objects):
             c, objects["branch"].pk, objects["member"].pk, officer, objects["party_import"].pk
         ),
         **voter_cases(objects, officer),
+        "nomination:board": [
+            (f"/nomination/campaigns/{c}/progress/630121/", officer),
+            (f"/nomination/campaigns/{c}/progress/630121100/", officer),
+        ],
+        **app_cases(cast, objects),
         **status_cases(objects["change_import"].pk, objects["status_change"].pk, officer),
         "api:region_get": [("/api/regions/630121", officer), (f"/api/regions/{VILLAGE}", officer)],
         "api:region_children": [("/api/regions/630121/children", officer)],
