@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from huanjie.accounts.demo import users_seed
 from huanjie.accounts.models import Role
 from huanjie.elections.demo import campaign_seed, election_days_seed
+from huanjie.nomination.demo import nomination_seed
 from huanjie.party.demo import party_seed
 from huanjie.people.demo import people_seed
 from huanjie.regions.models import Region
@@ -88,6 +89,7 @@ class Command(BaseCommand):
         )
         officers = {TOWN: users["dt_town"].user, OTHER_TOWN: users["dt_town2"].user}
         self._line(party_seed(campaign=campaign, officers=officers, seed=seed))
+        self._line(nomination_seed(campaign=campaign, officers=officers, seed=seed))
         self.stdout.write("")
         self.stdout.write("演示用户（密码每次运行重新生成）：")
         for username, demo in users.items():
