@@ -86,6 +86,13 @@ CREDENTIAL = "鉴别信息（口令哈希）"
 SESSION = "鉴别信息（会话标识）"
 LOGIN = "登录记录"
 IP = "IP地址"
+STATEMENT = "两述记录（竞职陈述和问答）"
+PUBLICITY_OBJECTION = "公示期间反映的问题及处理结果"
+CANDIDATE_NAMES = "正式候选人名单（姓名）"
+COMMITTEE = "村民选举委员会成员情况（职务、推选得票、顺序、状态、退出情形）"
+REVIEW_FINDING = "资格联审意见（是否存在不得、不宜作为候选人的情形，可含违法犯罪记录）"
+FINGERPRINT = "人员信息指纹（身份证号查找哈希、姓名、出生日期、剥夺政治权利等的SHA-256）"
+ATTACHMENT = "联审附件（部门出具的证明材料，密封文件）"
 
 # How a kind is stored (SECURITY.md D2, D3, D4) and shown (P3, P4); any other kind: in clear,
 # shown to users whose scope holds the record.
@@ -96,6 +103,8 @@ STORAGE: Final[dict[str, str]] = {
     CREDENTIAL: "PBKDF2-SHA256 口令哈希（D4）",
     PHONE: "明文（未字段加密，D2 未做）",
     FREE_TEXT_REDACTED: "明文，其中的身份证号写入前已掩码（P3）",
+    FINGERPRINT: "SHA-256 哈希，不显示",
+    ATTACHMENT: "文件以 AES-256-GCM 密封存于 VAR_DIR/review（D2），库中只存随机文件名",
 }
 DISPLAY: Final[dict[str, str]] = {
     ID_CIPHER: "不显示；县级经授权、填写理由后逐人查看并审计（P4）",
@@ -105,6 +114,8 @@ DISPLAY: Final[dict[str, str]] = {
     SESSION: "不显示（仅作 Cookie 发给本人）",
     PHONE: "掩码显示，如 138****1234（P3）",
     FREE_TEXT_REDACTED: "显示，身份证号为掩码（P3）",
+    FINGERPRINT: "不显示",
+    ATTACHMENT: "按数据范围下载，每次下载审计（review.attachment_read）",
 }
 PLAIN_STORAGE = "明文"
 PLAIN_DISPLAY = "按数据范围显示"
@@ -176,6 +187,28 @@ QUORUM_EXCLUSION = (
     "党员大会应到会人数：经上级批准、党员大会通过不计入的党员及其理由（中组部关于党员大会应到会"
     f"人数的规定；{PARTY_RULES}第五条）"
 )
+STATEMENT_PURPOSE = (
+    f"两述：提名人选的竞职陈述和回答提问的记录，供推荐、票决参考（{PARTY_RULES}第十四条；"
+    "三推两述一选）"
+)
+PUBLICITY_PURPOSE = (
+    f"候选人公示：公示期间反映的问题、反映人及处理结果（{VC}第十八条；本省选举办法）"
+)
+LIST_PURPOSE = (
+    f"正式候选人名单：按姓氏笔画或得票多少排列并公布，候选人退出后依次递补（{VC}第十八条）"
+)
+COMMITTEE_PURPOSE = (
+    f"村民选举委员会：成员由村民会议、村民代表会议或村民小组会议推选产生，主持选举（{VC}第十五条）"
+)
+COMMITTEE_WITHDRAWAL = (
+    f"村民选举委员会成员被提名为候选人（或其近亲属被提名）的应当退出，按原推选结果依次递补"
+    f"（{VC}第十五条）"
+)
+REVIEW_PURPOSE = (
+    f"资格联审：有关部门逐项审查负面清单所列不得、不宜作为候选人的情形（{VC}第十八条），"
+    "结论决定提名人选能否列入候选人名单"
+)
+REUSE_PURPOSE = "资格联审：同一换届中已通过联审、信息未变的人员沿用原结论，不再重复送审"
 
 
 def _upload_job(app_model: str) -> dict[str, Entry]:
@@ -433,12 +466,24 @@ INVENTORY: Final[dict[str, Entry]] = {
     "elections.Campaign.term_number": NOT_PERSONAL,
     "elections.Campaign.region": NOT_PERSONAL,
     "elections.Campaign.rule_province": NOT_PERSONAL,
+    "elections.Campaign.rule_profile": NOT_PERSONAL,
     "elections.Campaign.window_start": NOT_PERSONAL,
     "elections.Campaign.window_end": NOT_PERSONAL,
     "elections.Campaign.created_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
     "elections.Campaign.created_at": NOT_PERSONAL,
     "elections.Campaign.retention_until": NOT_PERSONAL,
     "elections.Campaign.personal_data_purged_on": NOT_PERSONAL,
+    "elections.RuleProfile.id": NOT_PERSONAL,
+    "elections.RuleProfile.region": NOT_PERSONAL,
+    "elections.RuleProfile.name": NOT_PERSONAL,
+    "elections.RuleProfile.law": NOT_PERSONAL,
+    "elections.RuleProfile.measure": NOT_PERSONAL,
+    "elections.RuleProfile.version": NOT_PERSONAL,
+    "elections.RuleProfile.parameters": NOT_PERSONAL,
+    "elections.RuleProfile.published_at": NOT_PERSONAL,
+    "elections.RuleProfile.frozen_at": NOT_PERSONAL,
+    "elections.RuleProfile.created_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "elections.RuleProfile.created_at": NOT_PERSONAL,
     "elections.CampaignVillage.id": NOT_PERSONAL,
     "elections.CampaignVillage.campaign": NOT_PERSONAL,
     "elections.CampaignVillage.region": NOT_PERSONAL,
@@ -651,6 +696,210 @@ INVENTORY: Final[dict[str, Entry]] = {
     ),
     "nomination.NomineeHistory.actor": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
     "nomination.NomineeHistory.at": NOT_PERSONAL,
+    # ── nomination: 两述, 公示 and its objections, the formal candidate lists, imports ────────
+    "nomination.Statement.id": NOT_PERSONAL,
+    "nomination.Statement.nominee": PersonalField(LINK, STATEMENT_PURPOSE, PARTY_DUTY),
+    "nomination.Statement.held_on": NOT_PERSONAL,
+    "nomination.Statement.place": NOT_PERSONAL,  # a place or a meeting
+    "nomination.Statement.summary": PersonalField(
+        FREE_TEXT_REDACTED, STATEMENT_PURPOSE, PARTY_DUTY
+    ),
+    "nomination.Statement.recorded_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "nomination.Statement.recorded_at": NOT_PERSONAL,
+    "nomination.StatementQuestion.id": NOT_PERSONAL,
+    "nomination.StatementQuestion.statement": PersonalField(LINK, STATEMENT_PURPOSE, PARTY_DUTY),
+    "nomination.StatementQuestion.position": NOT_PERSONAL,
+    "nomination.StatementQuestion.question": PersonalField(
+        FREE_TEXT_REDACTED, STATEMENT_PURPOSE, PARTY_DUTY
+    ),
+    "nomination.StatementQuestion.asked_by": PersonalField(
+        FREE_TEXT_REDACTED, "两述：提问人（姓名或身份，如“党员代表”）", PARTY_DUTY
+    ),
+    "nomination.StatementQuestion.answer": PersonalField(
+        FREE_TEXT_REDACTED, STATEMENT_PURPOSE, PARTY_DUTY
+    ),
+    "nomination.Publicity.id": NOT_PERSONAL,
+    "nomination.Publicity.election": NOT_PERSONAL,
+    "nomination.Publicity.post": NOT_PERSONAL,
+    "nomination.Publicity.subject": NOT_PERSONAL,
+    "nomination.Publicity.starts_on": NOT_PERSONAL,
+    "nomination.Publicity.ends_on": NOT_PERSONAL,
+    "nomination.Publicity.created_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "nomination.Publicity.created_at": NOT_PERSONAL,
+    "nomination.PublicityObjection.id": NOT_PERSONAL,
+    "nomination.PublicityObjection.publicity": NOT_PERSONAL,
+    "nomination.PublicityObjection.received_on": NOT_PERSONAL,
+    "nomination.PublicityObjection.from_name": PersonalField(
+        NAME, f"候选人公示：反映问题的人（{VC}第十八条；本省选举办法）", DUTY
+    ),
+    "nomination.PublicityObjection.content": PersonalField(
+        FREE_TEXT_REDACTED, PUBLICITY_PURPOSE, DUTY, sensitive=True
+    ),
+    "nomination.PublicityObjection.nominee": PersonalField(LINK, PUBLICITY_PURPOSE, DUTY),
+    "nomination.PublicityObjection.decision": PersonalField(
+        PUBLICITY_OBJECTION, PUBLICITY_PURPOSE, DUTY
+    ),
+    "nomination.PublicityObjection.decision_note": PersonalField(
+        FREE_TEXT_REDACTED, PUBLICITY_PURPOSE, DUTY, sensitive=True
+    ),
+    "nomination.PublicityObjection.decided_on": NOT_PERSONAL,
+    "nomination.PublicityObjection.decided_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "nomination.PublicityObjection.recorded_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "nomination.PublicityObjection.recorded_at": NOT_PERSONAL,
+    "nomination.CandidateList.id": NOT_PERSONAL,
+    "nomination.CandidateList.post": NOT_PERSONAL,
+    "nomination.CandidateList.status": NOT_PERSONAL,
+    "nomination.CandidateList.order": NOT_PERSONAL,  # by strokes or by votes, for the whole list
+    "nomination.CandidateList.order_basis": NOT_PERSONAL,  # the rule's text, no person
+    "nomination.CandidateList.seats": NOT_PERSONAL,
+    "nomination.CandidateList.surplus_basis": NOT_PERSONAL,  # the article applied
+    "nomination.CandidateList.fixed_on": NOT_PERSONAL,
+    "nomination.CandidateList.fixed_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "nomination.CandidateListEntry.id": NOT_PERSONAL,
+    "nomination.CandidateListEntry.candidate_list": NOT_PERSONAL,
+    "nomination.CandidateListEntry.nominee": PersonalField(LINK, LIST_PURPOSE, DUTY),
+    "nomination.CandidateListEntry.position": PersonalField(CANDIDACY, LIST_PURPOSE, DUTY),
+    "nomination.CandidateListEntry.fills": PersonalField(
+        LINK, f"正式候选人退出后由谁递补（{VC}第十八条）", DUTY
+    ),
+    "nomination.CandidateListHistory.id": NOT_PERSONAL,
+    "nomination.CandidateListHistory.candidate_list": NOT_PERSONAL,
+    "nomination.CandidateListHistory.event": NOT_PERSONAL,  # fixed, filled, unfixed: the list's
+    "nomination.CandidateListHistory.reason": PersonalField(
+        FREE_TEXT_REDACTED, "名单变动的说明（可含候选人退出的原因）", DUTY
+    ),
+    "nomination.CandidateListHistory.names": PersonalField(
+        CANDIDATE_NAMES, f"名单变动后的正式候选人姓名，公布的名单留档（{VC}第十八条）", DUTY
+    ),
+    "nomination.CandidateListHistory.actor": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "nomination.CandidateListHistory.at": NOT_PERSONAL,
+    **_upload_job("nomination.NomineeImport"),
+    "nomination.NomineeImport.campaign": NOT_PERSONAL,
+    "nomination.NomineeImport.added": NOT_PERSONAL,
+    # ── committees: each village's election committee, its members and their changes ────────
+    "committees.ElectionCommittee.id": NOT_PERSONAL,
+    "committees.ElectionCommittee.village": NOT_PERSONAL,
+    "committees.ElectionCommittee.chosen_on": NOT_PERSONAL,
+    "committees.ElectionCommittee.chosen_by": NOT_PERSONAL,  # which meeting chose it
+    "committees.ElectionCommittee.seats": NOT_PERSONAL,
+    "committees.ElectionCommittee.created_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "committees.ElectionCommittee.created_at": NOT_PERSONAL,
+    "committees.ElectionCommitteeMember.id": NOT_PERSONAL,
+    "committees.ElectionCommitteeMember.committee": NOT_PERSONAL,
+    "committees.ElectionCommitteeMember.person": PersonalField(LINK, COMMITTEE_PURPOSE, DUTY),
+    "committees.ElectionCommitteeMember.role": PersonalField(COMMITTEE, COMMITTEE_PURPOSE, DUTY),
+    "committees.ElectionCommitteeMember.votes": PersonalField(COMMITTEE, COMMITTEE_PURPOSE, DUTY),
+    "committees.ElectionCommitteeMember.order": PersonalField(
+        COMMITTEE, COMMITTEE_WITHDRAWAL, DUTY
+    ),
+    "committees.ElectionCommitteeMember.status": PersonalField(
+        COMMITTEE, COMMITTEE_WITHDRAWAL, DUTY
+    ),
+    "committees.ElectionCommitteeMember.withdrawal_kind": PersonalField(
+        COMMITTEE, COMMITTEE_WITHDRAWAL, DUTY
+    ),
+    "committees.ElectionCommitteeMember.withdrawn_reason": PersonalField(
+        FREE_TEXT, COMMITTEE_WITHDRAWAL, DUTY
+    ),
+    "committees.ElectionCommitteeMember.withdrawn_at": NOT_PERSONAL,
+    "committees.ElectionCommitteeMember.withdrawn_for": PersonalField(
+        LINK, COMMITTEE_WITHDRAWAL, DUTY
+    ),
+    "committees.ElectionCommitteeMember.replaced_by": PersonalField(
+        LINK, COMMITTEE_WITHDRAWAL, DUTY
+    ),
+    "committees.ElectionCommitteeHistory.id": NOT_PERSONAL,
+    "committees.ElectionCommitteeHistory.committee": NOT_PERSONAL,
+    "committees.ElectionCommitteeHistory.member": PersonalField(LINK, COMMITTEE_WITHDRAWAL, DUTY),
+    "committees.ElectionCommitteeHistory.event": PersonalField(
+        COMMITTEE, COMMITTEE_WITHDRAWAL, DUTY
+    ),
+    "committees.ElectionCommitteeHistory.from_status": PersonalField(
+        COMMITTEE, COMMITTEE_WITHDRAWAL, DUTY
+    ),
+    "committees.ElectionCommitteeHistory.to_status": PersonalField(
+        COMMITTEE, COMMITTEE_WITHDRAWAL, DUTY
+    ),
+    "committees.ElectionCommitteeHistory.reason": PersonalField(
+        FREE_TEXT, "选举委员会变动的说明（可含成员退出的原因）", DUTY
+    ),
+    "committees.ElectionCommitteeHistory.actor": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "committees.ElectionCommitteeHistory.at": NOT_PERSONAL,
+    # ── review: the qualification joint review; its findings are criminal-record data ──────
+    "review.ReviewDepartment.id": NOT_PERSONAL,
+    "review.ReviewDepartment.campaign": NOT_PERSONAL,
+    "review.ReviewDepartment.department": NOT_PERSONAL,
+    "review.ReviewDepartment.name": NOT_PERSONAL,
+    "review.ReviewDepartment.active": NOT_PERSONAL,
+    "review.ReviewDepartment.order": NOT_PERSONAL,
+    "review.DisqualifyingCondition.id": NOT_PERSONAL,
+    "review.DisqualifyingCondition.campaign": NOT_PERSONAL,
+    "review.DisqualifyingCondition.text": NOT_PERSONAL,
+    "review.DisqualifyingCondition.kind": NOT_PERSONAL,
+    "review.DisqualifyingCondition.lookback_years": NOT_PERSONAL,
+    "review.DisqualifyingCondition.departments": NOT_PERSONAL,
+    "review.DisqualifyingCondition.bar": NOT_PERSONAL,
+    "review.DisqualifyingCondition.active": NOT_PERSONAL,
+    "review.DisqualifyingCondition.number": NOT_PERSONAL,
+    "review.ReviewBatch.id": NOT_PERSONAL,
+    "review.ReviewBatch.campaign": NOT_PERSONAL,
+    "review.ReviewBatch.number": NOT_PERSONAL,
+    "review.ReviewBatch.sent_on": NOT_PERSONAL,
+    "review.ReviewBatch.created_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "review.ReviewBatch.created_at": NOT_PERSONAL,
+    "review.Review.id": NOT_PERSONAL,
+    "review.Review.campaign": NOT_PERSONAL,
+    "review.Review.nominee": PersonalField(LINK, REVIEW_PURPOSE, DUTY),
+    "review.Review.person": PersonalField(LINK, REVIEW_PURPOSE, DUTY),
+    "review.Review.village": NOT_PERSONAL,  # the nominee's village (scope)
+    "review.Review.state": PersonalField(QUALIFICATION, REVIEW_PURPOSE, DUTY, sensitive=True),
+    "review.Review.batch": NOT_PERSONAL,  # which batch (第N批) it was sent in
+    "review.Review.fingerprint": PersonalField(FINGERPRINT, REUSE_PURPOSE, DUTY, sensitive=True),
+    "review.Review.reused_from": PersonalField(LINK, REUSE_PURPOSE, DUTY),
+    "review.Review.conclusion": PersonalField(FREE_TEXT, REVIEW_PURPOSE, DUTY, sensitive=True),
+    "review.Review.created_at": NOT_PERSONAL,
+    "review.ReviewHistory.id": NOT_PERSONAL,
+    "review.ReviewHistory.review": PersonalField(LINK, REVIEW_PURPOSE, DUTY),
+    "review.ReviewHistory.from_state": PersonalField(
+        QUALIFICATION, REVIEW_PURPOSE, DUTY, sensitive=True
+    ),
+    "review.ReviewHistory.to_state": PersonalField(
+        QUALIFICATION, REVIEW_PURPOSE, DUTY, sensitive=True
+    ),
+    "review.ReviewHistory.reason": PersonalField(
+        FREE_TEXT, "资格审查每一步的说明（可含审查发现的情形）", DUTY, sensitive=True
+    ),
+    "review.ReviewHistory.actor": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "review.ReviewHistory.at": NOT_PERSONAL,
+    "review.ReviewAssignment.id": NOT_PERSONAL,
+    "review.ReviewAssignment.review": PersonalField(LINK, REVIEW_PURPOSE, DUTY),
+    "review.ReviewAssignment.department": NOT_PERSONAL,
+    "review.ReviewAssignment.answered_at": NOT_PERSONAL,
+    "review.ReviewFinding.id": NOT_PERSONAL,
+    "review.ReviewFinding.assignment": PersonalField(LINK, REVIEW_PURPOSE, DUTY),
+    "review.ReviewFinding.condition": PersonalField(
+        REVIEW_FINDING, REVIEW_PURPOSE, DUTY, sensitive=True
+    ),
+    "review.ReviewFinding.found": PersonalField(
+        REVIEW_FINDING, REVIEW_PURPOSE, DUTY, sensitive=True
+    ),
+    "review.ReviewFinding.note": PersonalField(
+        FREE_TEXT, "联审部门对存在的情形的说明（如判决、处分的名称和时间）", DUTY, sensitive=True
+    ),
+    "review.ReviewFinding.attachment_name": PersonalField(
+        FREE_TEXT, "联审附件的原名，供经办人辨认", DUTY, sensitive=True
+    ),
+    "review.ReviewFinding.attachment_path": PersonalField(
+        ATTACHMENT, "联审部门出具的证明材料（如判决书、处分决定）", DUTY, sensitive=True
+    ),
+    "review.ReviewFinding.attachment_sha256": NOT_PERSONAL,
+    "review.ReviewFinding.answered_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "review.ReviewFinding.answered_at": NOT_PERSONAL,
+    **_upload_job("review.ReviewLedgerImport"),
+    "review.ReviewLedgerImport.campaign": NOT_PERSONAL,
+    "review.ReviewLedgerImport.department": NOT_PERSONAL,  # the department answering
+    "review.ReviewLedgerImport.answered": NOT_PERSONAL,
+    "review.ReviewLedgerImport.found": NOT_PERSONAL,
 }
 
 # Fields whose name or type looks personal but which hold none, each with its reason. The test
@@ -662,6 +911,11 @@ NOT_PERSONAL_DESPITE_NAME: Final[dict[str, str]] = {
     "accounts.User.password_changed_at": "账号口令的设置时间（口令有效期，A2），不记录本人的行为",
     "elections.Campaign.name": "换届的名称（如“大通县第十二届村“两委”换届”），不是人名",
     "party.PartyBranch.name": "党组织名称（如“红河限村党支部”），不是人名",
+    "elections.RuleProfile.name": "县级选举规则的名称（如“某县村委会选举规则”），不是人名",
+    "elections.RuleProfile.parameters": "选举规则的参数（职数、差额等）及其引用的条款，不涉及人员",
+    "nomination.Publicity.subject": "公示的内容类别（初步人选、预备人选、正式候选人），不是某个人",
+    "review.ReviewDepartment.name": "联审部门的名称（如“县人民法院”），不是人名",
+    "review.DisqualifyingCondition.text": "负面清单情形的条文（如“受过刑事处罚的”），不针对某个人",
 }
 
 

@@ -6,8 +6,12 @@ removes it, one campaign a transaction:
 - the rows of its roll, conflicts, lists, objections, proxies, imports and members' meeting
   registrations stay with what the county counts (village, category, reasons, dates, numbers),
   and lose what names or describes a person (voters.services.retention, party.services);
-- each person it names whom nothing still kept names (no campaign within its end date, no Party
-  member, no running deprivation of political rights) is erased: the ID's ciphertext and lookup
+- so do its nominations, 两述, 公示 objections and candidate lists (nomination.retention), its
+  election committees (committees.retention) and its joint review, whose findings' notes and
+  sealed attachments (files under VAR_DIR/review) go (review.retention);
+- each person it names (roll, nominations, committees, reviews) whom nothing still kept names
+  (no campaign within its end date, no Party member, no running deprivation of political
+  rights) is erased: the ID's ciphertext and lookup
   hash, the name, the household (people.services.people_erase). Whoever a kept campaign still
   names keeps everything;
 - the campaign is marked purged (elections.services.campaign_mark_purged): audited, and
@@ -24,11 +28,26 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from huanjie.committees.retention import (
+    committees_personal_data_purge,
+    named_by_committees,
+    named_by_kept_committees,
+)
 from huanjie.elections.models import Campaign
 from huanjie.elections.services import campaign_mark_purged, campaigns_due_for_purge
+from huanjie.nomination.retention import (
+    named_by_kept_nominations,
+    named_by_nomination,
+    nomination_personal_data_purge,
+)
 from huanjie.party.services import kept_by_party, party_personal_data_purge
 from huanjie.people.models import Person
 from huanjie.people.services import people_erase
+from huanjie.review.retention import (
+    named_by_kept_reviews,
+    named_by_reviews,
+    review_personal_data_purge,
+)
 from huanjie.voters.services.retention import (
     named_by_kept_rolls,
     named_by_roll,
@@ -51,14 +70,25 @@ def campaign_personal_data_purge(campaign: Campaign, today: date) -> Purged | No
             return None
         # The people first: who the roll names is read from the rows about to be blanked.
         people = (
-            Person.objects.filter(named_by_roll(locked))
+            Person.objects.filter(
+                named_by_roll(locked)
+                | named_by_nomination(locked)
+                | named_by_committees(locked)
+                | named_by_reviews(locked)
+            )
             .exclude(named_by_kept_rolls(today))
+            .exclude(named_by_kept_nominations(today))
+            .exclude(named_by_kept_committees(today))
+            .exclude(named_by_kept_reviews(today))
             .exclude(kept_by_party())
         )
         erased = people_erase(people=people, today=today)
         counts = {
             **roll_personal_data_purge(locked),
             **party_personal_data_purge(locked),
+            **nomination_personal_data_purge(locked),
+            **committees_personal_data_purge(locked),
+            **review_personal_data_purge(locked),
             "people_erased": erased,
         }
         campaign_mark_purged(campaign=locked, today=today, counts=counts)

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from django_otp.models import Device
 
 # SECURITY.md A5: the actions that make an account need two factors: full ID numbers, rolls,
-# campaigns, Party rolls, the duplicates across villages, users, the system and the audit log.
+# campaigns, Party rolls, the duplicates across villages, users, the system and the audit log;
+# the review departments, who see the people sent to them and may reveal their ID numbers.
 SECOND_FACTOR_ACTIONS: frozenset[Action] = frozenset(
     {
         Action.REVEAL_ID,
@@ -47,6 +48,7 @@ SECOND_FACTOR_ACTIONS: frozenset[Action] = frozenset(
         Action.VIEW_SYSTEM,
         Action.VIEW_AUDIT,
         Action.EXPORT_AUDIT,
+        Action.ANSWER_REVIEW,
     }
 )
 RECOVERY_CODES = 10

@@ -9,16 +9,21 @@ a letter where an id goes, a NUL byte) answers 422 before it reaches the databas
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Path, Query, Schema
+from ninja import NinjaAPI, Path, Query, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
+from pydantic import Field
+from pydantic import ValidationError as PydanticValidationError
 
-from huanjie.accounts.permissions import Action, require
+from huanjie.accounts.permissions import Action, current_user, require
 from huanjie.elections import selectors as election_selectors
+from huanjie.nomination import selectors_nominees, services
 from huanjie.regions import selectors as region_selectors
 from huanjie.regions.models import Region
 
@@ -149,5 +154,161 @@ def campaign_villages(request: HttpRequest, pk: Id, limit: Limit = 500, offset: 
     )
     return list(rows[offset : offset + limit])
 
+
+# ---------------------------------------------------------------------------------------------
+# Nominees (issue 10): the same services as the pages; a refusal is 400 with its Chinese
+# messages, an election or nominee outside the user's region 404.
+
+# SECURITY.md P6: personal data at most 100 rows a page.
+PageLimit = Annotated[int, Query(ge=1, le=100)]
+IdNumber = Annotated[str, Field(min_length=15, max_length=20, pattern=r"^[0-9Xx ]+$")]
+
+
+class NomineeOut(Schema):
+    id: int
+    election: int
+    order: int
+    name: str
+    id_masked: str
+    post: str
+    how_nominated: str
+    stage: str
+    stage_label: str
+    barred: bool
+
+    @staticmethod
+    def resolve_election(obj: Any) -> int:
+        return int(obj.election_id)
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.person.name)
+
+    @staticmethod
+    def resolve_id_masked(obj: Any) -> str:
+        return str(obj.person.id_masked)
+
+    @staticmethod
+    def resolve_post(obj: Any) -> str:
+        return str(obj.post.post)
+
+    @staticmethod
+    def resolve_stage_label(obj: Any) -> str:
+        return str(obj.get_stage_display())
+
+
+class ProposeIn(Schema):
+    id_number: IdNumber
+    post: Annotated[str, Field(max_length=20, pattern=r"^[a-z_]+$")]
+    how_nominated: Annotated[str, Field(max_length=30, pattern=r"^[a-z_]+$")]
+    reason: Annotated[str, Field(max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")] = ""
+
+
+class ReasonIn(Schema):
+    reason: Annotated[str, Field(max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")] = ""
+
+
+class Refused(Schema):
+    detail: list[str]
+
+
+@api.get(
+    "/elections/{election}/nominees",
+    response=list[NomineeOut],
+    tags=["提名"],
+    summary="一次选举的提名人选",
+)
+def election_nominees(
+    request: HttpRequest, election: Id, limit: PageLimit = 100, offset: Offset = 0
+) -> Any:
+    obj = selectors_nominees.access_election_any(request.user, election)
+    return list(selectors_nominees.nominees_of(obj)[offset : offset + limit])
+
+
+S = TypeVar("S", bound=Schema)
+
+
+def _json_body(schema: type[Schema]) -> dict[str, Any]:
+    """The documented JSON body of an operation that reads it itself (`_body`)."""
+    content = {"application/json": {"schema": schema.model_json_schema()}}
+    return {"requestBody": {"content": content, "required": schema is ProposeIn}}
+
+
+def _body(request: HttpRequest, schema: type[S]) -> S:
+    """The JSON body, read after the scope check (an election of another county answers 404
+    whatever its body); a bad one answers 422 like every other bad parameter."""
+    try:
+        return schema.model_validate_json(request.body or b"{}")
+    except PydanticValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
+        raise NinjaValidationError([dict(e) for e in errors]) from exc
+
+
+@api.post(
+    "/elections/{election}/nominees",
+    response={201: NomineeOut, 400: Refused},
+    tags=["提名"],
+    summary="提名：JSON {id_number, post, how_nominated, reason}；被提名人须在本村选民名单或党员中",
+    openapi_extra=_json_body(ProposeIn),
+)
+def election_propose(request: HttpRequest, election: Id) -> Any:
+    obj = selectors_nominees.access_election_any(request.user, election)
+    require(request.user, Action.MANAGE_NOMINATION)
+    data = _body(request, ProposeIn)
+    person = selectors_nominees.person_of_village(obj.village, id_number=data.id_number)
+    post = obj.posts.filter(post=data.post).first()
+    try:
+        if person is None:
+            raise ValidationError(MSG_API_NOT_ON_ROLL)
+        if post is None:
+            raise ValidationError(services.MSG_POST_OTHER_ELECTION)
+        nominee = services.nominee_propose(
+            actor=current_user(request),
+            election=obj,
+            post=post,
+            person=person,
+            how_nominated=data.how_nominated,
+            reason=data.reason,
+        )
+    except ValidationError as exc:
+        return Status(400, {"detail": exc.messages})
+    return Status(201, selectors_nominees.access_nominee_any(request.user, nominee.pk))
+
+
+class FormalCheckOut(Schema):
+    nominee: NomineeOut
+    problems: list[str]
+
+
+@api.get(
+    "/nominees/{nominee}/formal",
+    response=FormalCheckOut,
+    tags=["提名"],
+    summary="能否确定为正式候选人（不能的原因；只读）",
+)
+def nominee_formal_check(request: HttpRequest, nominee: Id) -> Any:
+    obj = selectors_nominees.access_nominee_any(request.user, nominee)
+    return {"nominee": obj, "problems": selectors_nominees.formal_problems(obj)}
+
+
+@api.post(
+    "/nominees/{nominee}/formal",
+    response={200: NomineeOut, 400: Refused},
+    tags=["提名"],
+    summary="确定为正式候选人：JSON {reason}",
+    openapi_extra=_json_body(ReasonIn),
+)
+def nominee_formal(request: HttpRequest, nominee: Id) -> Any:
+    obj = selectors_nominees.access_nominee_any(request.user, nominee)
+    require(request.user, Action.MANAGE_NOMINATION)
+    data = _body(request, ReasonIn)
+    try:
+        services.nominee_make_formal(actor=current_user(request), nominee=obj, reason=data.reason)
+    except ValidationError as exc:
+        return Status(400, {"detail": exc.messages})
+    return Status(200, selectors_nominees.access_nominee_any(request.user, obj.pk))
+
+
+MSG_API_NOT_ON_ROLL = "该身份证号不在本村(社区)本次换届的选民名单或本村党组织的党员中"
 
 __all__ = ["api", "get_object_or_404"]

@@ -8,6 +8,61 @@ from django.db import models
 from huanjie.regions.models import Region
 
 
+class RuleProfile(models.Model):
+    """A county's own election rules, for a province whose measure the engine does not carry
+    (huanjie.rules.custom): the national law as the base, the parameters the county sets, each
+    with the article of `measure` it cites, as JSON {parameter: {"value": ..., "article": n}}
+    (the engine's JSON form; `article` None cites the measure as a whole).
+
+    One row is one version. A draft becomes published; a published version a campaign uses is
+    frozen once an election of that campaign has begun (elections.rule_profiles): an edit then
+    makes a new version, and the campaign keeps the frozen one."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="县级区划", on_delete=models.PROTECT, related_name="rule_profiles"
+    )
+    name = models.CharField("规则名称", max_length=100)
+    law = models.CharField(
+        "基准法律",
+        max_length=4,
+        choices=[("2025", "村民委员会组织法(2025)"), ("2018", "村民委员会组织法(2018)")],
+    )
+    measure = models.CharField("引用的选举办法", max_length=100)
+    version = models.PositiveSmallIntegerField("版本")
+    parameters = models.JSONField("参数", default=dict, blank=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    frozen_at = models.DateTimeField("冻结时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "县级选举规则"
+        verbose_name_plural = "县级选举规则"
+        ordering = ["region_id", "name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name", "version"], name="ruleprofile_one_per_version"
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="ruleprofile_version"),
+            # Only a published version is frozen.
+            models.CheckConstraint(
+                condition=models.Q(frozen_at__isnull=True) | models.Q(published_at__isnull=False),
+                name="ruleprofile_frozen_published",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.version}版）"
+
+    @property
+    def status(self) -> str:
+        if self.frozen_at is not None:
+            return "已冻结"
+        return "已发布" if self.published_at is not None else "草稿"
+
+
 class Campaign(models.Model):
     name = models.CharField("换届名称", max_length=100)
     term_number = models.PositiveSmallIntegerField("届次")
@@ -16,6 +71,16 @@ class Campaign(models.Model):
     )
     # "" = the national laws alone; otherwise a 2-digit province code of a rule profile.
     rule_province = models.CharField("选举规则", max_length=2, blank=True)
+    # A county's own rules (a published RuleProfile version) for a province the engine does not
+    # carry: it then governs the villagers' committees' elections (elections.rule_profiles).
+    rule_profile = models.ForeignKey(
+        RuleProfile,
+        verbose_name="县级选举规则",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+    )
     window_start = models.DateField("换届开始日期")
     window_end = models.DateField("换届结束日期")
     created_by = models.ForeignKey(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -373,10 +374,16 @@ def election_day_of(entry: CampaignVillage) -> date:
 
 
 def election_profile(election: Election) -> Profile | None:
-    """The engine's rules for `election` (None for a cooperative: the engine carries none)."""
+    """The engine's rules for `election` (None for a cooperative: the engine carries none): the
+    county's own profile when its campaign selected one (elections.rule_profiles)."""
     if election.body == Body.COOPERATIVE:
         return None
     entry = election.village
+    from huanjie.elections.rule_profiles import county_profile  # it imports this module
+
+    custom = county_profile(entry, election.body)
+    if custom is not None:
+        return custom
     return effective_profile(election.body, entry.campaign.rule_province, election_day_of(entry))
 
 
@@ -471,6 +478,12 @@ def _seats_problems(election: Election, seats: dict[str, int]) -> list[str]:
     return [MSG_SEATS_REFUSED.format(message=p.message, article=p.article) for p in found.problems]
 
 
+# Checks the apps above add to `election_set_seats` (this app may not import them): each takes
+# the election, its current seats and the new ones, and returns the Chinese reasons to refuse.
+# nomination registers one: a post whose formal candidate list is fixed keeps its seats.
+seats_guards: list[Callable[[Election, dict[str, int], dict[str, int]], list[str]]] = []
+
+
 def election_set_seats(*, actor: User, election: Election, seats: dict[str, int]) -> Election:
     """Set the posts of `election` and their seats (post → seats; a post left out has none),
     within the engine's limits: a committee of 3 to 7 villagers or 5 to 9 residents
@@ -484,6 +497,9 @@ def election_set_seats(*, actor: User, election: Election, seats: dict[str, int]
     old = dict(election.posts.values_list("post", "seats"))
     if old == seats:
         return election
+    guarded = [m for guard in seats_guards for m in guard(election, old, seats)]
+    if guarded:
+        raise ValidationError(guarded)
     order = election_posts_allowed(election)
     with transaction.atomic():
         for post in sorted(set(old) - set(seats)):

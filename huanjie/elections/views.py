@@ -158,10 +158,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "towns": towns,
             "kinds": Region.Kind.choices,
             "rule_label": (
-                f"{PROVINCE_PROFILES[campaign.rule_province]}选举办法"
+                f"{campaign.rule_profile}（县级选举规则，引用《{campaign.rule_profile.measure}》）"
+                if campaign.rule_profile
+                else f"{PROVINCE_PROFILES[campaign.rule_province]}选举办法"
                 if campaign.rule_province
                 else "全国法律"
             ),
+            "can_rule_profiles": can(request.user, Action.MANAGE_RULE_PROFILES)
+            and not campaign.purged,
             "can_manage": can(request.user, Action.MANAGE_CAMPAIGNS) and not campaign.purged,
             "exclude_form": ExcludeForm(),
             "retention_form": RetentionForm(

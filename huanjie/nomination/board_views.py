@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from huanjie.accounts.permissions import Action, current_user, get_scoped_or_404
 from huanjie.elections.selectors import access_campaign
-from huanjie.nomination.progress import STAGES, progress
+from huanjie.nomination.progress import STAGES, progress, sections
 from huanjie.regions.models import Region
 
 
@@ -43,6 +43,7 @@ def board(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "rows": rows,
             "total": total,
             "stages": STAGES,
+            "sections": sections(user, campaign, area),
             "by_village": area.level >= Region.Level.TOWN,
             "breadcrumbs": crumbs,
         },

@@ -17,24 +17,33 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 
 from huanjie.accounts.models import User
+from huanjie.committees.demo import committee_seed
+from huanjie.committees.models import MemberRole
+from huanjie.committees.models import MemberStatus as CommitteeStatus
 from huanjie.elections.models import Body, Campaign, CampaignVillage, Election, NominationMethod
 from huanjie.elections.services import election_create, election_set_seats
+from huanjie.nomination import lists
 from huanjie.nomination import services as n
-from huanjie.nomination.models import HowNominated, Nominee
+from huanjie.nomination.models import HowNominated, Nominee, PublicitySubject
 from huanjie.party.models import MemberStatus, PartyMember
 from huanjie.people.models import Person
 
 PARTY_SEATS = {"secretary": 1, "member": 2}
+# The days of the demo's 公示 and 两述: before the demo's "today" (2026-12), within the campaign.
+PUBLICITY_START, PUBLICITY_END = date(2026, 11, 20), date(2026, 11, 26)
+STATEMENT_DAY = date(2026, 11, 27)
+FORMAL_NOTICE_DAY = date(2026, 11, 30)
 COMMITTEE_SEATS = {"director": 1, "member": 2}  # a villagers' committee: 3 to 7
 RESIDENTS_SEATS = {"director": 1, "member": 4}  # a residents' committee: 5 to 9
 
 
 def _people(entry: CampaignVillage, rng: random.Random, k: int) -> list[Person]:
+    """Adults of the village who may stand and sit on no election committee."""
     adults = list(
         Person.objects.filter(
             region_id=entry.region_id,
@@ -42,7 +51,9 @@ def _people(entry: CampaignVillage, rng: random.Random, k: int) -> list[Person]:
             birth_date__gte=date(1962, 1, 1),
             died_on=None,
             rights_deprived_from=None,
-        ).order_by("id")[:300]
+        )
+        .exclude(election_committees__isnull=False)
+        .order_by("id")[:300]
     )
     return rng.sample(adults, min(k, len(adults)))
 
@@ -56,6 +67,7 @@ def _members(entry: CampaignVillage, rng: random.Random, k: int) -> list[Person]
             person__died_on=None,
             person__rights_deprived_from=None,
         )
+        .exclude(person__election_committees__isnull=False)
         .select_related("person")
         .order_by("id")
     ]
@@ -131,9 +143,47 @@ def _ready(actor: User, rng: random.Random, party: Election, villagers: Election
         _qualify(actor, nominees)
         for nominee in nominees:
             n.nominee_make_formal(actor=actor, nominee=nominee)
+    _lists(actor, party, villagers)
+
+
+def _lists(actor: User, party: Election, villagers: Election) -> None:
+    """两述, the 预备人选公示 (past, no objection), each post's list fixed, the 正式候选人公示."""
+    lists.publicity_open(
+        actor=actor,
+        election=party,
+        subject=PublicitySubject.PRESELECTED,
+        starts_on=PUBLICITY_START,
+        ends_on=PUBLICITY_END,
+    )
+    for nominee in Nominee.objects.filter(election=villagers, post__post="director"):
+        lists.statement_record(
+            actor=actor,
+            nominee=nominee,
+            held_on=STATEMENT_DAY,
+            summary="介绍个人简历，陈述任职设想：发展高原夏菜种植，修缮村道，规范村务公开。",
+            questions=[
+                lists.QuestionIn(
+                    question="村集体经济怎么增收？",
+                    asked_by="村民代表",
+                    answer="盘活闲置土地入股合作社，年底按股分红。",
+                )
+            ],
+            place="村委会议室",
+        )
+    for election in (party, villagers):
+        for post in election.posts.order_by("id"):
+            lists.list_fix(actor=actor, post=post)
+        lists.publicity_open(
+            actor=actor,
+            election=election,
+            subject=PublicitySubject.FORMAL,
+            starts_on=FORMAL_NOTICE_DAY,
+            ends_on=FORMAL_NOTICE_DAY + timedelta(days=4),
+        )
 
 
 def _reviewing(actor: User, rng: random.Random, party: Election, villagers: Election) -> None:
+    """Sent to review; the Party's only where the village has Party members on record."""
     entry = party.village
     nominees = _propose(actor, party, "secretary", _members(entry, rng, 2))
     nominees += _propose(actor, villagers, "member", _people(entry, rng, 4))
@@ -175,25 +225,57 @@ def _hard_cases(actor: User, rng: random.Random, villagers: Election) -> None:
     )
     n.nominee_withdraw(actor=actor, nominee=leaving, reason="本人书面申请退出")
     n.nominee_qualify(actor=actor, nominee=fine)
+    # A member of the election committee is nominated: the member leaves the committee
+    # (村民委员会组织法(2025) 第十五条) and the first reserve moves up in the original order.
+    member = (
+        entry.election_committee.members.filter(
+            status=CommitteeStatus.SERVING, role=MemberRole.MEMBER
+        )
+        .order_by("order")
+        .last()
+    )
+    if member is not None:
+        n.nominee_propose(
+            actor=actor,
+            election=villagers,
+            post=villagers.posts.get(post="member"),
+            person=member.person,
+            how_nominated=HowNominated.VOTERS_JOINTLY,
+            withdraw_member=True,
+        )
 
 
-def nomination_seed(*, campaign: Campaign, officers: Mapping[str, User], seed: int) -> str | None:
+def nomination_seed(
+    *, campaign: Campaign, officers: Mapping[str, User], seed: int, reviewing: str = ""
+) -> str | None:
     """The elections and nominees of the first four villages of each town of `officers` (town
-    code -> the town's officer, who makes them). Done once: skipped when the campaign has any
-    election. Returns the line to print, None when skipped."""
+    code -> the town's officer, who makes them); `reviewing`, a
+    village code (the demo clerk's), is the one whose nominees are under review. Done once:
+    skipped when the campaign has any election. Returns the line to print, None when skipped."""
     if Election.objects.filter(village__campaign=campaign).exists():
         return None
     rng = random.Random(seed + 2)
-    villages = 0
     for town, actor in officers.items():
-        entries = (
+        entries = list(
             CampaignVillage.objects.filter(
                 campaign=campaign, included=True, region__code__startswith=town
             )
             .select_related("campaign", "region")
             .order_by("region_id")[:4]
         )
+        chosen = [e for e in entries if e.region_id == reviewing]
+        if not chosen and reviewing.startswith(town):
+            chosen = list(
+                CampaignVillage.objects.filter(
+                    campaign=campaign, region_id=reviewing
+                ).select_related("campaign", "region")
+            )
+            entries = entries[:3]
+        if chosen:  # the clerk's village second: the one under review
+            entries = [e for e in entries if e.region_id != reviewing]
+            entries.insert(1, chosen[0])
         for i, entry in enumerate(entries):
+            committee_seed(entry=entry, actor=actor, rng=rng)
             party, villagers = _elections(entry, actor)
             if i == 0:
                 _ready(actor, rng, party, villagers)
@@ -204,6 +286,8 @@ def nomination_seed(*, campaign: Campaign, officers: Mapping[str, User], seed: i
             else:
                 _propose(actor, villagers, "director", _people(entry, rng, 2))
                 _recommending(actor, rng, party)
-            villages += 1
     nominees = Nominee.objects.filter(election__village__campaign=campaign).count()
-    return f"提名：桥头镇、城关镇各 4 个村的党组织和村(居)委会选举，提名人选 {nominees} 人（各阶段均有）"
+    return (
+        f"提名：桥头镇、城关镇各 4 个村(社区)的党组织和村(居)委会选举，提名人选 {nominees} 人"
+        "（各阶段均有），村民选举委员会、两述、公示和候选人名单"
+    )

@@ -21,6 +21,7 @@ The Party's election has no statutory days (WORKFLOW.md §0.4); the plan's days 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Final
@@ -80,6 +81,26 @@ class Row:
         for key, n in other.by_stage.items():
             self.by_stage[key] += n
         self.villages_behind += other.villages_behind
+
+
+@dataclass(frozen=True)
+class BoardSection:
+    """A table an app above nomination adds to the board (the review: who waits on which
+    department), registered in `board_sections`."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    note: str = ""
+
+
+# The sections the apps above nomination add, each (user, campaign, area) -> a section or None;
+# the joint review registers its own in ReviewConfig.ready (nomination may not import it).
+board_sections: list[Callable[[Any, Campaign, Region], BoardSection | None]] = []
+
+
+def sections(user: Any, campaign: Campaign, area: Region) -> list[BoardSection]:
+    return [s for f in board_sections if (s := f(user, campaign, area)) is not None]
 
 
 def deadlines(election: Election, day: date) -> tuple[date, date, str]:

@@ -17,19 +17,29 @@ The stages (WORKFLOW.md §1 step 7–9, §2 steps 4–7):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
 from huanjie.audit.services import audit_record
+from huanjie.committees.models import ElectionCommitteeMember
+from huanjie.committees.services import MUST_LEAVE, member_withdraw, withdrawals_for_nomination
 from huanjie.elections.models import Body, Election, ElectionPost, NominationMethod
 from huanjie.elections.services import check_not_purged, election_day_of, election_profile
-from huanjie.nomination.models import HowNominated, Nominee, NomineeHistory, Stage
+from huanjie.nomination.models import (
+    CandidateList,
+    HowNominated,
+    ListStatus,
+    Nominee,
+    NomineeHistory,
+    Stage,
+)
 from huanjie.people.models import Person
 from huanjie.rules.candidates import CandidateFacts, candidacy_check
 from huanjie.rules.profiles import Profile, effective_profile
@@ -49,6 +59,8 @@ MSG_NO_LIST = "自荐直选不确定正式候选人名单"
 MSG_PARTY_PATH = "村党组织的人选须经民主推荐和乡镇党委差额票决确定为预备人选，才能确定为正式候选人"
 MSG_REASON_REQUIRED = "请填写原因"
 MSG_VOTES = "{what}应为不小于0的整数"
+MSG_LIST_FIXED = "{post}的正式候选人名单已确定，不能增加候选人（退出的名额按递补办理）"
+MSG_WITHDRAWAL_LATE = "正式候选人应当在选举日（{day}）的{days}日前提出退出（依据：{article}）"
 
 # Which ways of nomination each method takes (WORKFLOW.md §1 step 7, §2; seed 002).
 HOW_BY_METHOD: Final[dict[str, frozenset[str]]] = {
@@ -107,6 +119,34 @@ def _may_stand(nominee: Nominee) -> list[str]:
     return person_may_stand(nominee.election, nominee.person)
 
 
+# What must hold before a nominee is qualified, beyond who may stand: the joint review
+# (huanjie.review, an app above this one) registers here, in its AppConfig.ready, that once a
+# campaign's review is set up a nominee is qualified only by the review's clearance.
+qualification_guards: list[Guard] = []
+
+
+def _qualifiable(nominee: Nominee) -> list[str]:
+    """Why the nominee cannot be qualified now: the registered guards, then `_may_stand`."""
+    return [m for guard in qualification_guards for m in guard(nominee)] or _may_stand(nominee)
+
+
+# Where a nominee's review stands, for the nominee page: huanjie.review registers here a lookup
+# (nominee, user) -> (label, url) — url "" for a user who may not open the review pages — or
+# None for a nominee it does not review.
+review_status_lookups: list[Callable[[Nominee, Any], tuple[str, str] | None]] = []
+
+
+def review_status(nominee: Nominee, user: Any) -> list[tuple[str, str]]:
+    """The registered lookups' answers for `nominee` as `user` sees them."""
+    return [s for lookup in review_status_lookups if (s := lookup(nominee, user)) is not None]
+
+
+def qualification_refusal(nominee: Nominee) -> list[str]:
+    """The registered guards' reasons alone (the nominee page shows them instead of the
+    qualify form)."""
+    return [m for guard in qualification_guards for m in guard(nominee)]
+
+
 def _three_recommendations(nominee: Nominee) -> list[str]:
     if nominee.election.nomination_method != NominationMethod.THREE_RECOMMENDATIONS:
         return [MSG_NOT_THREE]
@@ -126,6 +166,26 @@ def _party_list(nominee: Nominee) -> list[str]:
     return _three_recommendations(nominee) or _may_stand(nominee)
 
 
+def _list_open(nominee: Nominee) -> list[str]:
+    """A fixed list (nomination.lists) takes no new candidate: only its 递补 (`list_fill`)."""
+    fixed = CandidateList.objects.filter(post_id=nominee.post_id, status=ListStatus.FIXED)
+    return [MSG_LIST_FIXED.format(post=nominee.post.get_post_display())] if fixed.exists() else []
+
+
+def _formal_withdrawal(nominee: Nominee) -> list[str]:
+    """A formal candidate withdraws no later than the profile's `withdrawal_days` before the
+    election day, where it has one (浙江省村民委员会选举办法 第十九条: 3 days)."""
+    profile = election_profile(nominee.election)
+    day = nominee.election.village.election_date
+    if profile is None or day is None or profile.withdrawal_days.value is None:
+        return []
+    days = profile.withdrawal_days.value
+    if (day - timezone.localdate()).days >= days:
+        return []
+    article = "、".join(profile.withdrawal_days.cite())
+    return [MSG_WITHDRAWAL_LATE.format(day=day, days=days, article=article)]
+
+
 OPEN_STAGES: Final = (
     Stage.NOMINATED,
     Stage.UNDER_REVIEW,
@@ -139,13 +199,14 @@ OPEN_STAGES: Final = (
 # DISQUALIFIED or WITHDRAWN, so a person found unable to stand never comes back.
 TRANSITIONS: Final[dict[tuple[str, str], Guard]] = {
     (Stage.NOMINATED, Stage.UNDER_REVIEW): _always,
-    (Stage.UNDER_REVIEW, Stage.QUALIFIED): _may_stand,
+    (Stage.UNDER_REVIEW, Stage.QUALIFIED): _qualifiable,
     (Stage.UNDER_REVIEW, Stage.DISQUALIFIED): _always,
     (Stage.QUALIFIED, Stage.RECOMMENDED): _three_recommendations,
     (Stage.RECOMMENDED, Stage.PRESELECTED): _three_recommendations,
-    (Stage.PRESELECTED, Stage.FORMAL): _party_list,
-    (Stage.QUALIFIED, Stage.FORMAL): _committee_list,
+    (Stage.PRESELECTED, Stage.FORMAL): lambda n: _party_list(n) or _list_open(n),
+    (Stage.QUALIFIED, Stage.FORMAL): lambda n: _committee_list(n) or _list_open(n),
     **{(stage, Stage.WITHDRAWN): _always for stage in OPEN_STAGES},
+    (Stage.FORMAL, Stage.WITHDRAWN): _formal_withdrawal,
 }
 
 
@@ -244,10 +305,18 @@ def nominee_propose(
     person: Person,
     how_nominated: str,
     reason: str = "",
+    committee_relatives: Sequence[ElectionCommitteeMember] = (),
+    withdraw_member: bool = False,
 ) -> Nominee:
     """Record a nomination (初步人选) for `post` of `election`, in the election's next order.
     Refused when the method does not take this way of nomination, when the person is already a
-    nominee of the election (one person, one post), or may not stand (`person_may_stand`)."""
+    nominee of the election (one person, one post), or may not stand (`person_may_stand`).
+
+    A serving member of the village's election committee who is nominated — or, under the 2025
+    law, whose close relative is (`committee_relatives`: the members the proposer declares 近亲属
+    of the person) — must leave it (村民委员会组织法(2018) 第十二条; (2025) 第十五条): refused
+    with the engine's message unless `withdraw_member`, which withdraws them in the same
+    transaction, the next reserve moving up (committees.services.member_withdraw)."""
     _check_manage(actor, election)
     check_not_purged(election.village.campaign)
     if post.election_id != election.pk:
@@ -263,6 +332,9 @@ def nominee_propose(
     problems = person_may_stand(election, person)
     if problems:
         raise ValidationError(problems)
+    leaving = withdrawals_for_nomination(election, person, committee_relatives)
+    if leaving and not withdraw_member:
+        raise ValidationError([ValidationError(m.message, code=MUST_LEAVE) for m in leaving])
     reason = reason.strip()
     try:
         with transaction.atomic():
@@ -292,20 +364,38 @@ def nominee_propose(
                     "reason": reason,
                 },
             )
+            for leave in leaving:
+                member_withdraw(
+                    actor=actor,
+                    member=leave.member,
+                    kind=leave.kind,
+                    reason=f"{person.name}被提名为{post.get_post_display()}候选人",
+                    nominee=nominee,
+                )
     except IntegrityError as exc:
         raise ValidationError(MSG_ALREADY_NOMINATED.format(name=person.name)) from exc
     return nominee
 
 
+# What else happens when a nominee is sent to the review, in the same transaction: the joint
+# review (huanjie.review, above this app) registers here that, once a campaign's review is set
+# up, the nominee enters it (村级预审), whichever page or service sent them.
+sent_to_review_hooks: list[Callable[[User, Nominee, str], None]] = []
+
+
 def nominee_send_to_review(*, actor: User, nominee: Nominee, reason: str = "") -> Nominee:
     """Send a nominee to the qualification review (资格审查)."""
-    return _move(
-        actor=actor,
-        nominee=nominee,
-        to=Stage.UNDER_REVIEW,
-        event="nominee.send_to_review",
-        reason=reason,
-    )
+    with transaction.atomic():
+        _move(
+            actor=actor,
+            nominee=nominee,
+            to=Stage.UNDER_REVIEW,
+            event="nominee.send_to_review",
+            reason=reason,
+        )
+        for hook in sent_to_review_hooks:
+            hook(actor, nominee, reason.strip())
+    return nominee
 
 
 def nominee_qualify(*, actor: User, nominee: Nominee, reason: str = "") -> Nominee:

@@ -23,6 +23,8 @@ ABOVE: dict[str, tuple[str, ...]] = {
         "voters",
         "party",
         "nomination",
+        "committees",
+        "review",
     ),
     "rules": (
         "lib.forms",
@@ -35,15 +37,20 @@ ABOVE: dict[str, tuple[str, ...]] = {
         "voters",
         "party",
         "nomination",
+        "committees",
+        "review",
     ),
-    "uploads": ("people", "elections", "voters", "party", "nomination"),
-    "people": ("elections", "voters", "party", "nomination"),
-    "elections": ("voters", "party", "nomination"),
-    "voters": ("party", "nomination"),
-    "party": ("voters", "nomination"),
-    # Nomination sits above elections, voters and people: nothing it may not import yet but
-    # the apps that will sit above it.
-    "nomination": (),
+    "uploads": ("people", "elections", "voters", "party", "nomination", "committees", "review"),
+    "people": ("elections", "voters", "party", "nomination", "committees", "review"),
+    "elections": ("voters", "party", "nomination", "committees", "review"),
+    "voters": ("party", "nomination", "committees", "review"),
+    "party": ("voters", "nomination", "committees", "review"),
+    # The village election committee sits on the rolls and below nomination, which withdraws
+    # its members when they are nominated (nomination registers what committees must ask).
+    "committees": ("party", "nomination", "review"),
+    # Nomination sits above elections, voters, people and committees; the joint review above it.
+    "nomination": ("review",),
+    "review": (),
 }
 
 

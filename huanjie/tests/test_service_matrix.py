@@ -6,9 +6,12 @@ introspection; each is in the matrix (the Action it needs and a builder of valid
 named below with the reason it is not, so a new service without an entry fails here. For each
 role of `Role`, with the cast's user of that role (all of them in 630121, the objects in
 红河限村 inside their scope): a role whose ROLE_ACTIONS lack the action is refused (the service's
-own refusal, one access.denied row, nothing else written); a role holding it succeeds; and a role
-holding it is refused on the same kind of object out of its scope (another town for a town or
-village user, another county for a county one).
+own refusal, one access.denied row, nothing else written); a role holding it succeeds, unless
+the service is one level's (`Case.actor_levels`: a county's own, a level of the joint review)
+and the user is at another, who is refused the same way; and a role holding it is refused on
+the same kind of object out of its scope (another town for a town or village user, another
+county for a county one). A review department's services refuse, besides, a reviewer of another
+department.
 """
 
 from __future__ import annotations
@@ -28,11 +31,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
 
-from huanjie.accounts.models import Role, User
+from huanjie.accounts.models import Department, Role, User
 from huanjie.accounts.permissions import ROLE_ACTIONS, Action
 from huanjie.accounts.services import RoleSpec, user_create
 from huanjie.audit.models import AuditEvent
 from huanjie.audit.services import ACCESS_DENIED, flush_denied
+from huanjie.committees.tests.matrix import cases as committee_cases
 from huanjie.conftest import (
     ELECTION_DAY,
     OTHER_COUNTY,
@@ -43,20 +47,30 @@ from huanjie.conftest import (
 )
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.elections.services import campaign_create
+from huanjie.elections.tests.matrix import cases as rule_profile_cases
 from huanjie.lib import idcard
+from huanjie.nomination.tests.matrix import cases as list_cases
 from huanjie.regions.models import Region
+from huanjie.review.tests.matrix import cases as review_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 
 # The modules holding write services: <app>/services.py, <app>/services/*.py, and the modules
-# that hold an app's services beside its importer (voters.status, <app>/imports.py).
+# that hold an app's services beside its importer (voters.status, <app>/imports.py), the
+# formal lists (nomination.lists) and the county's rule profiles (elections.rule_profiles).
 SERVICE_FILES = (
     "*/services.py",
     "*/services/*.py",
     "voters/status.py",
     "*/imports.py",
     "accounts/second_factor.py",
+    "nomination/lists.py",
+    "elections/rule_profiles.py",
 )
+
+# Modules whose functions take an actor but are no services: the demo loaders (huanjie demo),
+# which call the services with the demo's users.
+NOT_SERVICE_FILES = ("*/demo.py",)
 
 # Services that act on the signed-in user themselves, never on another's data: they take the
 # user, not an actor, and have no Action to hold (login, logout, the session, one's password).
@@ -88,6 +102,20 @@ NOT_IN_MATRIX = {
 }
 
 
+def _actor_functions(path: Path) -> dict[str, Callable[..., Any]]:
+    """The public functions a module defines with a keyword-only `actor`."""
+    name = ".".join(("huanjie", *path.relative_to(ROOT).with_suffix("").parts))
+    module = importlib.import_module(name)
+    found: dict[str, Callable[..., Any]] = {}
+    for attr, fn in vars(module).items():
+        if attr.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != name:
+            continue
+        param = inspect.signature(fn).parameters.get("actor")
+        if param is not None and param.kind is inspect.Parameter.KEYWORD_ONLY:
+            found[f"{name}.{attr}"] = fn
+    return found
+
+
 def discover() -> dict[str, Callable[..., Any]]:
     """Every public function defined in a services module with a keyword-only `actor`."""
     found: dict[str, Callable[..., Any]] = {}
@@ -95,14 +123,7 @@ def discover() -> dict[str, Callable[..., Any]]:
     for path in paths:
         if "tests" in path.parts:
             continue
-        name = ".".join(("huanjie", *path.relative_to(ROOT).with_suffix("").parts))
-        module = importlib.import_module(name)
-        for attr, fn in vars(module).items():
-            if attr.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != name:
-                continue
-            param = inspect.signature(fn).parameters.get("actor")
-            if param is not None and param.kind is inspect.Parameter.KEYWORD_ONLY:
-                found[f"{name}.{attr}"] = fn
+        found |= _actor_functions(path)
     return found
 
 
@@ -270,6 +291,10 @@ class Case:
     # Region code lengths of the area the service works on (an importer by county or town), when
     # not every one: a village clerk's own region is no such area.
     area_levels: tuple[int, ...] = (6, 9, 12)
+    # Region code lengths of the users who may call it, when not every one (a county's own
+    # service, a level of the joint review): a user holding the Action at another level is
+    # refused in its own scope like one without it (access.denied, nothing written).
+    actor_levels: tuple[int, ...] = (6, 9, 12)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -405,7 +430,7 @@ def _nomination() -> dict[str, Case]:
     manage = Action.MANAGE_NOMINATION
     p = "huanjie.nomination.services."
     # The Party's 三推 is the town Party committee's: a village clerk holds the Action but not
-    # these elections (nomination's own tests refuse it), so only county and town areas here.
+    # these elections, and is refused them.
     town_up = (6, 9)
     return {
         "huanjie.elections.services.election_create": Case(
@@ -455,7 +480,7 @@ def _nomination() -> dict[str, Case]:
                 "member_votes": 30,
                 "mass_votes": 80,
             },
-            area_levels=town_up,
+            actor_levels=town_up,
         ),
         p + "nominee_preselect": Case(
             manage,
@@ -463,7 +488,7 @@ def _nomination() -> dict[str, Case]:
                 "nominee": _nominee(w, at, "recommended", "party"),
                 "committee_votes": 9,
             },
-            area_levels=town_up,
+            actor_levels=town_up,
         ),
         p + "nominee_make_formal": Case(
             manage, lambda w, at: {"nominee": _nominee(w, at, "qualified")}
@@ -772,6 +797,10 @@ MATRIX: dict[str, Case] = {
     **_regions(),
     **_voters(),
     **_nomination(),
+    **committee_cases(),
+    **list_cases(),
+    **rule_profile_cases(),
+    **review_cases(),
 }
 SERVICES = discover()
 ROLES = list(Role)
@@ -840,6 +869,22 @@ def test_every_service_is_in_the_matrix_or_named_with_its_reason() -> None:
     assert not stale, f"no such service any more: {sorted(stale)}"
 
 
+def test_every_module_with_services_is_in_service_files() -> None:
+    """A service written outside the modules SERVICE_FILES names (a new `lists.py`) would escape
+    the matrix: every module of the project is looked at."""
+    named = {p for pattern in (*SERVICE_FILES, *NOT_SERVICE_FILES) for p in ROOT.glob(pattern)}
+    skipped = {"tests", "migrations", "browser_tests"}
+    missed = sorted(
+        service
+        for path in ROOT.rglob("*.py")
+        if path not in named
+        and not skipped & set(path.relative_to(ROOT).parts)
+        and path.name not in ("__main__.py", "conftest.py")
+        for service in _actor_functions(path)
+    )
+    assert not missed, f"add their modules to SERVICE_FILES: {missed}"
+
+
 def test_self_services_act_on_their_user_only() -> None:
     for path in SELF_SERVICES:
         module, name = path.rsplit(".", 1)
@@ -875,11 +920,12 @@ CELLS = [
 def test_cell(world: World, service: str, role: Role) -> None:
     case, fn = MATRIX[service], SERVICES[service]
     actor = _user_of(world.cast, role)
+    level = len(actor.region_id or "")
     allowed = case.action in ROLE_ACTIONS[role]
-    if allowed and len(actor.region_id or "") not in case.area_levels:
+    if allowed and level not in case.area_levels:
         pytest.skip("the role's own region is below the levels the service works on")
     kwargs = case.build(world, inside(actor))
-    if not allowed:
+    if not allowed or level not in case.actor_levels:
         _assert_refused(fn, actor, kwargs)
         return
     denied = _audit()[0]
@@ -900,3 +946,25 @@ def test_out_of_scope(world: World, service: str, role: Role) -> None:
     case, fn = MATRIX[service], SERVICES[service]
     actor = _user_of(world.cast, role)
     _assert_refused(fn, actor, case.build(world, outside(actor)))
+
+
+# A review department's services are its own department's: the matrix's cells give the
+# person to 法院, the cast reviewer's department; a reviewer of another, in scope, is refused.
+OTHER_DEPARTMENT = [
+    pytest.param(service, id=f"{service.rsplit('.', 1)[1]}-other_department")
+    for service in sorted(MATRIX)
+    if MATRIX[service].action == Action.ANSWER_REVIEW
+]
+
+
+@pytest.mark.parametrize("service", OTHER_DEPARTMENT)
+def test_another_department(world: World, service: str) -> None:
+    case, fn = MATRIX[service], SERVICES[service]
+    police, _ = user_create(
+        actor=None,
+        username=f"police{next(_seq)}",
+        full_name="公安联审员",
+        region=world.region("630121"),
+        roles=[RoleSpec(Role.REVIEWER, department=Department.PUBLIC_SECURITY)],
+    )
+    _assert_refused(fn, police, case.build(world, inside(world.cast.reviewer)))

@@ -90,7 +90,7 @@ def test_the_command_line_dry_run_checks_and_writes_nothing(cast, campaign, tmp_
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["nominees", "--scope", VILLAGE, "--user", "x"], "未知的导入类型“nominees”"),
+        (["ballots", "--scope", VILLAGE, "--user", "x"], "未知的导入类型“ballots”"),
         (["roll", "--scope", VILLAGE, "--user", "nobody", "--campaign", "1"], "找不到用户"),
         (["roll", "--scope", "999999", "--user", "{clerk}", "--campaign", "1"], "找不到区划代码"),
         (["roll", "--scope", VILLAGE, "--user", "{clerk}"], "须用 --campaign 指定换届编号"),

@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from huanjie.elections.models import Campaign
+from huanjie.elections.rule_profiles import cite_words, notice_citations, village_profile
 from huanjie.lib.dates import cn_date
 from huanjie.lib.pdf import render_pdf
 from huanjie.regions.models import Region
-from huanjie.rules.profiles import PROVINCE_NAMES
 from huanjie.voters.models import Proxy, VoterListPublication
 
 NAMES_PER_ROW = 8
@@ -24,18 +25,24 @@ def _rows(names: list[str], width: int = NAMES_PER_ROW) -> list[list[str]]:
     return rows
 
 
-def _wording(village: Region) -> dict[str, str]:
-    province = PROVINCE_NAMES.get(village.code[:2], "")
+def _wording(village: Region, campaign: Campaign | None = None) -> dict[str, str]:
+    """The notice's words; `citations` are exactly the texts the engine applies to the village's
+    committee election (the national law, and the province's or the county's measure when the
+    campaign runs on one), never a measure it did not apply."""
+    if campaign is not None:
+        citations = cite_words(notice_citations(village_profile(campaign, village)))
+    elif village.kind == Region.Kind.COMMUNITY:
+        citations = "《中华人民共和国城市居民委员会组织法》"
+    else:
+        citations = "《中华人民共和国村民委员会组织法》"
     if village.kind == Region.Kind.COMMUNITY:
         return {
-            "law": "中华人民共和国城市居民委员会组织法",
-            "measures": f"{province}居民委员会选举办法",
+            "citations": citations,
             "committee": "居民委员会",
             "signature": f"{village.display_name}居民选举委员会",
         }
     return {
-        "law": "中华人民共和国村民委员会组织法",
-        "measures": f"{province}村民委员会选举办法",
+        "citations": citations,
         "committee": "村民委员会",
         "signature": f"{village.display_name}村民选举委员会",
     }
@@ -43,7 +50,7 @@ def _wording(village: Region) -> dict[str, str]:
 
 def list_notice_context(publication: VoterListPublication) -> dict[str, Any]:
     village = publication.village
-    wording = _wording(village)
+    wording = _wording(village, publication.campaign)
     groups = [
         {"group": g["group"], "count": len(g["names"]), "rows": _rows(list(g["names"]))}
         for g in publication.snapshot
@@ -72,7 +79,11 @@ def list_notice_pdf(publication: VoterListPublication, previous_on: date | None 
 
 
 def proxy_notice_pdf(
-    village: Region, term: int, proxies: Iterable[Proxy], published_on: date
+    village: Region,
+    term: int,
+    proxies: Iterable[Proxy],
+    published_on: date,
+    campaign: Campaign | None = None,
 ) -> bytes:
     rows = [
         {
@@ -92,6 +103,6 @@ def proxy_notice_pdf(
             "term": term,
             "rows": rows,
             "published_on": cn_date(published_on),
-            **_wording(village),
+            **_wording(village, campaign),
         },
     )

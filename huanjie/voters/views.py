@@ -442,7 +442,11 @@ def proxy_withdraw(request: HttpRequest, pk: int, code: str, proxy: int) -> Http
 def proxy_notice(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     entry = selectors.access_roll(request.user, pk, code)
     body = pdf.proxy_notice_pdf(
-        entry.region, entry.campaign.term_number, selectors.proxies_of(entry), timezone.localdate()
+        entry.region,
+        entry.campaign.term_number,
+        selectors.proxies_of(entry),
+        timezone.localdate(),
+        campaign=entry.campaign,
     )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="proxies-{code}.pdf"'

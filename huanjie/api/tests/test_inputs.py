@@ -51,7 +51,15 @@ def _fill(path: str, values: dict[str, str]) -> str:
 @pytest.fixture
 def good(cast):
     campaign = make_campaign(cast)
-    return {"code": TOWN, "pk": str(campaign.pk)}
+    from huanjie.nomination.tests.routes_nominees import walk_nominee
+
+    nominee = walk_nominee(cast, campaign)
+    return {
+        "code": TOWN,
+        "pk": str(campaign.pk),
+        "election": str(nominee.election_id),
+        "nominee": str(nominee.pk),
+    }
 
 
 def test_the_walk_covers_every_route():
@@ -62,6 +70,8 @@ def test_the_walk_covers_every_route():
         "/api/campaigns",
         "/api/campaigns/{pk}",
         "/api/campaigns/{pk}/villages",
+        "/api/elections/{election}/nominees",
+        "/api/nominees/{nominee}/formal",
     }
 
 

@@ -18,12 +18,13 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from huanjie.accounts.demo import users_seed
 from huanjie.accounts.models import Role
-from huanjie.elections.demo import campaign_seed, election_days_seed
+from huanjie.elections.demo import campaign_seed, election_days_seed, rule_profile_seed
 from huanjie.nomination.demo import nomination_seed
 from huanjie.party.demo import party_seed
 from huanjie.people.demo import people_seed
 from huanjie.regions.models import Region
 from huanjie.regions.services import regions_load
+from huanjie.review.demo import review_seed
 from huanjie.voters.demo import proxies_seed, rolls_seed, status_changes_seed
 
 COUNTY = "630121"
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             f"换届：{campaign.name}（第{campaign.term_number}届），{campaign.villages.count()} 个村(社区)"
         )
         self._line(election_days_seed(campaign=campaign, officer=officer))
+        self._line(rule_profile_seed(campaign=campaign, officer=officer))
         created = people_seed(county=county, villages=villages, seed=seed, scale=options["scale"])
         if created is None:
             self.stdout.write("人员：已存在，保留不变")
@@ -89,7 +91,21 @@ class Command(BaseCommand):
         )
         officers = {TOWN: users["dt_town"].user, OTHER_TOWN: users["dt_town2"].user}
         self._line(party_seed(campaign=campaign, officers=officers, seed=seed))
-        self._line(nomination_seed(campaign=campaign, officers=officers, seed=seed))
+        clerk = users["dt_clerk"].user
+        self._line(
+            nomination_seed(
+                campaign=campaign, officers=officers, seed=seed, reviewing=clerk.region_id or ""
+            )
+        )
+        self._line(
+            review_seed(
+                campaign=campaign,
+                county=officer,
+                clerk=clerk,
+                town=users["dt_town"].user,
+                reviewer=users["dt_review"].user,
+            )
+        )
         self.stdout.write("")
         self.stdout.write("演示用户（密码每次运行重新生成）：")
         for username, demo in users.items():

@@ -3,6 +3,7 @@ and province), withdrawn before election day."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -33,6 +34,21 @@ MSG_PROXY_WITHDRAWN = "该委托已于{day}撤销"
 MSG_PROXY_WITHDRAW_REASON = "请填写撤销委托的原因"
 MSG_PROXY_WITHDRAW_BEFORE_FILED = "撤销日期不能早于委托办理日期（{day}）"
 MSG_PROXY_WITHDRAW_TOO_LATE = "选举日（{day}）当天及以后不能撤销委托"
+MSG_PROXY_HOLDER_CANDIDATE = "{name}是{standing}，{message}（{article}）"
+
+# Who is a candidate is nomination's to say, an app above this one: it registers its lookup
+# here when Django is ready (nomination.apps). (campaign id, village code, person id) → what the
+# person stands as ("村民委员会主任正式候选人"), or "".
+candidate_lookups: list[Callable[[int, str, int], str]] = []
+
+
+def holder_standing(holder: VoterRegistration) -> str:
+    """What the proxy holder stands as in the village's elections of the campaign, or ""."""
+    for lookup in candidate_lookups:
+        standing = lookup(holder.campaign_id, holder.village_id, holder.person_id)
+        if standing:
+            return standing
+    return ""
 
 
 def proxy_record(
@@ -45,8 +61,9 @@ def proxy_record(
     filed_on: date,
 ) -> Proxy:
     """Record a written proxy (委托投票) and check it against the law of this election: who may
-    hold one, how many (counted from the database), the filing deadline. There is no candidate
-    model yet, so "候选人不得接受委托" is not checked here (holder_is_candidate=False)."""
+    hold one, how many (counted from the database), the filing deadline, and, where the law
+    says a candidate may not hold one (the profile's `proxy.candidates_excluded`, e.g.
+    村民委员会组织法(2025) 第十八条), that the holder is no candidate of the village's elections."""
     village = principal.village
     check_manage(actor, village)
     if principal.pk == holder.pk:
@@ -60,6 +77,7 @@ def proxy_record(
     entry = campaign_entry(principal.campaign, village)
     profile = village_profile(entry)
     assert entry.election_date is not None
+    standing = holder_standing(holder)
     with transaction.atomic():
         # Lock the holder's row so two clerks cannot both give them a fourth proxy.
         VoterRegistration.objects.select_for_update().filter(pk=holder.pk).first()
@@ -75,12 +93,21 @@ def proxy_record(
         request = proxy_rules.ProxyRequest(
             holder_registered=holder.active,
             holder_close_relative=close_relative,
-            holder_is_candidate=False,
+            holder_is_candidate=bool(standing),
             # A withdrawn proxy no longer binds the holder: only those in force count.
             already_held=Proxy.objects.filter(holder=holder, withdrawn_on__isnull=True).count(),
             filed_on=filed_on,
         )
-        refuse_unless_ok(proxy_rules.proxy_check(profile, request, entry.election_date))
+        verdict = proxy_rules.proxy_check(profile, request, entry.election_date)
+        candidate = [p for p in verdict.problems if p.code == "proxy_candidate"]
+        if candidate:
+            name, p = holder.person.name, candidate[0]
+            raise ValidationError(
+                MSG_PROXY_HOLDER_CANDIDATE.format(
+                    name=name, standing=standing, message=p.message, article=p.article
+                )
+            )
+        refuse_unless_ok(verdict)
         proxy = Proxy.objects.create(
             campaign=principal.campaign,
             village=village,
