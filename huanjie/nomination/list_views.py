@@ -5,6 +5,7 @@ scoped by the election's village: an election outside the user's region answers 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -221,6 +222,41 @@ def list_fill(request: HttpRequest, pk: int, election: int, post: int) -> HttpRe
     return _done(request, error, "已递补", _back(campaign, found))
 
 
+def _form_page(
+    request: HttpRequest,
+    campaign: Campaign,
+    found: Election,
+    form: Any,
+    *,
+    heading: str,
+    crumb: str,
+    write: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A form of the list page: on a valid POST, `write` (a service call) with the cleaned
+    data, its refusals shown on the form, and back to the list page; else the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as exc:
+            for m in exc.messages:
+                form.add_error(None, m)
+        else:
+            messages.success(request, done)
+            return redirect(_back(campaign, found))
+    return render(
+        request,
+        "nomination/lists/form.html",
+        {
+            "campaign": campaign,
+            "election": found,
+            "form": form,
+            "heading": heading,
+            "breadcrumbs": _crumbs(campaign, found, (crumb, None)),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def statement_add(request: HttpRequest, pk: int, election: int, nominee: int) -> HttpResponse:
     campaign, found = _manage(request, pk, election)
@@ -228,39 +264,31 @@ def statement_add(request: HttpRequest, pk: int, election: int, nominee: int) ->
         target = found.nominees.select_related("person", "post").get(pk=nominee)
     except (Nominee.DoesNotExist, ValueError) as exc:
         raise Http404("未找到") from exc
-    form = StatementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def write(data: dict[str, Any]) -> object:
         questions = [
             lists.QuestionIn(data[f"q{i}"], data[f"q{i}_by"], data[f"q{i}_answer"])
             for i in range(1, QUESTION_ROWS + 1)
             if data[f"q{i}"] or data[f"q{i}_by"] or data[f"q{i}_answer"]
         ]
-        try:
-            lists.statement_record(
-                actor=current_user(request),
-                nominee=target,
-                held_on=data["held_on"],
-                place=data["place"],
-                summary=data["summary"],
-                questions=questions,
-            )
-        except ValidationError as exc:
-            for m in exc.messages:
-                form.add_error(None, m)
-        else:
-            messages.success(request, f"{target.person.name}的两述已记录")
-            return redirect(_back(campaign, found))
-    return render(
+        return lists.statement_record(
+            actor=current_user(request),
+            nominee=target,
+            held_on=data["held_on"],
+            place=data["place"],
+            summary=data["summary"],
+            questions=questions,
+        )
+
+    return _form_page(
         request,
-        "nomination/lists/form.html",
-        {
-            "campaign": campaign,
-            "election": found,
-            "form": form,
-            "heading": f"记录两述：{target.person.name}（{target.post.get_post_display()}）",
-            "breadcrumbs": _crumbs(campaign, found, ("记录两述", None)),
-        },
+        campaign,
+        found,
+        StatementForm(request.POST or None),
+        heading=f"记录两述：{target.person.name}（{target.post.get_post_display()}）",
+        crumb="记录两述",
+        write=write,
+        done=f"{target.person.name}的两述已记录",
     )
 
 
@@ -268,35 +296,27 @@ def statement_add(request: HttpRequest, pk: int, election: int, nominee: int) ->
 def publicity_add(request: HttpRequest, pk: int, election: int) -> HttpResponse:
     campaign, found = _manage(request, pk, election)
     post_choices = [(str(p.pk), p.get_post_display()) for p in found.posts.all().order_by("pk")]
-    form = PublicityForm(request.POST or None, posts=post_choices)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def write(data: dict[str, Any]) -> object:
         post = _post_of(found, int(data["post"])) if data["post"] else None
-        try:
-            lists.publicity_open(
-                actor=current_user(request),
-                election=found,
-                subject=data["subject"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                post=post,
-            )
-        except ValidationError as exc:
-            for m in exc.messages:
-                form.add_error(None, m)
-        else:
-            messages.success(request, "公示已登记")
-            return redirect(_back(campaign, found))
-    return render(
+        return lists.publicity_open(
+            actor=current_user(request),
+            election=found,
+            subject=data["subject"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            post=post,
+        )
+
+    return _form_page(
         request,
-        "nomination/lists/form.html",
-        {
-            "campaign": campaign,
-            "election": found,
-            "form": form,
-            "heading": "登记公示",
-            "breadcrumbs": _crumbs(campaign, found, ("登记公示", None)),
-        },
+        campaign,
+        found,
+        PublicityForm(request.POST or None, posts=post_choices),
+        heading="登记公示",
+        crumb="登记公示",
+        write=write,
+        done="公示已登记",
     )
 
 
@@ -315,35 +335,27 @@ def objection_add(request: HttpRequest, pk: int, election: int, publicity: int) 
     if pub.post_id is not None:
         nominees = nominees.filter(post_id=pub.post_id)
     choices = [(str(n.pk), f"{n.person.name}（{n.post.get_post_display()}）") for n in nominees]
-    form = ObjectionForm(request.POST or None, nominees=choices)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def write(data: dict[str, Any]) -> object:
         about = nominees.get(pk=int(data["nominee"])) if data["nominee"] else None
-        try:
-            lists.objection_receive(
-                actor=current_user(request),
-                publicity=pub,
-                received_on=data["received_on"],
-                from_name=data["from_name"],
-                content=data["content"],
-                nominee=about,
-            )
-        except ValidationError as exc:
-            for m in exc.messages:
-                form.add_error(None, m)
-        else:
-            messages.success(request, "反映的问题已登记")
-            return redirect(_back(campaign, found))
-    return render(
+        return lists.objection_receive(
+            actor=current_user(request),
+            publicity=pub,
+            received_on=data["received_on"],
+            from_name=data["from_name"],
+            content=data["content"],
+            nominee=about,
+        )
+
+    return _form_page(
         request,
-        "nomination/lists/form.html",
-        {
-            "campaign": campaign,
-            "election": found,
-            "form": form,
-            "heading": f"登记公示期间反映的问题：{pub}",
-            "breadcrumbs": _crumbs(campaign, found, ("登记反映的问题", None)),
-        },
+        campaign,
+        found,
+        ObjectionForm(request.POST or None, nominees=choices),
+        heading=f"登记公示期间反映的问题：{pub}",
+        crumb="登记反映的问题",
+        write=write,
+        done="反映的问题已登记",
     )
 
 

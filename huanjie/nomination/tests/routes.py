@@ -1,51 +1,30 @@
 """The nomination app's routes for the site-wide walks (scope 404, XSS, full-ID scan): the list
-pages' (`_list_routes`) merged with the nominee pages' (`routes_nominees`, when present)."""
+pages' (`_list_routes`) merged with the nominee pages' (`routes_nominees`)."""
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import timedelta
 from typing import Any
 
-from huanjie.conftest import VILLAGE, Cast
-from huanjie.elections.models import Campaign, CampaignVillage, Election
-from huanjie.elections.services import election_create, election_set_seats
+from huanjie.conftest import Cast
+from huanjie.elections.models import Campaign
 from huanjie.nomination import lists
 from huanjie.nomination.models import Nominee, Publicity, PublicityObjection
 from huanjie.nomination.services import nominee_propose
-
-_NOMINEES = "huanjie.nomination.tests.routes_nominees"
+from huanjie.nomination.tests import routes_nominees as nominee_routes
+from huanjie.nomination.tests.routes_nominees import walk_election
 
 POST_ONLY = {
     "nomination:list_fix",
     "nomination:list_unfix",
     "nomination:list_fill",
     "nomination:objection_decide",
-}
-if importlib.util.find_spec(_NOMINEES):
-    POST_ONLY |= set(importlib.import_module(_NOMINEES).POST_ONLY)
-
-
-def _election(cast: Cast, campaign: Campaign) -> Election:
-    """红河限村's villagers' committee election with its seats (reused when there)."""
-    entry = CampaignVillage.objects.select_related("campaign", "region").get(
-        campaign=campaign, region_id=VILLAGE
-    )
-    election = Election.objects.filter(village=entry, body="villagers").first()
-    if election is None:
-        election = election_create(
-            actor=cast.county_officer, entry=entry, body="villagers", nomination_method="voters"
-        )
-    if not election.posts.exists():
-        election_set_seats(
-            actor=cast.county_officer, election=election, seats={"director": 1, "member": 4}
-        )
-    return election
+} | nominee_routes.POST_ONLY
 
 
 def _list_routes(cast: Cast, campaign: Campaign, objects: dict[str, Any]) -> dict[str, list]:
     c = campaign.pk
-    election = _election(cast, campaign)
+    election = walk_election(cast, campaign)
     post = election.posts.get(post="member")
     person = objects["registration"].person
     nominee = Nominee.objects.filter(election=election, person=person).first()
@@ -97,7 +76,4 @@ def _list_routes(cast: Cast, campaign: Campaign, objects: dict[str, Any]) -> dic
 
 
 def routes(cast: Cast, campaign: Campaign, objects: dict[str, Any]) -> dict[str, list]:
-    found = _list_routes(cast, campaign, objects)
-    if importlib.util.find_spec(_NOMINEES):
-        found |= importlib.import_module(_NOMINEES).routes(cast, campaign, objects)
-    return found
+    return _list_routes(cast, campaign, objects) | nominee_routes.routes(cast, campaign, objects)
