@@ -24,7 +24,7 @@ def var_dir(settings: Any, tmp_path: Any) -> None:
 def _rows(user: Any, campaign: Any, code: str) -> dict[str, tuple]:
     found = sections(user, campaign, Region.objects.get(code=code))
     assert [s.title for s in found] == ["资格联审待办"]
-    return {row[0]: row[1:] for row in found[0].rows}
+    return {str(row[0]): row[1:] for row in found[0].rows}
 
 
 def test_the_board_shows_who_waits_on_which_department(
