@@ -116,6 +116,8 @@ def home(request: HttpRequest, pk: int) -> HttpResponse:
             "stages": [s.label for s in selectors.STAGE_ORDER],
             # The nominee file of the user's own area (a county, a town or a village).
             "import_area": user_area if can(request.user, Action.MANAGE_NOMINATION) else "",
+            # The progress board of the user's own county or town.
+            "board_area": user_area if len(user_area) in (6, 9) else "",
             "breadcrumbs": [
                 CRUMB_ROOT,
                 ("换届列表", reverse("nomination:index")),

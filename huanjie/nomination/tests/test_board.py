@@ -92,6 +92,8 @@ def test_a_village_past_its_review_and_list_days_is_behind(cast, campaign, two_t
 def test_the_board_page_and_its_scope(cast, campaign, two_towns):
     county_url = reverse("nomination:board", args=[campaign.pk, COUNTY])
     town_url = reverse("nomination:board", args=[campaign.pk, TOWN])
+    home = cast.client(cast.county_officer).get(reverse("nomination:home", args=[campaign.pk]))
+    assert county_url in home.content.decode()  # the nomination home links the board
     page = cast.client(cast.county_officer).get(county_url)
     assert page.status_code == 200
     body = page.content.decode()
