@@ -40,7 +40,7 @@ from typing import Final
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from huanjie.accounts.models import User
@@ -70,6 +70,7 @@ from huanjie.nomination.models import (
 from huanjie.nomination.services import _check_manage, person_may_stand
 from huanjie.rules.candidates import candidate_count_check, candidate_range
 from huanjie.rules.messages import POST_NAMES
+from huanjie.voters.models import Proxy
 
 MSG_NO_LIST = "自荐直选不确定正式候选人名单"
 MSG_POST_OTHER_ELECTION = "该职位不属于这次选举"
@@ -105,6 +106,9 @@ MSG_PUBLICITY_MISSING = "{subject}尚未公示（依据：{basis}），公示期
 MSG_OBJECTION_OPEN = "公示期间{name}反映的问题（{day}收到）尚未处理"
 MSG_OBJECTION_UPHELD = "公示期间反映{name}的问题经处理成立，须先办理其退出或资格处理"
 MSG_NO_VOTES = "{name}没有得票数，不能按得票多少排序"
+MSG_HOLDS_PROXY = (
+    "{name}接受了{n}份委托投票，候选人不得接受委托（依据：{article}），请先在委托投票页撤销"
+)
 MSG_ORDER = "请选择排序方式"
 MSG_COUNTY_ONLY = "只有县级可以撤销已确定的正式候选人名单"
 MSG_REASON = "请填写撤销确定的原因（至少4个字）"
@@ -571,7 +575,34 @@ def list_verdict(post: ElectionPost, order: str = "", today: date | None = None)
             MSG_NO_VOTES.format(name=c.person.name) for c in candidates if not _has_votes(c)
         ]
     verdict.problems += _publicity_problems(post, candidates, today)
+    verdict.problems += _proxies_held(election, candidates)
     return verdict
+
+
+def _proxies_held(election: Election, candidates: list[Nominee]) -> list[str]:
+    """A candidate may not hold a proxy (the profile's `proxy.candidates_excluded`, e.g.
+    村民委员会组织法(2025) 第十八条): one accepted before becoming a candidate is withdrawn
+    (on the proxies page) before the list is fixed."""
+    profile = election_profile(election)
+    if profile is None or not profile.proxy.value.candidates_excluded:
+        return []
+    entry = election.village
+    held = (
+        Proxy.objects.filter(
+            campaign_id=entry.campaign_id,
+            village_id=entry.region_id,
+            holder_id__in=[c.person_id for c in candidates],
+            withdrawn_on__isnull=True,
+        )
+        .values("holder_id")
+        .annotate(n=Count("id"))
+    )
+    names = {c.person_id: c.person.name for c in candidates}
+    article = "、".join(profile.proxy.cite())
+    return [
+        MSG_HOLDS_PROXY.format(name=names[row["holder_id"]], n=row["n"], article=article)
+        for row in held
+    ]
 
 
 def _names(candidate_list: CandidateList) -> list[str]:

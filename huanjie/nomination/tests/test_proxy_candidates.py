@@ -116,3 +116,19 @@ def test_the_proxy_page_refuses_it_and_no_longer_says_check_by_hand(world: World
     assert response.status_code == 200
     assert REFUSAL in response.content.decode()
     assert not Proxy.objects.exists()
+
+
+def test_a_proxy_accepted_before_becoming_a_candidate_holds_up_the_list(world: World) -> None:
+    """The holder became a formal candidate after accepting: fixing the post's list is refused
+    until the proxy is withdrawn."""
+    from huanjie.nomination import lists
+    from huanjie.voters.services import proxy_withdraw
+
+    proxy = record(world, world.person)
+    nominee_at(world, world.person, "formal")
+    post = world.villagers.posts.get(post="member")
+    verdict = lists.list_verdict(post)
+    held = [p for p in verdict.problems if "接受了1份委托投票" in p]
+    assert held and "马玉兰" in held[0] and "第十八条" in held[0]
+    proxy_withdraw(actor=world.cast.village_clerk, proxy=proxy, on=FILED, reason="委托人撤回")
+    assert not [p for p in lists.list_verdict(post).problems if "委托投票" in p]
