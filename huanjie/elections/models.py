@@ -156,6 +156,13 @@ class Body(models.TextChoices):
     COOPERATIVE = "cooperative", "经济合作社"
 
 
+# What a 社区 calls the bodies whose names say 村 (Election.get_body_display).
+COMMUNITY_BODY_LABELS: dict[str, str] = {
+    Body.PARTY: "社区党组织",
+    Body.SUPERVISION: "居务监督委员会",
+}
+
+
 class NominationMethod(models.TextChoices):
     """How the county decided a body's candidates are nominated."""
 
@@ -216,6 +223,14 @@ class Election(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village.region} · {self.get_body_display()}"
+
+    def get_body_display(self) -> str:  # type: ignore[no-redef]  # the stubs add the generated one
+        """The body's name as its village calls it: a 社区 elects a 社区党组织 and a 居务监督
+        委员会 (and a 居民委员会, which is a body of its own)."""
+        label = str(Body(self.body).label)
+        if self.village.region.kind == "community":
+            return COMMUNITY_BODY_LABELS.get(self.body, label)
+        return label
 
     @property
     def has_list(self) -> bool:

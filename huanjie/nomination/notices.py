@@ -81,10 +81,6 @@ def notice_context(election: Election) -> dict[str, Any]:
     village = election.village.region
     campaign = election.village.campaign
     body = election.get_body_display()
-    if village.kind == "community":  # a community's bodies are named as its own
-        body = {Body.PARTY: "社区党组织", Body.SUPERVISION: "居务监督委员会"}.get(
-            Body(election.body), body
-        )
     dated = max(d for d in fixed_on if d is not None)
     return {
         "title": f"{village.display_name}第{campaign.term_number}届{body}正式候选人名单公告",
