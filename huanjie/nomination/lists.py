@@ -591,16 +591,16 @@ def _proxies_held(election: Election, candidates: list[Nominee]) -> list[str]:
         Proxy.objects.filter(
             campaign_id=entry.campaign_id,
             village_id=entry.region_id,
-            holder_id__in=[c.person_id for c in candidates],
+            holder__person_id__in=[c.person_id for c in candidates],
             withdrawn_on__isnull=True,
         )
-        .values("holder_id")
+        .values("holder__person_id")
         .annotate(n=Count("id"))
     )
     names = {c.person_id: c.person.name for c in candidates}
     article = "、".join(profile.proxy.cite())
     return [
-        MSG_HOLDS_PROXY.format(name=names[row["holder_id"]], n=row["n"], article=article)
+        MSG_HOLDS_PROXY.format(name=names[row["holder__person_id"]], n=row["n"], article=article)
         for row in held
     ]
 
