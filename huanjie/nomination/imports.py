@@ -23,10 +23,8 @@ from typing import Any, Final
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action
 from huanjie.elections.models import Body, Campaign, CampaignVillage, Election, Post
-from huanjie.elections.services import purged_refusal
 from huanjie.lib import idcard, names
 from huanjie.lib.crypto import lookup_hash
 from huanjie.lib.sheets import (
@@ -335,10 +333,6 @@ class NomineeImporter(Importer):
 
     def new_outcome(self) -> NomineeOutcome:
         return NomineeOutcome()
-
-    def authorize(self, actor: User, job: UploadJob) -> str | None:
-        # SECURITY.md P7: the campaign is read-only once its personal data is gone.
-        return super().authorize(actor, job) or purged_refusal(getattr(job, "campaign", None))
 
     def prepare(
         self, job: UploadJob, header: Header, outcome: FileOutcome, progress: Progress

@@ -59,8 +59,21 @@ def _back(campaign: Campaign, election: Election) -> str:
     return reverse("nomination:lists", args=[campaign.pk, election.pk])
 
 
-def _done(request: HttpRequest, exc: ValidationError | None, ok: str, back: str) -> HttpResponse:
-    if exc is not None:
+def _act(
+    request: HttpRequest,
+    back: str,
+    form: Any,
+    write: Callable[[dict[str, Any]], object],
+    ok: str,
+) -> HttpResponse:
+    """A POST button of the list page: the form's errors or the service's refusal as a
+    message, else `ok`; back to the list page either way."""
+    if not form.is_valid():
+        messages.error(request, "；".join(m for errs in form.errors.values() for m in errs))
+        return redirect(back)
+    try:
+        write(form.cleaned_data)
+    except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, ok)
@@ -162,18 +175,15 @@ def _manage(request: HttpRequest, pk: int, election: int) -> tuple[Campaign, Ele
 def list_fix(request: HttpRequest, pk: int, election: int, post: int) -> HttpResponse:
     campaign, found = _manage(request, pk, election)
     target = _post_of(found, post)
-    form = FixForm(request.POST)
-    if not form.is_valid():
-        raise Http404("未找到")
-    error = None
-    try:
-        lists.list_fix(
-            actor=current_user(request), post=target, order=form.cleaned_data["order"] or ""
-        )
-    except ValidationError as exc:
-        error = exc
-    ok = f"{target.get_post_display()}的正式候选人名单已确定"
-    return _done(request, error, ok, _back(campaign, found))
+    return _act(
+        request,
+        _back(campaign, found),
+        FixForm(request.POST),
+        lambda data: lists.list_fix(
+            actor=current_user(request), post=target, order=data["order"] or ""
+        ),
+        f"{target.get_post_display()}的正式候选人名单已确定",
+    )
 
 
 def _list_of(found: Election, post: int) -> CandidateList:
@@ -188,38 +198,30 @@ def _list_of(found: Election, post: int) -> CandidateList:
 def list_unfix(request: HttpRequest, pk: int, election: int, post: int) -> HttpResponse:
     campaign, found = _manage(request, pk, election)
     candidate_list = _list_of(found, post)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        raise Http404("未找到")
-    error = None
-    try:
-        lists.list_unfix(
-            actor=current_user(request),
-            candidate_list=candidate_list,
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as exc:
-        error = exc
-    return _done(request, error, "已撤销确定", _back(campaign, found))
+    return _act(
+        request,
+        _back(campaign, found),
+        ReasonForm(request.POST),
+        lambda data: lists.list_unfix(
+            actor=current_user(request), candidate_list=candidate_list, reason=data["reason"]
+        ),
+        "已撤销确定",
+    )
 
 
 @require_http_methods(["POST"])
 def list_fill(request: HttpRequest, pk: int, election: int, post: int) -> HttpResponse:
     campaign, found = _manage(request, pk, election)
     candidate_list = _list_of(found, post)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        raise Http404("未找到")
-    error = None
-    try:
-        lists.list_fill(
-            actor=current_user(request),
-            candidate_list=candidate_list,
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as exc:
-        error = exc
-    return _done(request, error, "已递补", _back(campaign, found))
+    return _act(
+        request,
+        _back(campaign, found),
+        ReasonForm(request.POST),
+        lambda data: lists.list_fill(
+            actor=current_user(request), candidate_list=candidate_list, reason=data["reason"]
+        ),
+        "已递补",
+    )
 
 
 def _form_page(
@@ -368,18 +370,13 @@ def objection_decide(request: HttpRequest, pk: int, election: int, objection: in
         )
     except (PublicityObjection.DoesNotExist, ValueError) as exc:
         raise Http404("未找到") from exc
-    form = DecideForm(request.POST)
-    error = None
-    if not form.is_valid():
-        error = ValidationError([m for errs in form.errors.values() for m in errs])
-    else:
-        try:
-            lists.objection_decide(
-                actor=current_user(request), objection=target, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            error = exc
-    return _done(request, error, "处理结果已登记", _back(campaign, found))
+    return _act(
+        request,
+        _back(campaign, found),
+        DecideForm(request.POST),
+        lambda data: lists.objection_decide(actor=current_user(request), objection=target, **data),
+        "处理结果已登记",
+    )
 
 
 @require_http_methods(["GET"])

@@ -33,7 +33,6 @@ from django.utils import timezone
 from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action
 from huanjie.elections.models import Campaign
-from huanjie.elections.services import purged_refusal
 from huanjie.lib import idcard, names
 from huanjie.lib.bulk import in_chunks
 from huanjie.lib.crypto import lookup_hash
@@ -545,10 +544,6 @@ class PartyImporter(Importer):
 
     def new_outcome(self) -> PartyOutcome:
         return PartyOutcome()
-
-    def authorize(self, actor: User, job: UploadJob) -> str | None:
-        # SECURITY.md P7: the campaign is read-only once its personal data is gone.
-        return super().authorize(actor, job) or purged_refusal(getattr(job, "campaign", None))
 
     def prepare(
         self, job: UploadJob, header: Header, outcome: FileOutcome, progress: Progress

@@ -22,7 +22,6 @@ from django.urls import reverse
 from huanjie.accounts.models import Department, User
 from huanjie.accounts.permissions import Action
 from huanjie.elections.models import Campaign
-from huanjie.elections.services import purged_refusal
 from huanjie.lib import idcard, names
 from huanjie.lib.sheets import (
     Column,
@@ -368,7 +367,7 @@ class LedgerImporter(Importer):
         assert isinstance(job, ReviewLedgerImport)
         if not job.department or job.department != services.department_of(actor):
             return MSG_NOT_REVIEWER
-        return purged_refusal(job.campaign)
+        return None
 
     def prepare(
         self, job: UploadJob, header: Header, outcome: FileOutcome, progress: Progress

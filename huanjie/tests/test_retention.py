@@ -314,3 +314,27 @@ def test_every_write_to_a_purged_campaign_is_refused_in_chinese(cast, terms):
             previous_campaign=old,
         )
     assert exc.value.messages == [MSG_CARRY_PURGED]
+
+
+def test_no_import_of_any_kind_runs_into_a_purged_campaign(cast, terms):
+    """Every importer bound to a campaign (the roll, the Party roll, nominees, the review
+    ledger, and any added later) is refused by the one campaign guard of the pipeline."""
+    from huanjie.uploads.importers import importers
+
+    old = terms[0]
+    _expire(old)
+    purge_expired()
+    old.refresh_from_db()
+    refusal = MSG_PURGED.format(day=cn_date(timezone.localdate()))
+    bound = [i for i in importers() if i.needs_campaign]
+    assert {i.kind for i in bound} >= {"roll", "party", "nominees", "review_ledger"}
+    for importer in bound:
+        actor = cast.reviewer if importer.kind == "review_ledger" else cast.county_officer
+        level = importer.levels[0]
+        scope = {Region.Level.COUNTY: "630121", Region.Level.TOWN: "630121100"}.get(level, VILLAGE)
+        job = importer.new_job(
+            actor=actor, scope=Region.objects.get(code=scope), filename="x.xlsx", campaign=old
+        )
+        if importer.kind == "review_ledger":
+            job.department = "court"  # type: ignore[attr-defined]
+        assert importer.authorize(actor, job) == refusal, importer.kind

@@ -76,6 +76,12 @@ class Count:
     tone: str = ""  # "success", "warning", "danger"
 
 
+# What refuses any import into a campaign, whatever its kind: elections registers that a
+# campaign whose personal data was purged is read-only (SECURITY.md P7) in its AppConfig.ready
+# (this app sits below elections and may not import it).
+campaign_guards: list[Callable[[Any], str | None]] = []
+
+
 class Importer:
     """One kind of upload. Subclasses set the class attributes and write `prepare` (the Load
     for one file) and `fill` (the outcome's counts onto the job)."""
@@ -137,6 +143,11 @@ class Importer:
             campaign is None or not scope.code.startswith(campaign.region_id)
         ):
             return MSG_DENIED
+        if self.needs_campaign:
+            for guard in campaign_guards:
+                refusal = guard(campaign)
+                if refusal:
+                    return refusal
         return None
 
     def prepare(

@@ -383,11 +383,12 @@ class RollImporter(Importer):
         return Outcome_()
 
     def authorize(self, actor: User, job: UploadJob) -> str | None:
+        """The base's scope and level refusals read as one; a purged campaign's (SECURITY.md
+        P7, from the campaign guards) is said as it is."""
         refusal = super().authorize(actor, job)
-        if refusal:
-            return MSG_DENIED
-        # SECURITY.md P7: the campaign is read-only once its personal data is gone.
-        return purged_refusal(getattr(job, "campaign", None))
+        if refusal and refusal == purged_refusal(getattr(job, "campaign", None)):
+            return refusal
+        return MSG_DENIED if refusal else None
 
     def prepare(
         self, job: UploadJob, header: Header, outcome: FileOutcome, progress: Progress

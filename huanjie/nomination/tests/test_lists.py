@@ -538,6 +538,16 @@ def test_the_page_shows_the_verdict_before_fixing_and_fixes(cast, camp, villager
     assert client.get(_url("list_notice", camp, villagers)).status_code == 302
 
 
+def test_a_bad_form_on_a_list_button_is_a_message_not_a_404(cast, camp, villagers, five_members):
+    client = cast.client(cast.town_officer)
+    post = member_post(villagers)
+    url = _url("list_fix", camp, villagers, post=post.pk)
+    response = client.post(url, {"order": "by_height"}, follow=True)
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+    assert not CandidateList.objects.filter(post=post).exists()
+
+
 def test_another_county_gets_404_on_every_list_url(cast, camp, villagers, five_members):
     post = member_post(villagers)
     client = cast.client(cast.other_county_officer)
