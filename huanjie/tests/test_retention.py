@@ -331,7 +331,8 @@ def test_no_import_of_any_kind_runs_into_a_purged_campaign(cast, terms):
     for importer in bound:
         actor = cast.reviewer if importer.kind == "review_ledger" else cast.county_officer
         level = importer.levels[0]
-        scope = {Region.Level.COUNTY: "630121", Region.Level.TOWN: "630121100"}.get(level, VILLAGE)
+        scopes: dict[int, str] = {Region.Level.COUNTY: "630121", Region.Level.TOWN: "630121100"}
+        scope = scopes.get(level, VILLAGE)
         job = importer.new_job(
             actor=actor, scope=Region.objects.get(code=scope), filename="x.xlsx", campaign=old
         )
