@@ -127,7 +127,7 @@ qualification_guards: list[Guard] = []
 
 def _qualifiable(nominee: Nominee) -> list[str]:
     """Why the nominee cannot be qualified now: the registered guards, then `_may_stand`."""
-    return [m for guard in qualification_guards for m in guard(nominee)] or _may_stand(nominee)
+    return qualification_refusal(nominee) or _may_stand(nominee)
 
 
 # Where a nominee's review stands, for the nominee page: huanjie.review registers here a lookup
