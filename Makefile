@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python bench/bench_tally.py
 	$(BIN)/python bench/bench_regions.py
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_count.py
 
 docs: install
 	$(BIN)/python -m huanjie.rules.docs > docs/rules.md

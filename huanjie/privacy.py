@@ -93,6 +93,10 @@ COMMITTEE = "村民选举委员会成员情况（职务、推选得票、顺序�
 REVIEW_FINDING = "资格联审意见（是否存在不得、不宜作为候选人的情形，可含违法犯罪记录）"
 FINGERPRINT = "人员信息指纹（身份证号查找哈希、姓名、出生日期、剥夺政治权利等的SHA-256）"
 ATTACHMENT = "联审附件（部门出具的证明材料，密封文件）"
+POLL_RESULT = "计票结果（候选人及另选他人的姓名与得票，不含投票人）"
+PARTICIPATION = "参加投票情况（领票的时间、票箱、核验方式、代为投票）"
+POLL_DUTY = "投票工作人员职责（监票、唱票、计票、发票、代书、流动票箱）"
+MOBILE_REASON = "使用流动票箱的原因（可含年老体弱、患病等健康状况）"
 
 # How a kind is stored (SECURITY.md D2, D3, D4) and shown (P3, P4); any other kind: in clear,
 # shown to users whose scope holds the record.
@@ -209,6 +213,16 @@ REVIEW_PURPOSE = (
     "结论决定提名人选能否列入候选人名单"
 )
 REUSE_PURPOSE = "资格联审：同一换届中已通过联审、信息未变的人员沿用原结论，不再重复送审"
+POLL_PURPOSE = (
+    f"投票与计票：无记名投票、公开计票、当场公布选举结果，秘密写票（{VC}第十八条第三款）；"
+    "计票结果冻结存档，供核验和复算"
+)
+CHECK_IN_PURPOSE = (
+    f"验证发票：每人领一张选票，统计参加投票人数以判断投票是否有效（{VC}第十八条第二款）；"
+    "受委托人凭委托代为领票（第十八条第四款）"
+)
+POLL_STAFF_PURPOSE = "投票工作人员名单：候选人及其近亲属不得担任（村民委员会选举规程）"
+MOBILE_PURPOSE = "流动票箱投票人员名单：依法公布，收回选票不得多于名单人数（各省选举办法）"
 
 
 def _upload_job(app_model: str) -> dict[str, Entry]:
@@ -900,6 +914,133 @@ INVENTORY: Final[dict[str, Entry]] = {
     "review.ReviewLedgerImport.department": NOT_PERSONAL,  # the department answering
     "review.ReviewLedgerImport.answered": NOT_PERSONAL,
     "review.ReviewLedgerImport.found": NOT_PERSONAL,
+    # polls
+    "polls.Poll.id": NOT_PERSONAL,
+    "polls.Poll.election": NOT_PERSONAL,
+    "polls.Poll.number": NOT_PERSONAL,
+    "polls.Poll.kind": NOT_PERSONAL,
+    "polls.Poll.status": NOT_PERSONAL,
+    "polls.Poll.rehearsal": NOT_PERSONAL,
+    "polls.Poll.follows": NOT_PERSONAL,
+    "polls.Poll.held_on": NOT_PERSONAL,
+    "polls.Poll.mode": NOT_PERSONAL,
+    "polls.Poll.committee_seats": NOT_PERSONAL,
+    "polls.Poll.electorate": NOT_PERSONAL,
+    "polls.Poll.usual_turnout": NOT_PERSONAL,
+    "polls.Poll.usual_invalid": NOT_PERSONAL,
+    "polls.Poll.note": NOT_PERSONAL,  # the system's note on why the poll follows another
+    "polls.Poll.engine_input": PersonalField(POLL_RESULT, POLL_PURPOSE, DUTY),
+    "polls.Poll.engine_output": PersonalField(POLL_RESULT, POLL_PURPOSE, DUTY),
+    "polls.Poll.engine_hash": NOT_PERSONAL,
+    "polls.Poll.closed_at": NOT_PERSONAL,
+    "polls.Poll.closed_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "polls.Poll.created_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "polls.Poll.created_at": NOT_PERSONAL,
+    "polls.PollPost.id": NOT_PERSONAL,
+    "polls.PollPost.poll": NOT_PERSONAL,
+    "polls.PollPost.post": NOT_PERSONAL,
+    "polls.PollPost.seats": NOT_PERSONAL,
+    "polls.PollPost.women_only": NOT_PERSONAL,
+    "polls.PollPost.position": NOT_PERSONAL,
+    "polls.PollCandidate.id": NOT_PERSONAL,
+    "polls.PollCandidate.poll_post": PersonalField(CANDIDACY, POLL_PURPOSE, DUTY),
+    "polls.PollCandidate.person": PersonalField(LINK, POLL_PURPOSE, DUTY),
+    "polls.PollCandidate.name": PersonalField(NAME, POLL_PURPOSE, DUTY),
+    "polls.PollCandidate.sex": PersonalField(SEX, POLL_PURPOSE, DUTY),
+    "polls.PollCandidate.position": PersonalField(CANDIDACY, POLL_PURPOSE, DUTY),
+    "polls.PollCandidate.initials": PersonalField(NAME, POLL_PURPOSE, DUTY),
+    "polls.PollHistory.id": NOT_PERSONAL,
+    "polls.PollHistory.poll": NOT_PERSONAL,
+    "polls.PollHistory.from_status": NOT_PERSONAL,
+    "polls.PollHistory.to_status": NOT_PERSONAL,
+    "polls.PollHistory.reason": PersonalField(FREE_TEXT, POLL_PURPOSE, DUTY),
+    "polls.PollHistory.actor": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "polls.PollHistory.at": NOT_PERSONAL,
+    "polls.BallotBox.id": NOT_PERSONAL,
+    "polls.BallotBox.poll": NOT_PERSONAL,
+    "polls.BallotBox.name": NOT_PERSONAL,
+    "polls.BallotBox.place": NOT_PERSONAL,
+    "polls.BallotBox.mobile": NOT_PERSONAL,
+    "polls.BallotBox.route": NOT_PERSONAL,
+    "polls.BallotBox.issued": NOT_PERSONAL,
+    "polls.BallotBox.serial_from": NOT_PERSONAL,
+    "polls.BallotBox.serial_to": NOT_PERSONAL,
+    "polls.BallotBox.position": NOT_PERSONAL,
+    "polls.MobileBoxVoter.id": NOT_PERSONAL,
+    "polls.MobileBoxVoter.box": PersonalField(PARTICIPATION, MOBILE_PURPOSE, DUTY),
+    "polls.MobileBoxVoter.registration": PersonalField(LINK, MOBILE_PURPOSE, DUTY),
+    "polls.MobileBoxVoter.reason": PersonalField(MOBILE_REASON, MOBILE_PURPOSE, DUTY, True),
+    "polls.PollStaff.id": NOT_PERSONAL,
+    "polls.PollStaff.poll": PersonalField(POLL_DUTY, POLL_STAFF_PURPOSE, DUTY),
+    "polls.PollStaff.person": PersonalField(LINK, POLL_STAFF_PURPOSE, DUTY),
+    "polls.PollStaff.role": PersonalField(POLL_DUTY, POLL_STAFF_PURPOSE, DUTY),
+    "polls.PollStaff.box": PersonalField(POLL_DUTY, POLL_STAFF_PURPOSE, DUTY),
+    "polls.CheckIn.id": NOT_PERSONAL,
+    "polls.CheckIn.poll": PersonalField(PARTICIPATION, CHECK_IN_PURPOSE, DUTY),
+    "polls.CheckIn.registration": PersonalField(LINK, CHECK_IN_PURPOSE, DUTY),
+    "polls.CheckIn.box": PersonalField(PARTICIPATION, CHECK_IN_PURPOSE, DUTY),
+    "polls.CheckIn.by_proxy": PersonalField(LINK, CHECK_IN_PURPOSE, DUTY),
+    "polls.CheckIn.method": PersonalField(PARTICIPATION, CHECK_IN_PURPOSE, DUTY),
+    "polls.CheckIn.at": PersonalField(PARTICIPATION, CHECK_IN_PURPOSE, DUTY),
+    "polls.CheckIn.by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "polls.CheckIn.undone_at": PersonalField(PARTICIPATION, CHECK_IN_PURPOSE, DUTY),
+    "polls.CheckIn.undone_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "polls.CheckIn.undo_reason": PersonalField(FREE_TEXT, CHECK_IN_PURPOSE, DUTY),
+    "polls.PartyAttendance.id": NOT_PERSONAL,
+    "polls.PartyAttendance.poll": PersonalField(PARTICIPATION, CHECK_IN_PURPOSE, PARTY_DUTY),
+    "polls.PartyAttendance.member": PersonalField(LINK, CHECK_IN_PURPOSE, PARTY_DUTY),
+    "polls.PartyAttendance.at": PersonalField(PARTICIPATION, CHECK_IN_PURPOSE, PARTY_DUTY),
+    "polls.PartyAttendance.by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "polls.PartyAttendance.undone_at": PersonalField(PARTICIPATION, CHECK_IN_PURPOSE, PARTY_DUTY),
+    "polls.PartyAttendance.undone_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "polls.PartyAttendance.undo_reason": PersonalField(FREE_TEXT, CHECK_IN_PURPOSE, PARTY_DUTY),
+    "polls.CountSheet.id": NOT_PERSONAL,
+    "polls.CountSheet.poll": NOT_PERSONAL,
+    "polls.CountSheet.box": NOT_PERSONAL,
+    "polls.CountSheet.group": NOT_PERSONAL,
+    "polls.CountSheet.method": NOT_PERSONAL,
+    "polls.CountSheet.status": NOT_PERSONAL,
+    "polls.CountSheet.agreed": PersonalField(POLL_RESULT, POLL_PURPOSE, DUTY),
+    "polls.CountSheet.created_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "polls.CountSheet.created_at": NOT_PERSONAL,
+    "polls.SheetEntry.id": NOT_PERSONAL,
+    "polls.SheetEntry.sheet": NOT_PERSONAL,
+    "polls.SheetEntry.number": NOT_PERSONAL,
+    "polls.SheetEntry.user": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "polls.SheetEntry.figures": PersonalField(POLL_RESULT, POLL_PURPOSE, DUTY),
+    "polls.SheetEntry.finished_at": NOT_PERSONAL,
+    "polls.SheetEntry.rekey": NOT_PERSONAL,
+    "polls.SheetEntry.started_at": NOT_PERSONAL,
+    "polls.BallotEntry.id": NOT_PERSONAL,
+    "polls.BallotEntry.entry": NOT_PERSONAL,
+    "polls.BallotEntry.seq": NOT_PERSONAL,
+    "polls.BallotEntry.picks": PersonalField(POLL_RESULT, POLL_PURPOSE, DUTY),
+    "polls.BallotEntry.invalid": NOT_PERSONAL,
+    "polls.BallotEntry.reason": NOT_PERSONAL,
+    "polls.BallotEntry.at": NOT_PERSONAL,
+    "polls.SheetDecision.id": NOT_PERSONAL,
+    "polls.SheetDecision.sheet": NOT_PERSONAL,
+    "polls.SheetDecision.field": PersonalField(POLL_RESULT, POLL_PURPOSE, DUTY),
+    "polls.SheetDecision.first": PersonalField(POLL_RESULT, POLL_PURPOSE, DUTY),
+    "polls.SheetDecision.second": PersonalField(POLL_RESULT, POLL_PURPOSE, DUTY),
+    "polls.SheetDecision.choice": NOT_PERSONAL,
+    "polls.SheetDecision.by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "polls.SheetDecision.at": NOT_PERSONAL,
+    "polls.CheckExplanation.id": NOT_PERSONAL,
+    "polls.CheckExplanation.poll": NOT_PERSONAL,
+    "polls.CheckExplanation.code": NOT_PERSONAL,
+    "polls.CheckExplanation.box": NOT_PERSONAL,
+    "polls.CheckExplanation.text": PersonalField(FREE_TEXT, POLL_PURPOSE, DUTY),
+    "polls.CheckExplanation.by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "polls.CheckExplanation.at": NOT_PERSONAL,
+    "polls.DisplayLink.id": NOT_PERSONAL,
+    "polls.DisplayLink.poll": NOT_PERSONAL,
+    "polls.DisplayLink.token_hash": NOT_PERSONAL,
+    "polls.DisplayLink.label": NOT_PERSONAL,
+    "polls.DisplayLink.created_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "polls.DisplayLink.created_at": NOT_PERSONAL,
+    "polls.DisplayLink.revoked_at": NOT_PERSONAL,
+    "polls.DisplayLink.revoked_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
 }
 
 # Fields whose name or type looks personal but which hold none, each with its reason. The test
@@ -916,6 +1057,11 @@ NOT_PERSONAL_DESPITE_NAME: Final[dict[str, str]] = {
     "nomination.Publicity.subject": "公示的内容类别（初步人选、预备人选、正式候选人），不是某个人",
     "review.ReviewDepartment.name": "联审部门的名称（如“县人民法院”），不是人名",
     "review.DisqualifyingCondition.text": "负面清单情形的条文（如“受过刑事处罚的”），不针对某个人",
+    "polls.BallotBox.name": "票箱的名称（如“中心会场”“流动1”），不是人名",
+    "polls.Poll.note": "系统生成的轮次说明（如“票数相等，再次投票”），不含个人信息",
+    "polls.BallotEntry.reason": "无效票的认定原因（如“无法辨认”），选票不记名，不涉及投票人",
+    "polls.CountSheet.group": "计票组的编号，不是人员分组",
+    "polls.SheetEntry.rekey": "退回重新录入的计票项目名称，不含个人信息",
 }
 
 

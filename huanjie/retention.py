@@ -8,8 +8,10 @@ removes it, one campaign a transaction:
   and lose what names or describes a person (voters.services.retention, party.services);
 - so do its nominations, 两述, 公示 objections and candidate lists (nomination.retention), its
   election committees (committees.retention) and its joint review, whose findings' notes and
-  sealed attachments (files under VAR_DIR/review) go (review.retention);
-- each person it names (roll, nominations, committees, reviews) whom nothing still kept names
+  sealed attachments (files under VAR_DIR/review) go (review.retention), and its polls'
+  check-in registers, attendance, mobile-box lists and staff (polls.retention; the frozen counts
+  stay);
+- each person it names (roll, nominations, committees, reviews, poll staff) whom nothing still kept names
   (no campaign within its end date, no Party member, no running deprivation of political
   rights) is erased: the ID's ciphertext and lookup
   hash, the name, the household (people.services.people_erase). Whoever a kept campaign still
@@ -43,6 +45,11 @@ from huanjie.nomination.retention import (
 from huanjie.party.services import kept_by_party, party_personal_data_purge
 from huanjie.people.models import Person
 from huanjie.people.services import people_erase
+from huanjie.polls.retention import (
+    named_by_kept_polls,
+    named_by_polls,
+    polls_personal_data_purge,
+)
 from huanjie.review.retention import (
     named_by_kept_reviews,
     named_by_reviews,
@@ -75,11 +82,13 @@ def campaign_personal_data_purge(campaign: Campaign, today: date) -> Purged | No
                 | named_by_nomination(locked)
                 | named_by_committees(locked)
                 | named_by_reviews(locked)
+                | named_by_polls(locked)
             )
             .exclude(named_by_kept_rolls(today))
             .exclude(named_by_kept_nominations(today))
             .exclude(named_by_kept_committees(today))
             .exclude(named_by_kept_reviews(today))
+            .exclude(named_by_kept_polls(today))
             .exclude(kept_by_party())
         )
         erased = people_erase(people=people, today=today)
@@ -89,6 +98,7 @@ def campaign_personal_data_purge(campaign: Campaign, today: date) -> Purged | No
             **nomination_personal_data_purge(locked),
             **committees_personal_data_purge(locked),
             **review_personal_data_purge(locked),
+            **polls_personal_data_purge(locked),
             "people_erased": erased,
         }
         campaign_mark_purged(campaign=locked, today=today, counts=counts)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "huanjie.nomination",
     "huanjie.committees",
     "huanjie.review",
+    "huanjie.polls",
 ]
 
 MIDDLEWARE = [

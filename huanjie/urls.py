@@ -28,6 +28,7 @@ urlpatterns = [
     path("nomination/", include("huanjie.nomination.urls")),
     path("committees/", include("huanjie.committees.urls")),
     path("review/", include("huanjie.review.urls")),
+    path("polls/", include("huanjie.polls.urls")),
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -47,6 +47,9 @@ class Action(enum.StrEnum):
     MANAGE_REVIEW = "manage_review"  # the joint review: departments, conditions, batches, levels
     ANSWER_REVIEW = "answer_review"  # a review department answers for the people sent to it
     MANAGE_RULE_PROFILES = "manage_rule_profiles"  # a county's own election-rule profile
+    MANAGE_POLLS = "manage_polls"  # election day: polls, boxes, staff, ballots, check-in
+    ENTER_COUNT = "enter_count"  # a counter keys a count sheet or the ballots as read out
+    COORDINATE_COUNT = "coordinate_count"  # settle differing entries, undo a check-in, close
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
@@ -71,6 +74,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MANAGE_REVIEW: "管理资格审查",
     Action.ANSWER_REVIEW: "联审部门答复",
     Action.MANAGE_RULE_PROFILES: "设置选举规则",
+    Action.MANAGE_POLLS: "投票筹备与领票登记",
+    Action.ENTER_COUNT: "录入计票结果",
+    Action.COORDINATE_COUNT: "核对计票与结束投票",
     Action.MANAGE_USERS: "管理用户",
     Action.VIEW_AUDIT: "查看审计日志",
     Action.EXPORT_AUDIT: "导出审计日志",
@@ -97,6 +103,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.MANAGE_COMMITTEES,
         Action.MANAGE_REVIEW,
         Action.MANAGE_RULE_PROFILES,
+        Action.MANAGE_POLLS,
+        Action.ENTER_COUNT,
+        Action.COORDINATE_COUNT,
     },
     Role.TOWN_OFFICER: _BUSINESS_READ
     | {
@@ -108,6 +117,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.MANAGE_NOMINATION,
         Action.MANAGE_COMMITTEES,
         Action.MANAGE_REVIEW,
+        Action.MANAGE_POLLS,
+        Action.ENTER_COUNT,
+        Action.COORDINATE_COUNT,
     },
     # The village election committee takes the nominations of the committees it runs
     # (村民委员会组织法(2025) 第十五条); the Party's nominees are the town Party committee's, which
@@ -119,6 +131,10 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.MANAGE_NOMINATION,
         Action.MANAGE_COMMITTEES,
         Action.MANAGE_REVIEW,  # 村级预审
+        # The village election committee runs the vote and the count (村民委员会组织法(2025)
+        # 第十五条); the town's guidance group settles differing entries and closes the poll.
+        Action.MANAGE_POLLS,
+        Action.ENTER_COUNT,
     },
     # A review department sees only the people sent to it, in its queue (huanjie.review), and
     # no campaign, roll or nominee page.
@@ -290,6 +306,7 @@ def menu_for(user: User) -> list[tuple[str, list[MenuItem]]]:
         ("换届工作", "资格联审", "review:index", Action.MANAGE_REVIEW),
         ("联审工作", "联审任务", "review:queue", Action.ANSWER_REVIEW),
         ("换届工作", "提名与候选人", "nomination:index", Action.VIEW_CAMPAIGNS),
+        ("换届工作", "投票与计票", "polls:index", Action.VIEW_CAMPAIGNS),
         ("基础数据", "行政区划", "regions:home", Action.VIEW_REGIONS),
         ("系统管理", "用户与角色", "accounts:user_list", Action.MANAGE_USERS),
         ("系统管理", "系统状态", "accounts:system_status", Action.VIEW_SYSTEM),

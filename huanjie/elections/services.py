@@ -25,7 +25,14 @@ from huanjie.elections.models import (
 from huanjie.lib.dates import add_years, cn_date
 from huanjie.regions.models import Region
 from huanjie.rules.candidates import committee_size_check
-from huanjie.rules.profiles import PROVINCE_PROFILES, Profile, effective_profile, law_version
+from huanjie.rules.errors import ProfileError
+from huanjie.rules.profiles import (
+    PROVINCE_PROFILES,
+    Profile,
+    effective_profile,
+    law_version,
+    national_text,
+)
 
 MSG_NOT_ALLOWED = "无权创建或修改换届"
 MSG_REGION_LEVEL = "换届只能由县级及以上区划组织，“{region}”是{level}"
@@ -74,6 +81,16 @@ def check_not_purged(campaign: Campaign) -> None:
         raise ValidationError(refusal)
 
 
+def _check_law_carried(window_start: date) -> None:
+    """A campaign's elections are judged by the law in force on their day: a window opening
+    before the earliest text the engine carries (村民委员会组织法(2010), from 2010-10-28) cannot be
+    judged, and is refused here rather than on every later page."""
+    try:
+        national_text(window_start, "villagers")
+    except ProfileError as exc:
+        raise ValidationError({"window_start": exc.message}) from None
+
+
 def _check_manage(actor: User, region: Region) -> None:
     if not can(actor, Action.MANAGE_CAMPAIGNS) or not in_scope(actor, region.code):
         audit_denied(actor, Action.MANAGE_CAMPAIGNS, obj=region)  # SECURITY.md L1
@@ -101,6 +118,7 @@ def campaign_create(
         )
     if window_end < window_start:
         raise ValidationError(MSG_WINDOW_INVERTED.format(start=window_start, end=window_end))
+    _check_law_carried(window_start)
     if not 1 <= term_number <= 99:
         raise ValidationError(MSG_TERM)
     if rule_province:
@@ -185,6 +203,7 @@ def campaign_update(
     check_not_purged(campaign)
     if window_end < window_start:
         raise ValidationError(MSG_WINDOW_INVERTED.format(start=window_start, end=window_end))
+    _check_law_carried(window_start)
     if rule_province and (
         rule_province not in PROVINCE_PROFILES or campaign.region_id[:2] != rule_province
     ):

@@ -26,6 +26,16 @@ from huanjie.rules.candidates import (
     committee_size_check,
     must_leave_election_committee,
 )
+from huanjie.rules.count_checks import (
+    CATALOGUE,
+    BoxCount,
+    CountContext,
+    CountFigures,
+    Finding,
+    PostCount,
+    Rate,
+    count_checks,
+)
 from huanjie.rules.errors import PollFileError, ProfileError, RulesError
 from huanjie.rules.party import Exclusion, Quorum, party_quorum
 from huanjie.rules.poll import (
@@ -40,6 +50,7 @@ from huanjie.rules.poll import (
     PostSeats,
     TallyResult,
     poll_from_json,
+    poll_to_json,
 )
 from huanjie.rules.profiles import PROVINCE_PROFILES, Profile, effective_profile, law_version
 from huanjie.rules.proxies import ProxyRequest, proxy_check
@@ -61,18 +72,24 @@ from huanjie.rules.voters import (
 )
 
 __all__ = [
+    "CATALOGUE",
     "PROVINCE_PROFILES",
     "Ballot",
     "BallotCount",
     "Box",
+    "BoxCount",
     "Candidate",
     "CandidateFacts",
+    "CountContext",
+    "CountFigures",
     "Deadline",
     "Exclusion",
+    "Finding",
     "NextPoll",
     "Person",
     "Poll",
     "PollFileError",
+    "PostCount",
     "PostResult",
     "PostSeats",
     "Problem",
@@ -80,6 +97,7 @@ __all__ = [
     "ProfileError",
     "ProxyRequest",
     "Quorum",
+    "Rate",
     "RecallResult",
     "RulesError",
     "TallyResult",
@@ -92,6 +110,7 @@ __all__ = [
     "candidate_range",
     "coming_of_age",
     "committee_size_check",
+    "count_checks",
     "effective_profile",
     "law_version",
     "legal_schedule",
@@ -101,6 +120,7 @@ __all__ = [
     "objection_decision_due",
     "party_quorum",
     "poll_from_json",
+    "poll_to_json",
     "proxy_check",
     "recall_motion_check",
     "recall_vote",

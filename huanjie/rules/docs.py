@@ -20,7 +20,12 @@ from huanjie.rules.arith import Share
 from huanjie.rules.messages import BARS, BODY_NAMES, MODE_NAMES, POST_NAMES
 from huanjie.rules.profiles import (
     EXCLUSION_LABELS,
-    LAW_2025_FROM,
+    GUIDE,
+    GUIDE_FROM,
+    HEN_RC,
+    HEN_RC_FROM,
+    NATIONAL_TEXTS,
+    PROVINCE_MEASURES,
     PROVINCE_PROFILES,
     REGISTRATION_LABELS,
     RULE_LABELS,
@@ -33,7 +38,9 @@ from huanjie.rules.profiles import (
     effective_profile,
 )
 
-# Elections on these days pick the 2018 and the 2025 texts.
+# Elections on these days pick the 2010 (residents: 1989; Party: 暂行条例 1990), the 2018 and the
+# 2025 texts.
+BEFORE_2018 = date(2015, 6, 1)
 BEFORE_2026 = date(2025, 6, 1)
 FROM_2026 = date(2026, 6, 1)
 
@@ -156,6 +163,8 @@ def describe(field: str, value: object) -> str:
         return _recall(value)
     if field == "age" and isinstance(value, int):
         return f"{value}周岁"
+    if field == "term" and isinstance(value, int):
+        return f"{value}年"
     if isinstance(value, int):
         return f"{value}日"
     if field == "committee_size" and isinstance(value, tuple):
@@ -198,15 +207,22 @@ def _table(headers: Sequence[str], profiles: Sequence[Profile]) -> list[str]:
 def _villagers() -> list[str]:
     codes = list(PROVINCE_PROFILES)
     profiles = [
+        effective_profile("villagers", "", BEFORE_2018),
         effective_profile("villagers", "", BEFORE_2026),
         effective_profile("villagers", "", FROM_2026),
         *(effective_profile("villagers", code, FROM_2026) for code in codes),
     ]
-    headers = ["全国(2018)", "全国(2025)", *(PROVINCE_PROFILES[code] for code in codes)]
+    headers = [
+        "全国(2010)",
+        "全国(2018)",
+        "全国(2025)",
+        *(PROVINCE_PROFILES[code] for code in codes),
+    ]
     lines = [
         f"## {BODY_NAMES['villagers']}",
         "",
-        "全国两列是选举日在2026年1月1日前、后适用的村民委员会组织法；各省一列是2026年1月1日起的选举"
+        "全国三列是村民委员会组织法2010年、2018年、2025年文本（各列按2013年5月2日以后的选举列出；"
+        "此前的选举不引用村民委员会选举规程，规则相同）；各省一列是2026年1月1日起的选举"
         "适用的规则（全国性法律加本省选举办法，与上位法抵触的按上位法）。",
         "",
         *_table(headers, profiles),
@@ -237,11 +253,13 @@ def _villagers() -> list[str]:
 
 def _residents() -> list[str]:
     profiles = [
+        effective_profile("residents", "", BEFORE_2018),
         effective_profile("residents", "", BEFORE_2026),
         *(effective_profile("residents", "", FROM_2026, mode) for mode in MODE_NAMES),
         effective_profile("residents", "41", FROM_2026),
     ]
     headers = [
+        "全国(1989)",
         "全国(2018)",
         *(f"全国(2025) {name}" for name in MODE_NAMES.values()),
         f"{PROVINCE_PROFILES['41']}(2025) {MODE_NAMES['all_voters']}",
@@ -249,25 +267,39 @@ def _residents() -> list[str]:
     return [
         f"## {BODY_NAMES['residents']}",
         "",
-        "各省村民委员会选举办法不适用于居民委员会；河南省另有实施城市居民委员会组织法的办法。",
+        "各省村民委员会选举办法不适用于居民委员会；河南省另有实施城市居民委员会组织法的办法。"
+        "1989年、2018年文本未规定投票有效和当选的票数，参照当时施行的村民委员会组织法计算；"
+        "2010年10月28日前的选举，本系统未收录当时的村民委员会组织法，按过半数规则计算（本系统的解释）。",
         "",
         *_table(headers, profiles),
     ]
 
 
 def _party() -> list[str]:
-    profile = effective_profile("party", "", FROM_2026)
+    profiles = [
+        effective_profile("party", "", FROM_2026),
+        effective_profile("party", "", FROM_2026, meeting="committee"),
+        effective_profile("party", "", BEFORE_2018),
+    ]
+    headers = [
+        "中国共产党基层组织选举工作条例(2020) 党员大会",
+        "同上 委员会全体会议选举书记、副书记",
+        "中国共产党基层组织选举工作暂行条例(1990) 党员大会",
+    ]
     return [
         f"## {BODY_NAMES['party']}",
         "",
         "第二十六条至第二十八条的条文序号凭记忆，内容经二手文本核实（RULES.md §9）。",
         "",
-        *_table(["中国共产党基层组织选举工作条例(2020)"], [profile]),
+        *(f"- {note}。" for profile in profiles[1:] for note in profile.notes),
+        "",
+        *_table(headers, profiles),
     ]
 
 
 def _supervision() -> list[str]:
     profiles = [
+        effective_profile("supervision", "", BEFORE_2018),
         effective_profile("supervision", "", BEFORE_2026),
         effective_profile("supervision", "", FROM_2026),
     ]
@@ -276,7 +308,7 @@ def _supervision() -> list[str]:
         "",
         *(f"{note}。" for note in profiles[1].notes),
         "",
-        *_table(["全国(2018)", "全国(2025)"], profiles),
+        *_table(["全国(2010)", "全国(2018)", "全国(2025)"], profiles),
     ]
 
 
@@ -286,7 +318,11 @@ def render() -> str:
     >>> render().count("| 规则 |")
     4
     """
-    start = cn_date(LAW_2025_FROM)
+    texts = [
+        f"| {BODY_NAMES[body]} | {text.title} | {cn_date(text.since)} |"
+        for body, group in NATIONAL_TEXTS.items()
+        for text in group
+    ]
     lines = [
         "# 选举规则一览",
         "",
@@ -303,19 +339,30 @@ def render() -> str:
         "- 党组织差额“不少于应选人数的20%”：候选人数 ≥ 应选人数 + ⌈应选人数 × 20%⌉。",
         "- 期间：开始的当日不计入（民法典 第二百零一条）；“选举日的二十日前”为不迟于选举日减二十日；"
         "年满十八周岁按周岁生日计算，2月29日出生的，平年以2月28日为周岁生日（民法典 第二百零三条）。",
-        f"- 选举日在{start}以后的，适用2025年修改的村民委员会组织法和城市居民委员会组织法。",
+        "",
+        "## 法律文本的施行日期",
+        "",
+        "选举适用选举日施行的文本；选举日早于本系统收录的最早文本的，本系统不予计票，写明未收录该文本。"
+        "村务监督委员会选举适用村民委员会组织法。",
+        "",
+        "| 选举 | 文本 | 施行日期 |",
+        "|---|---|---|",
+        *texts,
+        f"| {BODY_NAMES['villagers']} | {GUIDE} | {cn_date(GUIDE_FROM)}（此前的选举不引用） |",
         "",
         "## 已收录的省份",
         "",
-        "| 代码 | 省份 | 村民委员会选举办法 | 适用 |",
+        "RULES.md只写明年份的省级办法，按该年1月1日起施行计算（实际施行日期未核实）；选举日在施行日期前的，"
+        "仅适用全国性法律，计票结果的 `rules` 中写明。",
+        "",
+        "| 代码 | 省份 | 村民委员会选举办法 | 适用的选举 |",
         "|---|---|---|---|",
     ]
     for code, name in PROVINCE_PROFILES.items():
-        profile = effective_profile("villagers", code, FROM_2026)
-        before = effective_profile("villagers", code, BEFORE_2026)
-        since = f"{start}起的选举" if before.notes else "全部选举"
-        lines.append(f"| {code} | {name} | {profile.sources[-1]} | {since} |")
+        title, since = PROVINCE_MEASURES[code]
+        lines.append(f"| {code} | {name} | {title} | {cn_date(since)}起 |")
     lines += [
+        f"| 41 | {PROVINCE_PROFILES['41']} | {HEN_RC}（居民委员会） | {cn_date(HEN_RC_FROM)}起 |",
         "",
         "未收录的省份适用全国性法律，计票结果的 `rules` 中写明。",
         "",

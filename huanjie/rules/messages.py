@@ -34,6 +34,8 @@ MODE_NAMES: Final = {
 
 POLL_NAMES: Final = {"first": "第一次投票", "supplementary": "另行选举", "runoff": "再次投票"}
 
+MEETING_NAMES: Final = {"members": "党员大会", "committee": "党组织委员会全体会议"}
+
 # Bad input: "<field>：<message>" on one line (TALLY_FORMAT.md).
 POLL_FILE: Final = {
     "missing": "缺少此字段",
@@ -55,6 +57,15 @@ POLL_FILE: Final = {
     "bad_date": "应当是形如2026-05-10的日期",
     "bad_mode": "应当是all_voters（全体选民）、households（户代表）或representatives（居民代表）",
     "mode_not_residents": "只有居民委员会选举可以设置选举方式",
+    "bad_meeting": "应当是members（党员大会）或committee（党组织委员会全体会议选举书记、副书记）",
+    "meeting_not_party": "只有党组织选举可以设置meeting（选举会议）",
+    # tally(poll, profile=...) with the rules of another body, mode or meeting.
+    "profile_mismatch": "计票规则适用于{given}，与本次投票（{expected}）不符",
+    # An election day before the earliest text the engine carries for the body.
+    "text_not_carried": (
+        "本系统未收录选举日{day}施行的{law}文本（收录的最早文本为{earliest}，自{since}起施行），"
+        "无法适用"
+    ),
     "bad_poll": "应当是first（第一次投票）、supplementary（另行选举）或runoff（再次投票）",
     "bad_post": "{body}选举没有“{post}”职位，可以是：{allowed}",
     "duplicate_post": "职位“{post}”重复",
@@ -62,12 +73,32 @@ POLL_FILE: Final = {
     "single_seat": "{post}只能设一名",
     "committee_too_large": "{rule}（{article}），本次共{size}人",
     "committee_too_small": "{rule}（{article}），本次共{size}人",
+    "committee_seats_out_of_range": "{rule}（{article}），委员会职数为{size}人",
+    "seats_over_committee": (
+        "本次应选{seats}名，加上已当选的{before}名，共{total}名，超过委员会职数{committee}名"
+    ),
     "bad_sex": "应当是M（男）或F（女）",
     "duplicate_name": "姓名“{name}”重复",
     "voted_over_electorate": "参加投票人数（{voted}）不能超过{electorate_name}（{electorate}）",
     "duplicate_on_ballot": "“{name}”在同一职位上重复出现",
     "invalid_with_names": "标为无效票的选票不应再列出姓名",
+    # Party ballots with yes / no / abstain marks (RULES.md P7).
+    "marks_not_party": "只有党组织选举的选票可以填写赞成、不赞成、弃权和另选他人",
+    "marks_need_post": "本次投票有{count}个职位，赞成、不赞成、弃权和另选他人应当按职位分别填写",
+    "marks_with_posts": "赞成、不赞成、弃权和另选他人不能与按职位填写的姓名同时使用",
+    "marked_twice": "“{name}”在同一职位上有两种标记",
+    "not_a_candidate": "“{name}”不是本次投票{post}的候选人，另选他人应当填在write_in中",
+    "write_in_is_candidate": "“{name}”是{post}的候选人，不是另选他人",
+    "marks_need_candidates": "填写赞成、不赞成、弃权的选票，本次投票应当列出候选人",
     "runoff_needs_candidates": "再次投票应当列出票数相等、参加再次投票的候选人",
+    "meeting_posts": "党组织委员会全体会议只选举书记、副书记",
+    # A tally sheet's totals (计票结果报告单) in `counted`.
+    "counted_over_valid": "得{votes}票，多于有效票{valid}张",
+    "counted_over_seats": "{post}应选{seats}名，得票合计{total}票，多于{seats}×{valid}张有效票",
+    "counted_with_transfer": (
+        "{article}规定高职位的得票计入低职位，每张选票对同一人只计一次，须逐票录入选票，"
+        "不能只录入计票结果报告单的合计数"
+    ),
     "duplicate_box": "流动票箱“{box}”重复",
     "root_not_object": "投票文件应当是一个JSON对象",
     "not_json": "投票文件不是有效的JSON（第{line}行第{column}列）",
@@ -88,9 +119,21 @@ NOTES: Final = {
     "no_province_profile": "本系统未收录{province}的选举办法，仅适用全国性法律",
     "no_province_for_body": "{source}不适用于{body}选举，仅适用全国性法律",
     "province_not_in_force": "{source}自{date}起施行，此前适用的文本本系统未收录，仅适用全国性法律",
-    "residents_2018_by_analogy": (
-        "城市居民委员会组织法(2018)未规定投票有效和当选的票数，参照村民委员会组织法(2018) "
-        "第十五条计算"
+    "residents_by_analogy": "{text}未规定投票有效和当选的票数，参照{village} 第十五条计算",
+    "residents_before_2010": (
+        "{text}未规定投票有效和当选的票数；选举日施行的村民委员会组织法文本本系统未收录，"
+        "按过半数投票有效、获得参加投票的过半数选票当选、另行选举不少于三分之一计算（本系统的解释）"
+    ),
+    "party_1990": (
+        "选举日在{since}前，适用{text}；其投票、计票和当选的规则与2020年条例相同（RULES.md P7至P11），"
+        "条文序号不同，本系统引用整部暂行条例"
+    ),
+    "party_committee_meeting": (
+        "党组织委员会全体会议以等额选举产生书记、副书记，报上级党组织批准（RULES.md P12，条文序号未核实）；"
+        "到会委员超过全体委员的半数会议有效，是本系统的解读"
+    ),
+    "party_write_in_without_no": (
+        "{article}：投不赞成票者可以另选他人，弃权者不能另选他人；另选他人多于不赞成票的选票无效"
     ),
     "supervision_by_analogy": (
         "村务监督委员会成员由村民会议或者村民代表会议推选产生，投票和当选按{article}的过半数规则计算"

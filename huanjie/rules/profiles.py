@@ -1,9 +1,11 @@
 """Rule profiles: the election rules of each body, law text and province, as data.
 
-A `Profile` is the national law in force on the election day (村民委员会组织法 2018 or 2025,
-城市居民委员会组织法, 中国共产党基层组织选举工作条例), overlaid with the province's own election
-measures where the project has them (RULES.md §5). Every value is a `Rule`: the value and the
-articles it comes from, so that a result can cite them and `docs/rules.md` can print them.
+A `Profile` is the national law in force on the election day (村民委员会组织法 2010, 2018 or 2025;
+城市居民委员会组织法 1989, 2018 or 2025; 中国共产党基层组织选举工作暂行条例 1990 or 条例 2020),
+overlaid with the province's own election measures where the project has them and they were in
+force that day (RULES.md §5). Every value is a `Rule`: the value and the articles it comes from,
+so that a result can cite them and `docs/rules.md` can print them. An election day before the
+earliest text the engine carries is refused (`ProfileError` on `election_date`).
 
 >>> p = effective_profile("villagers", "33", date(2026, 5, 10))
 >>> p.law, p.province, p.proxy.value.cap
@@ -14,6 +16,8 @@ articles it comes from, so that a result can cite them and `docs/rules.md` can p
 ('本系统未收录广东省的选举办法，仅适用全国性法律',)
 >>> PROVINCE_PROFILES["51"]
 '四川省'
+>>> effective_profile("villagers", "31", date(2013, 4, 20)).sources
+('村民委员会组织法(2010)',)
 """
 
 from __future__ import annotations
@@ -34,17 +38,36 @@ V = TypeVar("V")
 
 BODIES: Final = ("villagers", "residents", "party", "supervision")
 MODES: Final = ("all_voters", "households", "representatives")
+# The Party's electing meetings: the 党员大会 elects the committee; the committee's first plenary
+# (第一次全体会议) elects the 书记 and 副书记 (RULES.md P12).
+MEETINGS: Final = ("members", "committee")
 
+# The days the national texts take effect (施行).
+# 村民委员会组织法, revised 2010-10-28 (主席令第三十七号), in force on its promulgation.
+LAW_2010_FROM: Final = date(2010, 10, 28)
+# 村民委员会组织法 and 城市居民委员会组织法, amended 2018-12-29, in force on promulgation.
+LAW_2018_FROM: Final = date(2018, 12, 29)
 # The day the 2025 texts take effect: "本决定自2026年1月1日起施行" (村民委员会组织法 2025 修正决定);
 # "本法自2026年1月1日起施行" (城市居民委员会组织法(2025) 第五十条).
 LAW_2025_FROM: Final = date(2026, 1, 1)
+# 城市居民委员会组织法, adopted 1989-12-26: "本法自1990年1月1日起施行".
+RC1989_FROM: Final = date(1990, 1, 1)
+# 中国共产党基层组织选举工作暂行条例, issued by the Central Committee on 1990-06-27; the 条例 that
+# replaced it, issued on 2020-07-13 (RULES.md §3).
+PARTY_1990_FROM: Final = date(1990, 6, 27)
+PARTY_2020_FROM: Final = date(2020, 7, 13)
+# 民政部 村民委员会选举规程 (民发〔2013〕76号), dated 2013-05-02: not cited for earlier elections.
+GUIDE_FROM: Final = date(2013, 5, 2)
 
 # Source titles, as cited in results and in docs/rules.md.
+VC2010: Final = "村民委员会组织法(2010)"
 VC2018: Final = "村民委员会组织法(2018)"
 VC2025: Final = "村民委员会组织法(2025)"
+RC1989: Final = "城市居民委员会组织法(1989)"
 RC2018: Final = "城市居民委员会组织法(2018)"
 RC2025: Final = "城市居民委员会组织法(2025)"
 PARTY: Final = "中国共产党基层组织选举工作条例"
+PARTY_1990: Final = "中国共产党基层组织选举工作暂行条例(1990)"
 GUIDE: Final = "村民委员会选举规程（民发〔2013〕76号）"
 ORG_DEPT: Final = "中组部关于党员大会应到会人数的规定"
 ZJ: Final = "浙江省村民委员会选举办法"
@@ -55,6 +78,38 @@ HEB: Final = "河北省村民委员会选举办法"
 SC: Final = "四川省村民委员会选举条例"
 HN: Final = "海南省村民委员会选举办法"
 HEN_RC: Final = "河南省实施《中华人民共和国城市居民委员会组织法》办法"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A national text and the day it takes effect; `law` is its `Profile.law` label."""
+
+    law: str
+    title: str
+    since: date
+
+
+# The national texts the engine carries, oldest first. An election is governed by the latest one
+# in force on its day; before the first one, the engine refuses (it does not carry that text).
+# 村务监督委员会 elections follow the village law.
+NATIONAL_TEXTS: Final = {
+    "villagers": (
+        Text("2010", VC2010, LAW_2010_FROM),
+        Text("2018", VC2018, LAW_2018_FROM),
+        Text("2025", VC2025, LAW_2025_FROM),
+    ),
+    "residents": (
+        Text("1989", RC1989, RC1989_FROM),
+        Text("2018", RC2018, LAW_2018_FROM),
+        Text("2025", RC2025, LAW_2025_FROM),
+    ),
+    "party": (Text("1990", PARTY_1990, PARTY_1990_FROM), Text("2020", PARTY, PARTY_2020_FROM)),
+}
+_TEXT_NAMES: Final = {
+    "villagers": "村民委员会组织法",
+    "residents": "城市居民委员会组织法",
+    "party": "中国共产党基层组织选举工作条例",
+}
 
 # All province-level divisions (GB/T 2260), for saying which province has no profile.
 PROVINCE_NAMES: Final = {
@@ -183,7 +238,9 @@ class Profile:
     """The effective rules of one body's election under one law text and one province."""
 
     body: str
-    law: str  # the national text: "2018", "2025" (committees) or "2020" (party)
+    # The national text (NATIONAL_TEXTS): "2010", "2018", "2025" (villagers', supervision),
+    # "1989", "2018", "2025" (residents'), "1990", "2020" (party).
+    law: str
     province: str  # the province whose measures are applied, "" for none
     mode: str | None  # residents only
     sources: tuple[str, ...]  # the texts applied, national first
@@ -192,6 +249,7 @@ class Profile:
     turnout_reason: str  # the reason code when the turnout or quorum is not met
 
     committee_size: Rule[tuple[int, int] | None]
+    term: Rule[int | None]  # years of a term (每届任期)
     relatives: Rule[str]
     women: Rule[str]  # "none", "required", "separate_post" (浙江), "priority" (四川, 海南)
     age: Rule[int | None]
@@ -226,12 +284,14 @@ class Profile:
     recall: Rule[Recall | None]
     handover_days: Rule[int | None]
     quorum_exclusions: Rule[tuple[str, ...]]
+    # party only: "members" (党员大会) or "committee" (委员会全体会议 electing 书记、副书记)
+    meeting: str | None = None
 
     def rule_fields(self) -> tuple[str, ...]:
         """The names of the fields that hold rules, in order.
 
         >>> effective_profile("party", "", date(2026, 5, 1)).rule_fields()[:2]
-        ('committee_size', 'relatives')
+        ('committee_size', 'term')
         """
         return tuple(
             f.name for f in dataclasses.fields(self) if isinstance(getattr(self, f.name), Rule)
@@ -241,6 +301,7 @@ class Profile:
 # The Chinese names of the rules, in the order docs/rules.md prints them.
 RULE_LABELS: Final = {
     "committee_size": "委员会职数",
+    "term": "每届任期",
     "relatives": "近亲属回避",
     "women": "妇女成员",
     "age": "选举权年龄",
@@ -301,13 +362,28 @@ EXCLUSION_LABELS: Final = {
 }
 
 
-def _villagers(law: str) -> Profile:
-    """村民委员会组织法, 2018 or 2025 text, with no province."""
+# Before the 规程 (2013-05-02) no national text says how ballots are judged; the engine applies
+# the same common counting rules and says so.
+_NO_GUIDE_YET: Final = (
+    "法律未作规定；村民委员会选举规程2013年5月2日印发，此前按通行的计票规则（本系统的解释）"
+)
+
+
+def _guided(value: V, day: date, note: str = "") -> Rule[V]:
+    """A rule the law leaves to the 民政部 规程 (民发〔2013〕76号), cited only from its date."""
+    if day >= GUIDE_FROM:
+        return _r(value, (GUIDE, None), note=note)
+    return _r(value, note=_NO_GUIDE_YET)
+
+
+def _villagers(law: str, day: date) -> Profile:
+    """村民委员会组织法, 2010, 2018 or 2025 text, with no province, for an election on `day`."""
     new = law == "2025"
-    v = VC2025 if new else VC2018
+    v = {"2010": VC2010, "2018": VC2018, "2025": VC2025}[law]
 
     def art(old: int, current: int) -> tuple[str, int]:
-        # The 2025 amendment renumbers from Art 5 on (RULES.md §0).
+        # The 2025 amendment renumbers from Art 5 on (RULES.md §0); the 2010 and 2018 texts
+        # number alike (the 2018 amendment changed only the term in 第十一条).
         return (v, current if new else old)
 
     election = art(15, 18)
@@ -322,6 +398,8 @@ def _villagers(law: str) -> Profile:
         turnout_reason="turnout_not_over_half",
         # 村民委员会组织法(2025) 第八条: "由主任、副主任和委员共三至七人组成".
         committee_size=_r((3, 7), art(6, 8)),
+        # 村民委员会组织法(2025) 第十四条, (2018) 第十一条: "每届任期五年"; (2010) 第十一条: 三年.
+        term=_r(3 if law == "2010" else 5, art(11, 14)),
         # 村民委员会组织法(2025) 第八条: "村民委员会成员实行近亲属回避" (new in 2025).
         relatives=_r("村民委员会成员实行近亲属回避", art(6, 8)) if new else _r(""),
         # 村民委员会组织法(2025) 第八条: "应当有妇女成员".
@@ -380,15 +458,15 @@ def _villagers(law: str) -> Profile:
         threshold=_r(HALF, election),
         threshold_base=_r("voted", election),
         # The law is silent; the 规程 (guidance) voids a vote with more ballots than were issued.
-        ballot_limits=_r(True, (GUIDE, None)),
-        overvote=_r("ballot", (GUIDE, None)),
+        ballot_limits=_guided(True, day),
+        overvote=_guided("ballot", day),
         same_person_two_posts=_r(
             False,
             note="选票有效；当选较高职务的，不再计入较低职务的当选（本系统的解释）",
         ),
-        write_ins=_r(True, (GUIDE, None)),
+        write_ins=_guided(True, day),
         write_in_review=_r(False),
-        ties=_r("runoff", (GUIDE, None)),
+        ties=_guided("runoff", day),
         transfer=_r("none"),
         # 同上第二款: "所得票数不得少于已投选票总数的三分之一".
         supplementary_threshold=_r(THIRD, election),
@@ -421,13 +499,13 @@ def _replace(profile: Profile, **changes: object) -> Profile:
 def _zhejiang(base: Profile) -> Profile:
     # 浙江省村民委员会选举办法 (2020).
     proxy = base.proxy.value
-    if base.law == "2018":
+    if base.law != "2025":
         # 浙江省村民委员会选举办法 第二十五条: spouse, parents, children, siblings, grandparents or
         # grandchildren who are registered voters; at most three; not a candidate; 3 days before.
         proxy_rule = _r(
             ProxyRule(True, "close_relatives", 3, True, filing_days=3, no_redelegation=True),
             (ZJ, 25),
-            (VC2018, 15),
+            *base.proxy.articles,
         )
     else:
         # From 2026 the national law lets any villager hold a proxy; the provincial limit to close
@@ -716,13 +794,20 @@ def _hainan(base: Profile) -> Profile:
 
 
 # code → (builder, title, in force from). A text in force only from a date leaves earlier
-# elections to the national law, and the result says so.
+# elections to the national law, and the result says so. RULES.md §5 names the year of 浙江,
+# 上海 and 河北 (2020), 北京 (2012) and 河南 (2011), not the day: the engine reads each as in
+# force from 1 January of that year, which may apply a text a few months before its real day.
 _PROVINCES: Final = {
-    "33": (_zhejiang, ZJ, None),
-    "31": (_shanghai, SH, None),
-    "11": (_beijing, BJ, None),
-    "41": (_henan, HEN, None),
-    "13": (_hebei, HEB, None),
+    # 浙江省村民委员会选举办法 (2020): day unknown, 1 January 2020.
+    "33": (_zhejiang, ZJ, date(2020, 1, 1)),
+    # 上海市村民委员会选举办法 (2020): day unknown, 1 January 2020.
+    "31": (_shanghai, SH, date(2020, 1, 1)),
+    # 北京市村民委员会选举办法 (2012): day unknown, 1 January 2012.
+    "11": (_beijing, BJ, date(2012, 1, 1)),
+    # 河南省实施《村民委员会组织法》办法 (2011): day unknown, 1 January 2011.
+    "41": (_henan, HEN, date(2011, 1, 1)),
+    # 河北省村民委员会选举办法 (2020): day unknown, 1 January 2020.
+    "13": (_hebei, HEB, date(2020, 1, 1)),
     # 四川省村民委员会选举条例 (revised 2025-11-26): "自2026年1月1日起施行".
     "51": (_sichuan, SC, LAW_2025_FROM),
     # 海南省村民委员会选举办法 fifth amendment (2025-11-27) aligns with the 2025 law; we read it as
@@ -730,47 +815,33 @@ _PROVINCES: Final = {
     "46": (_hainan, HN, LAW_2025_FROM),
 }
 
+# 河南省实施《城市居民委员会组织法》办法 (2020, RULES.md C10): day unknown, 1 January 2020.
+HEN_RC_FROM: Final = date(2020, 1, 1)
 
-def _residents(law: str, mode: str) -> Profile:
-    """城市居民委员会组织法 in one of its three electorate modes."""
-    new = law == "2025"
-    base = _villagers("2025" if new else "2018")
-    r = RC2025 if new else RC2018
-    if not new:
-        # The 2018 text fixes the committee size and the electorate modes only; the counting rules
-        # are read from the village law then in force.
-        return _replace(
-            base,
-            body="residents",
-            mode=mode,
-            sources=(RC2018, VC2018),
-            notes=(NOTES["residents_2018_by_analogy"],),
-            posts=("director", "deputy_director", "woman_member", "member"),
-            # 城市居民委员会组织法(2018) 第七条: "五至九人".
-            committee_size=_r((5, 9), (r, 7)),
-            relatives=_r(""),
-            women=_r("none"),
-            # 城市居民委员会组织法(2018) 第八条: "年满十八周岁的本居住地区居民…".
-            age=_r(18, (r, 8)),
-            registration=_r(("area_resident",), (r, 8)),
-            voter_list_days=_r(None),
-            objection_days=_r(None),
-            objection_decision_days=_r(None),
-            committee_withdrawal=_r(""),
-            candidacy_bars=_r(()),
-            proxy=_r(
-                base.proxy.value,
-                (VC2018, 15),
-                note="城市居民委员会组织法(2018)未规定，参照村民委员会组织法",
-            ),
-            vacancy=_r(
-                Vacancy(5),
-                (r, 7),
-                note="另行选举后当选人数达到法定最低职数的，不足的名额可以暂缺（本系统的解释）",
-            ),
-            recall=_r(None),
-            handover_days=_r(None),
-        )
+# The provincial measures the engine carries: code → (title, in force from), for docs/rules.md.
+PROVINCE_MEASURES: Final[dict[str, tuple[str, date]]] = {
+    code: (title, since) for code, (_, title, since) in _PROVINCES.items()
+}
+
+
+def _without(profile: Profile, source: str) -> Profile:
+    """`profile` with every citation of `source` taken out, the values kept: for a day on which
+    that text was not yet in force and the engine carries none that was."""
+    changes: dict[str, object] = {}
+    for name in profile.rule_fields():
+        rule: Rule[object] = getattr(profile, name)
+        kept = tuple(a for a in rule.articles if a.source != source)
+        if kept != rule.articles:
+            changes[name] = Rule(rule.value, kept, rule.note)
+    return _replace(profile, **changes)
+
+
+def _residents(law: str, mode: str, day: date) -> Profile:
+    """城市居民委员会组织法 in one of its three electorate modes, for an election on `day`."""
+    if law != "2025":
+        return _residents_before_2026(law, mode, day)
+    base = _villagers("2025", day)
+    r = RC2025
     election = (r, 19)
     if mode == "representatives":
         # 城市居民委员会组织法(2025) 第十九条: "超过三分之二的居民代表参加投票"; no proxies.
@@ -790,6 +861,8 @@ def _residents(law: str, mode: str) -> Profile:
         turnout_reason=reason,
         # 城市居民委员会组织法(2025) 第八条: 五至九人; a woman member; near-relative avoidance.
         committee_size=_r((5, 9), (r, 8)),
+        # 城市居民委员会组织法(2025) 第十四条: "每届任期五年".
+        term=_r(5, (r, 14)),
         relatives=_r("居民委员会成员实行近亲属回避", (r, 8)),
         women=_r("required", (r, 8)),
         age=_r(18, (r, 14)),
@@ -829,6 +902,59 @@ def _residents(law: str, mode: str) -> Profile:
     )
 
 
+def _residents_before_2026(law: str, mode: str, day: date) -> Profile:
+    """城市居民委员会组织法, 1989 or 2018 text. It fixes the committee size, the term and the
+    electorate modes only; the counting rules are read from the village law then in force, and
+    before 2010-10-28 (a village text the engine does not carry) from its majorities alone."""
+    r = RC1989 if law == "1989" else RC2018
+    village = "2010" if law == "1989" else "2018"
+    base = _villagers(village, day)
+    v = base.sources[0]
+    if day >= LAW_2010_FROM:
+        sources: tuple[str, ...] = (r, v)
+        note = NOTES["residents_by_analogy"].format(text=r, village=v)
+    else:
+        base = _without(base, v)
+        sources = (r,)
+        note = NOTES["residents_before_2010"].format(text=r)
+    proxy_refs = () if day < LAW_2010_FROM else ((v, 15),)
+    return _replace(
+        base,
+        body="residents",
+        law=law,
+        mode=mode,
+        sources=sources,
+        notes=(note,),
+        posts=("director", "deputy_director", "woman_member", "member"),
+        # 城市居民委员会组织法(2018) 第七条, (1989) 第七条: "五至九人".
+        committee_size=_r((5, 9), (r, 7)),
+        # 城市居民委员会组织法(2018) 第八条: "每届任期五年"; (1989) 第八条: 三年.
+        term=_r(3 if law == "1989" else 5, (r, 8)),
+        relatives=_r(""),
+        women=_r("none"),
+        # 城市居民委员会组织法(2018) 第八条: "年满十八周岁的本居住地区居民…".
+        age=_r(18, (r, 8)),
+        registration=_r(("area_resident",), (r, 8)),
+        voter_list_days=_r(None),
+        objection_days=_r(None),
+        objection_decision_days=_r(None),
+        committee_withdrawal=_r(""),
+        candidacy_bars=_r(()),
+        proxy=_r(
+            base.proxy.value,
+            *proxy_refs,
+            note=f"{r}未规定，参照村民委员会组织法",
+        ),
+        vacancy=_r(
+            Vacancy(5),
+            (r, 7),
+            note="另行选举后当选人数达到法定最低职数的，不足的名额可以暂缺（本系统的解释）",
+        ),
+        recall=_r(None),
+        handover_days=_r(None),
+    )
+
+
 def _henan_residents(base: Profile) -> Profile:
     # 河南省实施《城市居民委员会组织法》办法 (2020) 第七条: 5 to 7 members; 第九条: 等额 allowed.
     new = base.law == "2025"
@@ -849,18 +975,23 @@ def _henan_residents(base: Profile) -> Profile:
     )
 
 
-def _party() -> Profile:
-    """中国共产党基层组织选举工作条例 (2020). The article numbers of 第二十六 to 第二十八条 are
-    RECALLED (RULES.md §9); the content is confirmed by secondary copies."""
-    base = _villagers("2025")
-    return _replace(
+def _party(law: str, meeting: str) -> Profile:
+    """中国共产党基层组织选举工作条例 (2020), or before 2020-07-13 its 暂行条例 (1990), for the
+    党员大会 or (`meeting` "committee") the committee's plenary electing the 书记 and 副书记.
+
+    The article numbers of 第二十六 to 第二十八条 are RECALLED (RULES.md §9); the content is
+    confirmed by secondary copies and by the 暂行条例, whose rules are the same (RULES.md P7–P9)."""
+    base = _villagers("2025", LAW_2025_FROM)
+    profile = _replace(
         base,
         body="party",
         law="2020",
         sources=(PARTY,),
         posts=("secretary", "deputy_secretary", "member"),
         turnout_reason="quorum_not_met",
+        meeting="members",
         committee_size=_r(None),
+        term=_r(None),
         relatives=_r(""),
         women=_r("none"),
         age=_r(None),
@@ -891,7 +1022,7 @@ def _party() -> Profile:
         ballot_limits=_r(True, (PARTY, 27)),
         overvote=_r("ballot", (PARTY, 27)),
         same_person_two_posts=_r(False),
-        # 中国共产党基层组织选举工作条例 第二十五条: "投不赞成票者可以另选他人".
+        # 中国共产党基层组织选举工作条例 第二十五条: "投不赞成票者可以另选他人" (an abstainer may not).
         write_ins=_r(True, (PARTY, 25)),
         ties=_r("runoff", (PARTY, 28)),
         supplementary_threshold=_r(HALF, (PARTY, 28)),
@@ -905,19 +1036,76 @@ def _party() -> Profile:
         handover_days=_r(None),
         quorum_exclusions=_r(tuple(EXCLUSION_LABELS), (ORG_DEPT, None), (PARTY, 5)),
     )
+    if meeting == "committee":
+        profile = _party_committee(profile)
+    if law == "1990":
+        profile = _party_1990(profile)
+    return profile
 
 
-def _supervision(law: str) -> Profile:
+def _party_committee(profile: Profile) -> Profile:
+    """The committee's first plenary electing the 书记 and 副书记 by 等额 election (RULES.md P12;
+    the 条例's article is RECALLED, so the text is cited as a whole). The electorate is the
+    committee's members; the 条例 sets no quorum for this meeting that we have read: the engine
+    asks more than half of the members present, and counts "超过实到会有选举权的人数的一半"
+    (第二十八条) among the members present."""
+    whole = Article(PARTY)
+    reading = "本系统的解读：到会委员超过全体委员的半数，会议有效"
+    return _replace(
+        profile,
+        meeting="committee",
+        notes=(*profile.notes, NOTES["party_committee_meeting"]),
+        posts=("secretary", "deputy_secretary"),
+        turnout=_r(HALF, whole, note=reading),
+        turnout_base=_r("voted", whole, note=reading),
+        threshold=_r(
+            HALF, (PARTY, 28), note="超过实到会委员的一半（第二十八条用于委员会全体会议）"
+        ),
+        threshold_base=_r("voted", (PARTY, 28), note="实到会的委员人数，不是有效票数"),
+        quorum_exclusions=_r(()),
+    )
+
+
+def _party_1990(profile: Profile) -> Profile:
+    """The 2020 profile read under the 暂行条例 (1990): the same rules, each citing the 暂行条例
+    as a whole (its article numbers differ and were not read)."""
+    changes: dict[str, object] = {}
+    for name in profile.rule_fields():
+        rule: Rule[object] = getattr(profile, name)
+        articles: list[Article] = []
+        for article in rule.articles:
+            moved = Article(PARTY_1990) if article.source == PARTY else article
+            if moved not in articles:
+                articles.append(moved)
+        if tuple(articles) != rule.articles:
+            changes[name] = Rule(rule.value, tuple(articles), rule.note)
+    note = NOTES["party_1990"].format(since=cn_date(PARTY_2020_FROM), text=PARTY_1990)
+    return _replace(
+        profile,
+        law="1990",
+        sources=(PARTY_1990,),
+        notes=(note, *profile.notes),
+        **changes,
+    )
+
+
+def _supervision(law: str, day: date) -> Profile:
     """村务监督委员会: elected by the 村民会议 or 村民代表会议; counted by the village majorities."""
-    base = _villagers(law)
-    article = (VC2025, 37) if law == "2025" else (VC2018, 32)
+    base = _villagers(law, day)
+    # 村民委员会组织法(2025) 第三十七条, (2018) and (2010) 第三十二条.
+    article = (VC2025, 37) if law == "2025" else (base.sources[0], 32)
     election = base.threshold.articles[0]
+    # 村民委员会组织法(2025) 第三十七条: its term equals the committee's; earlier texts are silent.
+    term: Rule[int | None] = _r(None)
+    if law == "2025":
+        term = _r(5, article, note="与村民委员会任期相同")
     return _replace(
         base,
         body="supervision",
         posts=("director", "deputy_director", "member"),
         notes=(NOTES["supervision_by_analogy"].format(article=election),),
         committee_size=_r(None),
+        term=term,
         # 村民委员会组织法(2025) 第三十七条: "村民委员会成员及其近亲属不得担任村务监督机构成员".
         relatives=_r("村民委员会成员及其近亲属不得担任村务监督机构成员", article),
         women=_r("none"),
@@ -927,23 +1115,68 @@ def _supervision(law: str) -> Profile:
     )
 
 
-def law_version(election_date: date) -> str:
-    """The national committee law in force on the election day: "2018" or "2025".
+def national_text(election_date: date, body: str = "villagers") -> Text:
+    """The national text that governs `body`'s election held on `election_date` (村务监督委员会:
+    the village law). Raises `ProfileError` on `election_date` for a day before the earliest
+    text the engine carries, and on `body` for an unknown body.
+
+    >>> national_text(date(2013, 4, 20), "residents").title
+    '城市居民委员会组织法(1989)'
+    >>> national_text(date(2010, 10, 27))
+    Traceback (most recent call last):
+    ...
+    huanjie.rules.errors.ProfileError: election_date：本系统未收录选举日2010年10月27日施行的村民委员会组织法文本（收录的最早文本为村民委员会组织法(2010)，自2010年10月28日起施行），无法适用
+    """
+    if body not in BODIES:
+        raise ProfileError("body", POLL_FILE["bad_body"])
+    key = "villagers" if body == "supervision" else body
+    texts = NATIONAL_TEXTS[key]
+    for text in reversed(texts):
+        if election_date >= text.since:
+            return text
+    earliest = texts[0]
+    raise ProfileError(
+        "election_date",
+        POLL_FILE["text_not_carried"].format(
+            day=cn_date(election_date),
+            law=_TEXT_NAMES[key],
+            earliest=earliest.title,
+            since=cn_date(earliest.since),
+        ),
+    )
+
+
+def law_version(election_date: date, body: str = "villagers") -> str:
+    """The national text in force on the election day, as `Profile.law`: for villagers' (and
+    supervision) committees "2010" (from 2010-10-28), "2018" (from 2018-12-29) or "2025" (from
+    2026-01-01); residents' "1989" (from 1990-01-01), "2018" or "2025"; party "1990" or "2020"
+    (from 2020-07-13). Raises `ProfileError` on `election_date` before the earliest text.
 
     >>> law_version(date(2025, 12, 31)), law_version(date(2026, 1, 1))
     ('2018', '2025')
+    >>> law_version(date(2018, 12, 28)), law_version(date(2018, 12, 29))
+    ('2010', '2018')
+    >>> law_version(date(2013, 4, 20), "residents"), law_version(date(2020, 7, 12), "party")
+    ('1989', '1990')
     """
-    return "2025" if election_date >= LAW_2025_FROM else "2018"
+    return national_text(election_date, body).law
 
 
 def effective_profile(
-    body: str, province: str, election_date: date, mode: str | None = None
+    body: str,
+    province: str,
+    election_date: date,
+    mode: str | None = None,
+    meeting: str | None = None,
 ) -> Profile:
     """The rules that govern `body`'s election held on `election_date` in `province` ("" for the
-    national law alone). `mode` is for residents' committees only (default "all_voters").
+    national law alone). `mode` is for residents' committees only (default "all_voters");
+    `meeting` for the Party only (default "members", the 党员大会; "committee" for the
+    committee's plenary electing the 书记 and 副书记).
 
     A province without a profile, or whose text is not in force on that day, gets the national
-    rules, and `notes` says so. Raises `ProfileError` for an unknown body, province code or mode.
+    rules, and `notes` says so. Raises `ProfileError` for an unknown body, province code, mode or
+    meeting, and (on `election_date`) for a day before the earliest national text carried.
 
     >>> effective_profile("villagers", "51", date(2025, 6, 1)).notes
     ('四川省村民委员会选举条例自2026年1月1日起施行，此前适用的文本本系统未收录，仅适用全国性法律',)
@@ -952,6 +1185,10 @@ def effective_profile(
     ('超过三分之二', False)
     >>> effective_profile("party", "33", date(2026, 3, 1)).turnout.value.describe()
     '超过五分之四'
+    >>> effective_profile("party", "", date(2026, 3, 1), meeting="committee").turnout.value.describe()
+    '过半数'
+    >>> effective_profile("villagers", "", date(2012, 5, 1)).ties.articles
+    ()
     """
     if body not in BODIES:
         raise ProfileError("body", POLL_FILE["bad_body"])
@@ -961,27 +1198,21 @@ def effective_profile(
         raise ProfileError("mode", POLL_FILE["mode_not_residents"])
     if mode is not None and mode not in MODES:
         raise ProfileError("mode", POLL_FILE["bad_mode"])
-    law = law_version(election_date)
+    if meeting is not None and body != "party":
+        raise ProfileError("meeting", POLL_FILE["meeting_not_party"])
+    if meeting is not None and meeting not in MEETINGS:
+        raise ProfileError("meeting", POLL_FILE["bad_meeting"])
+    law = law_version(election_date, body)
     if body == "party":
         # The Party's rules are national; provincial village measures do not govern them.
-        return _party()
+        return _party(law, meeting or "members")
     if body == "supervision":
-        return _supervision(law)
+        return _supervision(law, election_date)
     if body == "residents":
-        profile = _residents(law, mode or "all_voters")
-        if province == "41":
-            return _henan_residents(profile)
-        if province:
-            # The provincial texts of RULES.md §5 govern villagers' committees only.
-            source = _PROVINCES[province][1] if province in _PROVINCES else ""
-            note = (
-                NOTES["no_province_for_body"].format(source=source, body=BODY_NAMES["residents"])
-                if source
-                else NOTES["no_province_profile"].format(province=PROVINCE_NAMES[province])
-            )
-            return _replace(profile, notes=(*profile.notes, note))
-        return profile
-    profile = _villagers(law)
+        return _with_province_residents(
+            _residents(law, mode or "all_voters", election_date), province, election_date
+        )
+    profile = _villagers(law, election_date)
     if not province:
         return profile
     if province not in _PROVINCES:
@@ -993,3 +1224,21 @@ def effective_profile(
         note = NOTES["province_not_in_force"].format(source=title, date=when)
         return _replace(profile, notes=(note,))
     return build(profile)
+
+
+def _with_province_residents(profile: Profile, province: str, day: date) -> Profile:
+    if province == "41":
+        if day >= HEN_RC_FROM:
+            return _henan_residents(profile)
+        note = NOTES["province_not_in_force"].format(source=HEN_RC, date=cn_date(HEN_RC_FROM))
+        return _replace(profile, notes=(*profile.notes, note))
+    if province:
+        # The provincial texts of RULES.md §5 govern villagers' committees only.
+        source = _PROVINCES[province][1] if province in _PROVINCES else ""
+        note = (
+            NOTES["no_province_for_body"].format(source=source, body=BODY_NAMES["residents"])
+            if source
+            else NOTES["no_province_profile"].format(province=PROVINCE_NAMES[province])
+        )
+        return _replace(profile, notes=(*profile.notes, note))
+    return profile

@@ -10,21 +10,22 @@ How the rules are read where RULES.md leaves a choice (each is cited where it is
   1/3 rule relaxes only the winning threshold). Its candidates are the highest unelected of this
   poll for that post, as many as the post's least 差额 requires, and all who tie at the cut-off.
 - Write-ins do not count in a run-off, which is among the tied people only.
+- A women-only post (`woman_member`, or a post marked `women_only`) elects women only; the seat
+  the engine reserves for a woman member (四川 34, 海南 32) goes to a women-only supplementary poll
+  of the post the poll elected (`member`).
+- A Party ballot that records no and abstain marks may write in at most as many people as it
+  marks no ("投不赞成票者可以另选他人", 第二十五条); otherwise it is invalid.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from huanjie.rules.arith import chinese_numeral
-from huanjie.rules.candidates import candidate_count_check
-from huanjie.rules.errors import PollFileError, ProfileError
-from huanjie.rules.messages import BODY_NAMES, NOTES, POLL_FILE, POST_NAMES
+from huanjie.rules.messages import NOTES
 from huanjie.rules.poll import (
-    POLL_KINDS,
-    SEXES,
     Ballot,
     BallotCount,
     Candidate,
@@ -33,21 +34,25 @@ from huanjie.rules.poll import (
     Poll,
     PostResult,
     TallyResult,
+    names_for,
 )
-from huanjie.rules.profiles import Profile, Rule, effective_profile
+from huanjie.rules.poll_checks import TRANSFER_CHAIN, check_poll, poll_profile
+from huanjie.rules.profiles import Profile, Rule
 
-# The posts whose unsuccessful votes may be carried down (海南 31, 河南 25, 河北 29). The separate
-# women's post is outside the chain: only women can hold it.
-_TRANSFER_CHAIN = ("director", "deputy_director", "member")
-_SINGLE_SEAT = ("director", "secretary")
 _COMMITTEES = ("villagers", "residents")
 
-# A ballot reduced to what counts: (spoiled, ((post, sorted names), ...)).
-_Key = tuple[bool, tuple[tuple[str, tuple[str, ...]], ...]]
+# A ballot reduced to what counts: (spoiled, ((post, sorted names voted for), ...), marks), where
+# the marks of a Party ballot are ((post, sorted no, sorted abstain, write-ins), ...).
+_Picks = tuple[tuple[str, tuple[str, ...]], ...]
+_Marks = tuple[tuple[str, tuple[str, ...], tuple[str, ...], int], ...]
+_Key = tuple[bool, _Picks, _Marks]
+_Groups = list[tuple[dict[str, frozenset[str]], int]]
 
 
-def tally(poll: Poll) -> TallyResult:
-    """Count `poll` under the rules of its body, province and election date.
+def tally(poll: Poll, profile: Profile | None = None) -> TallyResult:
+    """Count `poll` under the rules of its body, province and election date, or under `profile`
+    when given (a county's own profile, `huanjie.rules.custom`): it must be the rules of the
+    poll's body, residents' mode and Party meeting, or the poll is refused on that field.
 
     Raises `PollFileError` for a poll that cannot be counted as given (a post the body does not
     have, a name on a ballot for a post not voted on, more seats than the law allows...). A poll
@@ -68,186 +73,35 @@ def tally(poll: Poll) -> TallyResult:
     >>> result.post("member").threshold, result.next
     (251, (NextPoll(poll='supplementary', post='member', seats=1, candidates=('C', 'D'), women_only=False),))
     """
-    profile = _profile(poll)
-    _check(poll, profile)
-    return _Count(poll, profile).result()
+    rules = poll_profile(poll, profile)
+    check_poll(poll, rules)
+    return _Count(poll, rules).result()
 
 
-def _fail(where: str, key: str, **params: object) -> PollFileError:
-    return PollFileError(where, POLL_FILE[key].format(**params))
-
-
-def _profile(poll: Poll) -> Profile:
-    try:
-        return effective_profile(poll.body, poll.province, poll.election_date, poll.mode)
-    except ProfileError as exc:
-        raise PollFileError(exc.field, exc.message) from None
-
-
-def _check(poll: Poll, profile: Profile) -> None:
-    """The checks of the poll file that need the rules: raise on a set-up that cannot be counted."""
-    body = BODY_NAMES[profile.body]
-    if poll.poll not in POLL_KINDS:
-        raise _fail("poll", "bad_poll")
-    if not poll.posts:
-        raise _fail("posts", "empty")
-    seats: dict[str, int] = {}
-    for i, post in enumerate(poll.posts):
-        if post.post not in profile.posts:
-            allowed = "、".join(profile.posts)
-            raise _fail(f"posts[{i}].post", "bad_post", body=body, post=post.post, allowed=allowed)
-        if post.post in seats:
-            raise _fail(f"posts[{i}].post", "duplicate_post", post=post.post)
-        if post.seats < 1:
-            raise _fail(f"posts[{i}].seats", "at_least_one")
-        if post.post in _SINGLE_SEAT and post.seats > 1:
-            raise _fail(f"posts[{i}].seats", "single_seat", post=POST_NAMES[post.post])
-        seats[post.post] = post.seats
-    for key, value in (
-        ("electorate", poll.electorate),
-        ("voted", poll.voted),
-        ("ballots_issued", poll.ballots_issued),
-    ):
-        if value < 0:
-            raise _fail(key, "negative")
-    _check_size(poll, profile, seats)
-    # Party members excluded from the expected attendance may still come (P8b), so only the
-    # committees' electorates bound the number who voted.
-    if profile.body != "party" and poll.voted > poll.electorate:
-        electorate_name = {"households": "户数", "representatives": "居民代表人数"}.get(
-            poll.mode or "", "登记参加选举的人数"
-        )
-        raise _fail(
-            "voted",
-            "voted_over_electorate",
-            voted=poll.voted,
-            electorate=poll.electorate,
-            electorate_name=electorate_name,
-        )
-    names: set[str] = set()
-    groups: tuple[tuple[str, Sequence[Candidate | Person]], ...] = (
-        ("candidates", poll.candidates),
-        ("elected_before", poll.elected_before),
-        ("people", poll.people),
+def _key(ballot: Ballot) -> _Key:
+    """What counts of `ballot`: the order of posts and names on it does not matter; the names
+    voted for include its write-ins."""
+    if ballot.invalid:
+        return (True, (), ())
+    posts = dict.fromkeys(
+        post for marks in (ballot.picks, ballot.write_ins) for post, names in marks if names
     )
-    for key, people in groups:
-        for i, person in enumerate(people):
-            where = f"{key}[{i}]"
-            if not person.name.strip():
-                raise _fail(f"{where}.name", "empty_name")
-            if person.name in names:
-                raise _fail(f"{where}.name", "duplicate_name", name=person.name)
-            names.add(person.name)
-            if person.sex not in SEXES:
-                raise _fail(f"{where}.sex", "bad_sex")
-    for i, candidate in enumerate(poll.candidates):
-        if candidate.post not in seats:
-            raise _fail(f"candidates[{i}].post", "post_not_in_poll", post=candidate.post)
-    for i, before in enumerate(poll.elected_before):
-        if before.post not in profile.posts:
-            allowed = "、".join(profile.posts)
-            raise _fail(
-                f"elected_before[{i}].post",
-                "bad_post",
-                body=body,
-                post=before.post,
-                allowed=allowed,
-            )
-    if poll.poll == "runoff":
-        standing = {c.post for c in poll.candidates}
-        if any(post not in standing for post in seats):
-            raise _fail("candidates", "runoff_needs_candidates")
-    _check_ballots(poll.ballots, "ballots", seats)
-    boxes: set[str] = set()
-    for i, box in enumerate(poll.boxes):
-        if not box.box.strip():
-            raise _fail(f"boxes[{i}].box", "empty")
-        if box.box in boxes:
-            raise _fail(f"boxes[{i}].box", "duplicate_box", box=box.box)
-        boxes.add(box.box)
-        if box.listed < 0:
-            raise _fail(f"boxes[{i}].listed", "negative")
-        _check_ballots(box.ballots, f"boxes[{i}].ballots", seats)
-    _check_candidate_counts(poll, profile)
-
-
-def _check_candidate_counts(poll: Poll, profile: Profile) -> None:
-    """Every post's candidate list against the profile's 差额, through `candidate_count_check`:
-    "候选人的名额应当多于应选名额" (村民委员会组织法(2025) 第十八条, (2018) 第十五条; 城市居民委员会组织法
-    (2025) 第十八条), the provinces' numbers (上海 12, 北京 16, 河南 24, 河北 17, 四川 22, 海南 20),
-    "委员候选人的差额不少于应选人数的20%" (中国共产党基层组织选举工作条例 第十三条); 等额 only where the
-    profile allows it. Checked last, so that a file's other faults are named first.
-
-    Not checked, each because the law sets the list another way:
-
-    - A poll without a list (`candidates` empty: 自荐直选 or 海选, TALLY_FORMAT.md) has nothing to
-      check; the voters write the names.
-    - A supplementary poll (另行选举): "第一次投票未当选的人员得票多的为候选人" (村民委员会组织法(2025)
-      第十八条, (2018) 第十五条; 中国共产党基层组织选举工作条例 第二十八条 "不足的名额另行选举"). The
-      list follows the first poll's votes, which the file does not carry: everyone tied at the
-      cut-off stands, so it may be longer than the 差额 allows, and it is shorter when fewer
-      unelected people received votes. The engine itself proposes that list in `next`.
-    - A run-off (再次投票): "就票数相等的候选人再次投票" (浙江 28, 北京 29, 四川 33; 党 第二十八条): the
-      candidates are the people tied, however many they are.
-    """
-    if poll.poll != "first" or not poll.candidates:
-        return
-    standing = Counter(candidate.post for candidate in poll.candidates)
-    for post in poll.posts:
-        found = candidate_count_check(profile, post.post, post.seats, standing[post.post])
-        if not found.ok:
-            breach = found.problems[0]
-            raise _fail(
-                "candidates", "candidate_count", message=breach.message, article=breach.article
-            )
-
-
-def _check_size(poll: Poll, profile: Profile, seats: dict[str, int]) -> None:
-    # 村民委员会组织法(2025) 第八条: "三至七人"; 城市居民委员会组织法(2025) 第八条: "五至九人".
-    size_rule = profile.committee_size.value
-    if size_rule is None:
-        return
-    low, high = size_rule
-    size = sum(seats.values()) + len(poll.elected_before)
-    rule = (
-        f"{BODY_NAMES[profile.body]}由主任、副主任和委员共"
-        f"{chinese_numeral(low)}至{chinese_numeral(high)}人组成"
+    picks = tuple(sorted((post, tuple(sorted(set(ballot.votes(post))))) for post in posts))
+    marked = dict.fromkeys(
+        post for marks in (ballot.against, ballot.abstained, ballot.write_ins) for post, _ in marks
     )
-    article = "、".join(profile.committee_size.cite())
-    if size > high:
-        raise _fail("posts", "committee_too_large", rule=rule, article=article, size=size)
-    # A first poll may elect the posts one round at a time (上海 15, 海南 26, 四川 29, 河北 23), so
-    # only the round that elects the members must bring the committee to its lawful size.
-    if poll.poll == "first" and ("member" in seats or "woman_member" in seats) and size < low:
-        raise _fail("posts", "committee_too_small", rule=rule, article=article, size=size)
-
-
-def _check_ballots(ballots: Sequence[Ballot], where: str, seats: dict[str, int]) -> None:
-    checked: set[tuple[bool, tuple[tuple[str, tuple[str, ...]], ...]]] = set()
-    for i, ballot in enumerate(ballots):
-        at = f"{where}[{i}]"
-        if ballot.n < 1:
-            raise _fail(f"{at}.n", "at_least_one")
-        content = (ballot.invalid, ballot.picks)
-        if content in checked:
-            continue
-        checked.add(content)
-        if ballot.invalid and any(names for _, names in ballot.picks):
-            raise _fail(f"{at}.invalid", "invalid_with_names")
-        seen_posts: set[str] = set()
-        for post, names in ballot.picks:
-            if post not in seats or post in seen_posts:
-                raise _fail(f"{at}.{post}", "post_not_in_poll", post=post)
-            seen_posts.add(post)
-            marked: set[str] = set()
-            for j, name in enumerate(names):
-                if not name.strip():
-                    raise _fail(f"{at}.{post}[{j}]", "empty_name")
-                if name in marked:
-                    # One mark per person per post: a repeated name is an entry error to correct,
-                    # not a choice the engine should guess at.
-                    raise _fail(f"{at}.{post}", "duplicate_on_ballot", name=name)
-                marked.add(name)
+    marks = tuple(
+        sorted(
+            (
+                post,
+                tuple(sorted(names_for(ballot.against, post))),
+                tuple(sorted(names_for(ballot.abstained, post))),
+                len(names_for(ballot.write_ins, post)),
+            )
+            for post in marked
+        )
+    )
+    return (False, picks, marks)
 
 
 @dataclass
@@ -289,6 +143,14 @@ class _Count:
         )
         self.sex = {p.name: p.sex for p in everyone}
         self.seats = {p.post: p.seats for p in poll.posts}
+        # The posts only women can win in this poll: 浙江's women's post (第二十一条), and a seat
+        # reserved for a woman member (四川 34, 海南 32) held as a women-only poll of its post.
+        self.women_only = {p.post for p in poll.posts if p.women_only or p.post == "woman_member"}
+        # Party ballots: the no and abstain marks of the valid ballots, per post (RULES.md P7).
+        self.against: dict[str, Counter[str]] = {post: Counter() for post in self.seats}
+        self.abstained: dict[str, Counter[str]] = {post: Counter() for post in self.seats}
+        # The votes of tally sheets (计票结果报告单), per post.
+        self.sheet_votes: dict[str, Counter[str]] = {post: Counter() for post in self.seats}
         # Decide from the highest post down; report in the order the file lists them.
         self.order = [post for post in profile.posts if post in self.seats]
         self.standing: dict[str, list[str]] = {post: [] for post in self.seats}
@@ -323,30 +185,50 @@ class _Count:
         else:
             self.cite(profile.threshold, profile.threshold_base)
         self.cite(profile.ballot_limits)
+        if poll.committee_seats is not None:
+            # The committee's size was checked on `committee_seats` (村民委员会组织法(2025) 第八条;
+            # 城市居民委员会组织法(2025) 第八条, (1989) 第七条).
+            self.cite(profile.committee_size)
 
         reasons: list[str] = []
         ballots = list(poll.ballots)
+        sheets = [poll.counted] if poll.counted is not None else []
         if poll.boxes and profile.mobile_box_void.value:
             self.cite(profile.mobile_box_void)
         for box in poll.boxes:
             # 海南省村民委员会选举办法 第二十九条: a box holding more ballots than the voters published
             # for it is void on its own; the other ballots still stand.
-            if profile.mobile_box_void.value and sum(b.n for b in box.ballots) > box.listed:
+            if profile.mobile_box_void.value and box.returned > box.listed:
                 reasons.append(f"box_void:{box.box}")
                 continue
             ballots.extend(box.ballots)
+            if box.counted is not None:
+                sheets.append(box.counted)
 
         # Identical ballots are counted once, with their number; the order of posts and names on
         # a ballot does not matter.
-        raw: Counter[_Key] = Counter()
+        # poll_from_json shares one object between identical ballots: count by object first.
+        times: dict[int, int] = {}
+        distinct: dict[int, Ballot] = {}
         for ballot in ballots:
-            raw[(ballot.invalid, ballot.picks)] += ballot.n
+            key = id(ballot)
+            if key in times:
+                times[key] += ballot.n
+            else:
+                times[key] = ballot.n
+                distinct[key] = ballot
         groups: Counter[_Key] = Counter()
-        for (spoiled, marks), n in raw.items():
-            picks = tuple(sorted((post, tuple(sorted(names))) for post, names in marks if names))
-            groups[(spoiled, () if spoiled else picks)] += n
-        returned = sum(groups.values())
+        for key, n in times.items():
+            groups[_key(distinct[key])] += n
         valid_groups, invalid = self.judge(groups)
+        # Tally sheets' totals: their ballots as the counters judged them, their votes as given.
+        for sheet in sheets:
+            groups[(True, (), ())] += sheet.invalid
+            invalid += sheet.invalid
+            groups[(False, (), ())] += sheet.valid
+            for post, by_name in sheet.votes:
+                self.sheet_votes[post].update(dict(by_name))
+        returned = sum(groups.values())
 
         void = self.poll_void(returned)
         reasons.extend(void)
@@ -356,19 +238,30 @@ class _Count:
             return self.void_result(reasons, count, valid_groups, threshold)
         return self.decide(reasons, count, valid_groups, threshold)
 
-    def judge(
-        self, groups: Counter[_Key]
-    ) -> tuple[list[tuple[dict[str, frozenset[str]], int]], int]:
-        """Split ballots into valid ones (with the parts that count) and invalid ones."""
+    def judge(self, groups: Counter[_Key]) -> tuple[_Groups, int]:
+        """Split ballots into valid ones (with the parts that count) and invalid ones; keep the
+        no and abstain marks of the valid ones."""
         profile = self.profile
-        valid: list[tuple[dict[str, frozenset[str]], int]] = []
+        valid: _Groups = []
         invalid = 0
-        for (spoiled, picks), n in sorted(groups.items()):
+        for (spoiled, picks, marks), n in sorted(groups.items()):
             if spoiled:
                 invalid += n
                 continue
             counted: dict[str, frozenset[str]] = {}
             void = False
+            for _, against, _, written in marks:
+                if written > len(against):
+                    # 中国共产党基层组织选举工作条例 第二十五条: "投不赞成票者可以另选他人"; an
+                    # abstainer may not write in (RULES.md P7), so a ballot with more write-ins
+                    # than no marks is invalid.
+                    self.note(
+                        NOTES["party_write_in_without_no"].format(
+                            article="、".join(profile.write_ins.cite())
+                        )
+                    )
+                    void = True
+                    break
             for post, names in picks:
                 # 浙江 27, 北京 28, 四川 32: more names than seats voids the ballot (its whole, in
                 # 四川 "每项职务" too); 河北 28 and 河南 34 void only that post's part.
@@ -393,6 +286,11 @@ class _Count:
                 invalid += n
             else:
                 valid.append((counted, n))
+                for post, against, abstained, _ in marks:
+                    for name in against:
+                        self.against[post][name] += n
+                    for name in abstained:
+                        self.abstained[post][name] += n
         return valid, invalid
 
     def poll_void(self, returned: int) -> list[str]:
@@ -440,6 +338,9 @@ class _Count:
                 names = names & standing
             for name in names:
                 counts[name] += n
+        for name, n in self.sheet_votes[post].items():
+            if n and (standing is None or name in standing):
+                counts[name] += n
         return counts
 
     def void_result(
@@ -452,9 +353,7 @@ class _Count:
         # The vote is void and must be held again (浙江 27: "选举无效…重新选举"); the counts are kept
         # for the record, without any transfer between posts.
         posts = tuple(
-            PostResult(
-                p.post, p.seats, threshold, _ordered(self.counts(p.post, groups)), (), p.seats
-            )
+            self.post_result(p.post, threshold, self.counts(p.post, groups), ())
             for p in self.poll.posts
         )
         again = tuple(
@@ -463,7 +362,7 @@ class _Count:
                 post,
                 self.seats[post],
                 tuple(self.standing[post]),
-                post == "woman_member",
+                post in self.women_only,
             )
             for post in self.order
         )
@@ -486,7 +385,7 @@ class _Count:
         decisions: dict[str, _Decision] = {}
         for post in self.order:
             counts = self.counts(post, groups)
-            if transfer and post in _TRANSFER_CHAIN:
+            if transfer and post in TRANSFER_CHAIN:
                 # 海南 31, 河南 25 ("可以"), 河北 29 ("应当"): the votes a person got for a higher post
                 # they did not win count toward the lower post; a ballot counts once per person.
                 for (picks, n), carried in zip(groups, carry, strict=True):
@@ -502,7 +401,7 @@ class _Count:
                 for name, votes in counts.items()
                 if votes >= threshold
                 and name not in blocked
-                and (post != "woman_member" or self.woman(name))
+                and (post not in self.women_only or self.woman(name))
             ]
             ranked = _rank(counts, eligible)
             decision = self.fill(post, ranked, women_in)
@@ -511,7 +410,7 @@ class _Count:
             for names, _, _ in decision.runoffs:
                 pending.update(names)
             women_in = women_in or any(self.woman(name) for name in decision.elected)
-            if transfer and post in _TRANSFER_CHAIN:
+            if transfer and post in TRANSFER_CHAIN:
                 carry = [
                     (carried | picks.get(post, frozenset())) - taken - pending
                     for (picks, _), carried in zip(groups, carry, strict=True)
@@ -521,18 +420,27 @@ class _Count:
         following = self.following(decisions, all_counts, taken, elected_here, women_in)
         self.closing_notes(elected_here, following, women_in)
         posts = tuple(
-            PostResult(
-                p.post,
-                p.seats,
-                threshold,
-                _ordered(all_counts[p.post]),
-                tuple(decisions[p.post].elected),
-                p.seats - len(decisions[p.post].elected),
-            )
+            self.post_result(p.post, threshold, all_counts[p.post], decisions[p.post].elected)
             for p in poll.posts
         )
         return TallyResult(
             True, tuple(reasons), tuple(self.rules), count, posts, tuple(elected_here), following
+        )
+
+    def post_result(
+        self, post: str, threshold: int, counts: Counter[str], elected: Sequence[str]
+    ) -> PostResult:
+        seats = self.seats[post]
+        result = PostResult(
+            post, seats, threshold, _ordered(counts), tuple(elected), seats - len(elected)
+        )
+        if self.profile.body != "party":
+            return result
+        # A Party result reports each candidate's no and abstain marks (RULES.md P7).
+        return dataclasses.replace(
+            result,
+            against=_ordered(self.against[post]),
+            abstained=_ordered(self.abstained[post]),
         )
 
     def fill(self, post: str, ranked: list[tuple[str, int]], women_in: bool) -> _Decision:
@@ -541,6 +449,7 @@ class _Count:
         priority = (
             self.profile.women.value == "priority"
             and post == "member"
+            and post not in self.women_only
             and not women_in
             and self.poll.poll != "runoff"
         )
@@ -563,12 +472,12 @@ class _Count:
             elif self.poll.poll == "first" and "woman_member" not in self.seats:
                 decision.reserved_women = 1
                 elected, tied, tied_seats = _pick(ranked, seats - 1)
-            # In a supplementary poll the women's seat is its own post (woman_member), so a
-            # member-only poll reserves nothing again.
+            # A later poll holds the women's seat as a women-only poll of its post (`women_only`),
+            # so a member-only supplementary poll reserves nothing again.
         decision.elected = elected
         if tied:
             self.cite(self.profile.ties)
-            decision.runoffs.append((tuple(tied), tied_seats, post == "woman_member"))
+            decision.runoffs.append((tuple(tied), tied_seats, post in self.women_only))
         elif len(ranked) > seats:
             self.cite(self.profile.ties)
         return decision
@@ -590,12 +499,14 @@ class _Count:
             for names, seats, women_only in decision.runoffs:
                 out.append(NextPoll("runoff", post, seats, names, women_only))
             if decision.reserved_women:
+                # 四川 34, 海南 32: "在委员的应选人数中确定一个名额另行选举妇女成员": a women-only
+                # supplementary poll for the seat of the post this poll elected.
                 out.append(
                     NextPoll(
                         "supplementary",
-                        "woman_member",
+                        post,
                         decision.reserved_women,
-                        self.nominees("member", decision.reserved_women, counts[post], taken, True),
+                        self.nominees(post, decision.reserved_women, counts[post], taken, True),
                         True,
                     )
                 )
@@ -610,10 +521,11 @@ class _Count:
             if poll.poll == "runoff":
                 # Nobody won the run-off (no votes at all): it is held again among the same people.
                 left = tuple(name for name in self.standing[post] if name not in taken)
-                out.append(NextPoll("runoff", post, short, left, post == "woman_member"))
-            elif post == "woman_member" and not women_in:
+                out.append(NextPoll("runoff", post, short, left, post in self.women_only))
+            elif post in self.women_only and not women_in:
                 # 浙江省村民委员会选举办法 第二十九条: with no woman elected, the supplementary ballot
                 # lists the women's post again; the law's woman member (第八条) cannot be left out.
+                # A women-only seat of 四川 34 and 海南 32 is held again alike.
                 self.cite(profile.women)
                 out.append(
                     NextPoll(
@@ -624,7 +536,7 @@ class _Count:
                         True,
                     )
                 )
-            elif post == "woman_member":
+            elif post in self.women_only:
                 # A woman is already elected, so the seat is an ordinary member's seat.
                 target = "member" if "member" in self.seats else post
                 regular[target] = regular.get(target, 0) + short

@@ -25,6 +25,7 @@ ABOVE: dict[str, tuple[str, ...]] = {
         "nomination",
         "committees",
         "review",
+        "polls",
     ),
     "rules": (
         "lib.forms",
@@ -39,18 +40,30 @@ ABOVE: dict[str, tuple[str, ...]] = {
         "nomination",
         "committees",
         "review",
+        "polls",
     ),
-    "uploads": ("people", "elections", "voters", "party", "nomination", "committees", "review"),
-    "people": ("elections", "voters", "party", "nomination", "committees", "review"),
-    "elections": ("voters", "party", "nomination", "committees", "review"),
-    "voters": ("party", "nomination", "committees", "review"),
-    "party": ("voters", "nomination", "committees", "review"),
+    "uploads": (
+        "people",
+        "elections",
+        "voters",
+        "party",
+        "nomination",
+        "committees",
+        "review",
+        "polls",
+    ),
+    "people": ("elections", "voters", "party", "nomination", "committees", "review", "polls"),
+    "elections": ("voters", "party", "nomination", "committees", "review", "polls"),
+    "voters": ("party", "nomination", "committees", "review", "polls"),
+    "party": ("voters", "nomination", "committees", "review", "polls"),
     # The village election committee sits on the rolls and below nomination, which withdraws
     # its members when they are nominated (nomination registers what committees must ask).
-    "committees": ("party", "nomination", "review"),
-    # Nomination sits above elections, voters, people and committees; the joint review above it.
-    "nomination": ("review",),
-    "review": (),
+    "committees": ("party", "nomination", "review", "polls"),
+    # Nomination sits above elections, voters, people and committees; the joint review above it;
+    # election day (polls) above them all.
+    "nomination": ("review", "polls"),
+    "review": ("polls",),
+    "polls": (),
 }
 
 

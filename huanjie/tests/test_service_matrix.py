@@ -50,6 +50,7 @@ from huanjie.elections.services import campaign_create
 from huanjie.elections.tests.matrix import cases as rule_profile_cases
 from huanjie.lib import idcard
 from huanjie.nomination.tests.matrix import cases as list_cases
+from huanjie.polls.tests.matrix import cases as poll_cases
 from huanjie.regions.models import Region
 from huanjie.review.tests.matrix import cases as review_cases
 
@@ -96,6 +97,7 @@ NOT_IN_MATRIX = {
     "huanjie.voters.services.registrations.conflict_keep": "a step of voter_register etc.",
     "huanjie.voters.services.registrations.registration_deactivate": "a step of voter_remove",
     "huanjie.voters.services.registrations.person_for_registration": "a step of voter_register",
+    "huanjie.polls.services.lifecycle.poll_move": "the guarded move every poll service makes",
     "huanjie.voters.services.status_effects.registrations_apply_status": "a step of the status",
     "huanjie.voters.services.status_effects.registrations_undo_status": "a step of the status",
     "huanjie.voters.imports.run_pipeline": "the roll importer's run, after upload_* checked",
@@ -801,6 +803,7 @@ MATRIX: dict[str, Case] = {
     **list_cases(),
     **rule_profile_cases(),
     **review_cases(),
+    **poll_cases(),
 }
 SERVICES = discover()
 ROLES = list(Role)

@@ -38,6 +38,9 @@ EXPECTED: dict[str, set[Action]] = {
         A.MANAGE_COMMITTEES,
         A.MANAGE_REVIEW,
         A.MANAGE_RULE_PROFILES,
+        A.MANAGE_POLLS,
+        A.ENTER_COUNT,
+        A.COORDINATE_COUNT,
     },
     Role.TOWN_OFFICER: {
         A.VIEW_REGIONS,
@@ -50,6 +53,9 @@ EXPECTED: dict[str, set[Action]] = {
         A.MANAGE_NOMINATION,
         A.MANAGE_COMMITTEES,
         A.MANAGE_REVIEW,
+        A.MANAGE_POLLS,
+        A.ENTER_COUNT,
+        A.COORDINATE_COUNT,
     },
     Role.VILLAGE_CLERK: {
         A.VIEW_REGIONS,
@@ -59,6 +65,8 @@ EXPECTED: dict[str, set[Action]] = {
         A.MANAGE_NOMINATION,
         A.MANAGE_COMMITTEES,
         A.MANAGE_REVIEW,
+        A.MANAGE_POLLS,
+        A.ENTER_COUNT,
     },
     Role.REVIEWER: {A.VIEW_REGIONS, A.ANSWER_REVIEW},
     Role.INSPECTOR: {A.VIEW_REGIONS, A.VIEW_CAMPAIGNS},

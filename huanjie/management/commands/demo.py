@@ -22,6 +22,7 @@ from huanjie.elections.demo import campaign_seed, election_days_seed, rule_profi
 from huanjie.nomination.demo import nomination_seed
 from huanjie.party.demo import party_seed
 from huanjie.people.demo import people_seed
+from huanjie.polls.demo import polls_seed
 from huanjie.regions.models import Region
 from huanjie.regions.services import regions_load
 from huanjie.review.demo import review_seed
@@ -106,6 +107,7 @@ class Command(BaseCommand):
                 reviewer=users["dt_review"].user,
             )
         )
+        self._line(polls_seed(campaign=campaign, officers=officers, county=officer, seed=seed))
         self.stdout.write("")
         self.stdout.write("演示用户（密码每次运行重新生成）：")
         for username, demo in users.items():

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from huanjie.rules import PollFileError, poll_from_json, tally
 from huanjie.rules.arith import HALF, THIRD, Share
 from huanjie.rules.candidates import candidate_count_check, candidate_range
 from huanjie.rules.custom import (
@@ -29,6 +30,7 @@ from huanjie.rules.custom import (
 from huanjie.rules.errors import ProfileError
 from huanjie.rules.profiles import Article, Profile, Surplus, Vacancy, effective_profile
 from huanjie.rules.proxies import ProxyRequest, proxy_check
+from huanjie.rules.tests.support import villagers
 
 QH = "青海省村民委员会选举办法"
 DAY = date(2026, 12, 1)
@@ -443,3 +445,40 @@ def test_the_properties_see_accepted_profiles() -> None:
         assert result.profile is not None
         _not_looser(base, result.profile)
     assert THIRD.smallest(3) == 1
+
+
+def test_a_county_profile_counts_a_poll_of_its_body() -> None:
+    # tally(poll, profile=...): the application passes a county's own profile.
+    day = date(2026, 5, 10)
+    base = effective_profile("villagers", "", day)
+    data = {"threshold": {"value": {"num": 3, "den": 5, "strict": True}, "article": 30}}
+    county = custom_profile(base, overrides_from_json(base, data, QH)[0], title=QH).profile
+    assert county is not None
+    poll = poll_from_json(villagers(ballots=[{"n": 280, "member": ["A", "B", "C"]}]))
+    assert tally(poll).elected == ("A", "B", "C")
+    # 3/5 of 500 who voted: more than 300 needed.
+    assert tally(poll, profile=county).elected == ()
+    assert tally(poll, profile=county).post("member").threshold == 301
+    party = effective_profile("party", "", day)
+    with pytest.raises(PollFileError) as raised:
+        tally(poll, profile=party)
+    assert (raised.value.field, raised.value.message) == (
+        "body",
+        "计票规则适用于村党组织委员会，与本次投票（村民委员会）不符",
+    )
+    committee = effective_profile("party", "", day, meeting="committee")
+    members = poll_from_json(
+        {
+            "body": "party",
+            "election_date": "2026-05-10",
+            "poll": "first",
+            "posts": [{"post": "member", "seats": 1}],
+            "electorate": 50,
+            "voted": 41,
+            "ballots_issued": 41,
+            "ballots": [],
+        }
+    )
+    with pytest.raises(PollFileError) as raised:
+        tally(members, profile=committee)
+    assert raised.value.field == "meeting"

@@ -78,7 +78,8 @@ FIXTURES: list[tuple[str, str, dict[str, Any]]] = [
             "valid": False,
             "reasons": ["quorum_not_met"],
             "ballots": {"returned": 0, "valid": 0, "invalid": 0},
-            "posts": [_post("member", 3, 1, {})],
+            # A Party result reports the no and abstain marks per candidate (none here).
+            "posts": [_post("member", 3, 1, {}) | {"against": {}, "abstained": {}}],
             "elected": [],
             "next": [_next("first", "member", 3, "赵军", "钱敏", "孙浩", "李娟")],
         },

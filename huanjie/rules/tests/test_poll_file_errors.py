@@ -144,6 +144,16 @@ BREAKS: list[tuple[str, Callable[[Poll], None], str]] = [
     ("boxes[0].ballots[0] a post not voted on", _set("boxes/0/ballots/0/woman_member", ["赵敏"]), "boxes[0].ballots[0].woman_member"),
     ("an unknown top-level field", _set("village", "一村"), "village"),
     ("a runoff without candidates", lambda p: p.update(poll="runoff", candidates=[]), "candidates"),
+    # The fields added for post-by-post rounds, the women-only seat and Party ballots.
+    ("posts[1].women_only not a boolean", _set("posts/1/women_only", 1), "posts[1].women_only"),
+    ("committee_seats a string", _set("committee_seats", "5"), "committee_seats"),
+    ("committee_seats negative", _set("committee_seats", -5), "committee_seats"),
+    ("committee_seats zero", _set("committee_seats", 0), "committee_seats"),
+    ("committee_seats above seven", _set("committee_seats", 8), "committee_seats"),
+    ("committee_seats below the seats", _set("committee_seats", 3), "posts"),
+    ("meeting on a villagers' poll", _set("meeting", "committee"), "meeting"),
+    ("meeting not a string", _set("meeting", ["committee"]), "meeting"),
+    ("ballots[1] marks on a villagers' poll", _set("ballots/1/member", {"yes": ["王芳"]}), "ballots[1].member"),
 ]  # fmt: skip
 
 
@@ -244,6 +254,7 @@ def _mutated(draw: st.DrawFn) -> Poll:
         "posts/1/post", "candidates", "candidates/0", "candidates/1/sex", "people/0",
         "electorate", "voted", "ballots_issued", "ballots", "ballots/0", "ballots/0/n",
         "ballots/0/member", "ballots/1/member/0", "ballots/2/invalid", "boxes/0", "boxes/0/listed",
+        "committee_seats", "meeting", "posts/1/women_only", "ballots/0/no", "ballots/1/yes",
     ]  # fmt: skip
     for path in draw(st.lists(st.sampled_from(paths), min_size=1, max_size=3, unique=True)):
         with contextlib.suppress(KeyError, IndexError, TypeError):

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from huanjie.rules import poll_from_json, tally
+from huanjie.rules.poll import poll_to_json
 from huanjie.rules.profiles import Profile, effective_profile
 
 PROVINCES = ["", "33", "31", "11", "41", "13", "51", "46"]
@@ -445,3 +446,13 @@ def test_the_count_agrees_with_a_reference_count(poll: Poll) -> None:
         assert set(post["elected"]) == want["elected"][name]
         runoffs = [n for n in result["next"] if n["post"] == name and n["poll"] == "runoff"]
         assert {c for n in runoffs for c in n["candidates"]} == want["tied"][name]
+
+
+@FAST
+@given(poll=whole_polls())
+def test_a_poll_writes_back_as_it_was_read(poll: Poll) -> None:
+    # poll_to_json is the inverse of poll_from_json: a poll stored as counted counts alike.
+    parsed = poll_from_json(poll)
+    again = poll_from_json(json.loads(json.dumps(poll_to_json(parsed))))
+    assert again == parsed
+    assert tally(again) == tally(parsed)

@@ -346,10 +346,12 @@ for code, article in (
             _women_poll(code, 240),
             {
                 "posts": {"member": {"elected": ["M1", "M2"], "open": 1}},
+                # The women-only re-vote is for a seat of the post the poll elected, named as
+                # that post (四川 34, 海南 32: "在委员的应选人数中确定一个名额另行选举妇女成员").
                 "next": [
                     {
                         "poll": "supplementary",
-                        "post": "woman_member",
+                        "post": "member",
                         "seats": 1,
                         "candidates": ["W1"],
                         "women_only": True,
@@ -438,9 +440,23 @@ def test_scenario_29_forbidden_committee_sizes_exit_2(tmp_path: Path) -> None:
         "posts：村民委员会由主任、副主任和委员共三至七人组成（村民委员会组织法(2025) 第八条），"
         "本次共8人\n"
     )
-    residents = _residents(41) | {"posts": [{"post": "member", "seats": 4}]}
+    # A residents' committee of 4, elected at once (主任 and 委员 in one poll)...
+    whole = [{"post": "director", "seats": 1}, {"post": "member", "seats": 3}]
+    residents = _residents(41) | {"posts": whole}
     code, out, err = run_cli(residents, tmp_path)
     assert code == 2 and err.startswith("posts：居民委员会由主任、副主任和委员共五至九人组成")
+    # ...or declared in `committee_seats` for a round of its members.
+    residents = _residents(41) | {"committee_seats": 4}
+    code, out, err = run_cli(residents, tmp_path)
+    assert (code, out) == (2, "")
+    assert err == (
+        "committee_seats：居民委员会由主任、副主任和委员共五至九人组成"
+        "（城市居民委员会组织法(2025) 第八条），委员会职数为4人\n"
+    )
+    # Changed with issue "post-by-post rounds": one round of 4 members, with no committee size
+    # given, is no longer refused; the size limits bind the committee, not a round (RULES.md §9).
+    residents = _residents(41) | {"posts": [{"post": "member", "seats": 4}]}
+    assert run_cli(residents, tmp_path)[0] == 0
 
 
 DAY = date(2026, 5, 10)

@@ -1,0 +1,236 @@
+"""The pages of an election's polls: the list per election (with the first poll and a
+rehearsal to create) and one poll's page (its state, ballot, set-up, count, numbered checks,
+closing and frozen result, and the polls that follow)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from huanjie.accounts.permissions import Action, can, current_user, in_scope
+from huanjie.elections.models import Body
+from huanjie.polls.models import CheckExplanation, Poll, PollStatus
+from huanjie.polls.selectors import access_election, access_poll, polls_of
+from huanjie.polls.services import closing, lifecycle
+
+
+def _act(request: HttpRequest, back: str, write: Callable[[], object], ok: str) -> HttpResponse:
+    """A POST button: the service's refusal as a message, else `ok`; back to `back`."""
+    try:
+        write()
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, ok)
+    return redirect(back)
+
+
+def _may(user: Any, poll_or_election: Any, action: Action) -> bool:
+    election = getattr(poll_or_election, "election", poll_or_election)
+    return can(user, action) and in_scope(user, election.village.region_id)
+
+
+@require_http_methods(["GET"])
+def index(request: HttpRequest) -> HttpResponse:
+    """The committee elections in the user's area that are ready for election day (every
+    list fixed, or a poll made), with their polls: where election day's work starts."""
+    user = current_user(request)
+    from django.core.paginator import Paginator
+    from django.db.models import Exists, OuterRef
+
+    from huanjie.accounts.permissions import scoped
+    from huanjie.elections.models import Election
+    from huanjie.nomination.models import CandidateList, ListStatus
+
+    fixed = CandidateList.objects.filter(post__election=OuterRef("pk"), status=ListStatus.FIXED)
+    ready = scoped(
+        user,
+        Election.objects.filter(
+            Exists(fixed) | Exists(Poll.objects.filter(election=OuterRef("pk")))
+        )
+        .exclude(body=Body.COOPERATIVE)
+        .select_related("village", "village__region", "village__campaign")
+        .order_by("-village__campaign__window_start", "village__region_id", "body"),
+        Action.VIEW_CAMPAIGNS,
+        field="village__region__code",
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        ready = ready.filter(village__region__name__contains=q)
+    page = Paginator(ready, 50).get_page(request.GET.get("page"))
+    polls: dict[int, list[Poll]] = {}
+    for p in Poll.objects.filter(election__in=[e.pk for e in page]).order_by("number"):
+        polls.setdefault(p.election_id, []).append(p)
+    rows = [(e, polls.get(e.pk, [])) for e in page]
+    return render(request, "polls/index.html", {"rows": rows, "page": page, "q": q})
+
+
+@require_http_methods(["GET"])
+def election_polls(request: HttpRequest, election_id: int) -> HttpResponse:
+    user = current_user(request)
+    election = access_election(user, election_id)
+    return render(
+        request,
+        "polls/election.html",
+        {
+            "election": election,
+            "polls": polls_of(election),
+            "can_manage": _may(user, election, Action.MANAGE_POLLS),
+            "modes": lifecycle.RESIDENT_MODES if election.body == Body.RESIDENTS else {},
+        },
+    )
+
+
+@require_POST
+def poll_create(request: HttpRequest, election_id: int) -> HttpResponse:
+    user = current_user(request)
+    election = access_election(user, election_id)
+    rehearsal = request.POST.get("rehearsal") == "1"
+    seats = request.POST.get("committee_seats", "").strip()
+    back = reverse("polls:election", args=[election.pk])
+    made: list[Poll] = []
+
+    def write() -> None:
+        committee_seats = None
+        if seats:
+            if not seats.isdigit():
+                raise ValidationError("委员会职数应为正整数")
+            committee_seats = int(seats)
+        made.append(
+            lifecycle.poll_create_first(
+                actor=user,
+                election=election,
+                rehearsal=rehearsal,
+                mode=request.POST.get("mode", ""),
+                committee_seats=committee_seats,
+            )
+        )
+
+    response = _act(request, back, write, "已建立演练投票" if rehearsal else "已建立第一次投票")
+    if made:
+        return redirect("polls:detail", pk=made[0].pk)
+    return response
+
+
+@require_http_methods(["GET"])
+def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    poll = access_poll(user, pk)
+    findings: list[Any] = []
+    problems: list[str] = []
+    if poll.status == PollStatus.COUNTING:
+        findings = closing.poll_findings(poll)
+        problems = closing.closing_problems(poll)
+    explained = {
+        (e.code, e.box): e for e in CheckExplanation.objects.filter(poll=poll).select_related("by")
+    }
+    for f in findings:
+        f_key = (f.code, f.box or "")
+        setattr_ok = explained.get(f_key)
+        f.__dict__["explanation"] = setattr_ok  # frozen dataclasses refuse setattr
+    posts = list(poll.posts.prefetch_related("candidates").order_by("position"))
+    result = poll.engine_output or {}
+    return render(
+        request,
+        "polls/detail.html",
+        {
+            "poll": poll,
+            "posts": posts,
+            "boxes": list(poll.boxes.order_by("position", "id")),
+            "history": list(poll.history.select_related("actor")),
+            "findings": findings,
+            "problems": problems,
+            "explained": explained,
+            "result": result,
+            "result_posts": _result_posts(result),
+            "following": list(poll.followed_by.order_by("number")),
+            "can_manage": _may(user, poll, Action.MANAGE_POLLS),
+            "can_coordinate": _may(user, poll, Action.COORDINATE_COUNT),
+            "can_enter": _may(user, poll, Action.ENTER_COUNT),
+            "short_hash": poll.engine_hash[:12],
+        },
+    )
+
+
+def _result_posts(result: dict[str, Any]) -> list[dict[str, Any]]:
+    from huanjie.rules.messages import POST_NAMES
+
+    out = []
+    for post in result.get("posts", []):
+        out.append(
+            {
+                "label": POST_NAMES.get(post["post"], post["post"]),
+                "seats": post["seats"],
+                "threshold": post["threshold"],
+                "votes": list(post["votes"].items()),
+                "elected": post["elected"],
+                "open": post["open"],
+            }
+        )
+    return out
+
+
+class _ExplainForm(forms.Form):
+    code = forms.CharField(max_length=10)
+    box = forms.CharField(max_length=30, required=False)
+    text = forms.CharField(max_length=500)
+
+
+@require_POST
+def poll_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The buttons of the poll page: open voting, start counting, cancel, explain, close."""
+    user = current_user(request)
+    poll = access_poll(user, pk)
+    back = reverse("polls:detail", args=[poll.pk])
+    if action == "open":
+        typed = request.POST.get("electorate", "").strip()
+        electorate = int(typed) if typed.isdigit() else None
+        return _act(
+            request,
+            back,
+            lambda: lifecycle.poll_open_voting(actor=user, poll=poll, electorate=electorate),
+            "投票开始",
+        )
+    if action == "count":
+        return _act(
+            request, back, lambda: lifecycle.poll_start_counting(actor=user, poll=poll), "开始计票"
+        )
+    if action == "cancel":
+        reason = request.POST.get("reason", "")
+        return _act(
+            request,
+            back,
+            lambda: lifecycle.poll_cancel(actor=user, poll=poll, reason=reason),
+            "投票已取消",
+        )
+    if action == "explain":
+        form = _ExplainForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请填写说明")
+            return redirect(back)
+        data = form.cleaned_data
+        return _act(
+            request,
+            back,
+            lambda: closing.check_explain(
+                actor=user, poll=poll, code=data["code"], box=data["box"], text=data["text"]
+            ),
+            "说明已记录",
+        )
+    if action == "close":
+        return _act(
+            request,
+            back,
+            lambda: closing.poll_close(actor=user, poll=poll),
+            "投票已结束，结果已生成",
+        )
+    messages.error(request, "未知操作")
+    return redirect(back)
