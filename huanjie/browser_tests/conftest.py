@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -50,6 +50,35 @@ def page(browser):  # type: ignore[no-untyped-def]
     )
     yield pg
     context.close()
+    assert not blocked, "CSP violations:\n" + "\n".join(blocked)
+
+
+@pytest.fixture
+def sessions(browser, live_server) -> Iterator[Callable[[str], object]]:  # type: ignore[no-untyped-def]
+    """A page per user, each in its own browser context, signed in (or not, for ""): a
+    confirmation the page asks is accepted, as the user would; a CSP violation in any of them
+    fails the test, as in the `page` fixture."""
+    from huanjie.browser_tests.test_town_officer import login
+
+    contexts: list[object] = []
+    blocked: list[str] = []
+
+    def open_as(username: str):  # type: ignore[no-untyped-def]
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        contexts.append(context)
+        pg = context.new_page()
+        pg.on("dialog", lambda d: d.accept())
+        pg.on(
+            "console",
+            lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        if username:
+            login(pg, live_server, username)
+        return pg
+
+    yield open_as
+    for context in contexts:
+        context.close()  # type: ignore[attr-defined]
     assert not blocked, "CSP violations:\n" + "\n".join(blocked)
 
 

@@ -9,14 +9,12 @@ opened from a display link with no login, shows the count at 1920×1080."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from huanjie.browser_tests.conftest import shot
-from huanjie.browser_tests.test_town_officer import login
 from huanjie.conftest import VILLAGE, make_campaign
 from huanjie.polls.models import Poll, PollKind, PollStatus, SheetStatus
 from huanjie.polls.tests.conftest import fixed_election
@@ -28,30 +26,6 @@ from huanjie.voters.tests.test_roll_cast import make_person
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def sessions(browser, live_server) -> Iterator[Callable[[str], object]]:  # type: ignore[no-untyped-def]
-    contexts: list[object] = []
-    blocked: list[str] = []
-
-    def open_as(username: str):  # type: ignore[no-untyped-def]
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        contexts.append(context)
-        pg = context.new_page()
-        pg.on("dialog", lambda d: d.accept())
-        pg.on(
-            "console",
-            lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
-        )
-        if username:
-            login(pg, live_server, username)
-        return pg
-
-    yield open_as
-    for context in contexts:
-        context.close()  # type: ignore[attr-defined]
-    assert not blocked, "CSP violations:\n" + "\n".join(blocked)
 
 
 def _world(cast):  # type: ignore[no-untyped-def]

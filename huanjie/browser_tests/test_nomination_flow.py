@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,30 +45,6 @@ COMMITTEE_VOTES = {"周建华": 9, "马文军": 4, "黄丽萍": 8, "王志强": 
 PARTY_NOTICE = ["周建华", "马文军", "王志强", "李春梅", "黄丽萍"]
 COMMITTEE_NOTICE = ["丁玉兰", "徐海峰", "石桂英", "江永平", "胡晓燕"]
 ROLL_ONLY = ["杨秀英", "赵德明"]  # on the roll, never nominated
-
-
-@pytest.fixture
-def sessions(browser, live_server) -> Iterator[Callable[[str], object]]:  # type: ignore[no-untyped-def]
-    """A signed-in page per user, each in its own browser context; a CSP violation in any of
-    them fails the test, as in the `page` fixture."""
-    contexts: list[object] = []
-    blocked: list[str] = []
-
-    def open_as(username: str):  # type: ignore[no-untyped-def]
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        contexts.append(context)
-        pg = context.new_page()
-        pg.on(
-            "console",
-            lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
-        )
-        login(pg, live_server, username)
-        return pg
-
-    yield open_as
-    for context in contexts:
-        context.close()  # type: ignore[attr-defined]
-    assert not blocked, "CSP violations:\n" + "\n".join(blocked)
 
 
 def _village_world(cast) -> tuple[Campaign, dict[str, str]]:  # type: ignore[no-untyped-def]

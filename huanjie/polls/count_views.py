@@ -148,8 +148,7 @@ def _int(value: Any) -> int | None:
 # What the ballot service reads of the entry and around it: loaded in the one query of a POST.
 HOT_FIELDS = (
     *("id", "sheet_id", "number", "user_id", "figures", "finished_at", "rekey", "started_at"),
-    *("sheet__group", "sheet__method", "sheet__status", "sheet__poll", "sheet__box"),
-    "sheet__box__name",
+    *("sheet__group", "sheet__method", "sheet__status", "sheet__poll", "sheet__box_id"),
     *("sheet__poll__election", "sheet__poll__status", "sheet__poll__created_at"),
     *("sheet__poll__rehearsal", "sheet__poll__number", "sheet__poll__kind"),
     *("sheet__poll__election__village", "sheet__poll__election__village__region"),
@@ -159,17 +158,16 @@ HOT_FIELDS = (
 
 
 def _own_entry(user: User, pk: int, *, hot: bool = False) -> SheetEntry | None:
-    """The user's own entry of sheet `pk` with what the services read (sheet, box, poll,
-    election, village, campaign) in one query, inside the user's region; None when the user has
+    """The user's own entry of sheet `pk` with what the services read (sheet, poll, election,
+    village, campaign; and for a page the box and region) in one query, inside the user's region; None when the user has
     none (or the sheet is not theirs to see: the caller then asks access_sheet for the 404).
     `hot`: only the columns the ballot service reads (the ballot screen's every POST)."""
-    entries = SheetEntry.objects.select_related(
-        "sheet__box", "sheet__poll__election__village__campaign"
-    ).filter(sheet_id=pk, user=user)
+    entries = SheetEntry.objects.select_related("sheet__poll__election__village__campaign")
+    entries = entries.filter(sheet_id=pk, user=user)
     if hot:
         entries = entries.only(*HOT_FIELDS)
     else:
-        entries = entries.select_related("sheet__poll__election__village__region")
+        entries = entries.select_related("sheet__box", "sheet__poll__election__village__region")
     return scoped(user, entries, Action.VIEW_CAMPAIGNS, field="sheet__poll__" + POLL_FIELD).first()
 
 
