@@ -11,6 +11,11 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("election/<int:election_id>/", views.election_polls, name="election"),
     path("election/<int:election_id>/create/", views.poll_create, name="create"),
+    path(
+        "election/<int:election_id>/committee-meeting/",
+        views.committee_meeting_create,
+        name="committee_meeting",
+    ),
     path("<int:pk>/", views.poll_detail, name="detail"),
     path(
         "<int:pk>/do/<str:action>/",

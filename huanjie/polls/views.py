@@ -85,8 +85,38 @@ def election_polls(request: HttpRequest, election_id: int) -> HttpResponse:
             "polls": polls_of(election),
             "can_manage": _may(user, election, Action.MANAGE_POLLS),
             "modes": lifecycle.RESIDENT_MODES if election.body == Body.RESIDENTS else {},
+            "party": election.body == Body.PARTY,
+            "committee": lifecycle.committee_elected(election)
+            if election.body == Body.PARTY
+            else [],
         },
     )
+
+
+@require_POST
+def committee_meeting_create(request: HttpRequest, election_id: int) -> HttpResponse:
+    """The new Party committee's plenary electing the secretary (and a deputy)."""
+    user = current_user(request)
+    election = access_election(user, election_id)
+    members = {str(p.pk): p for p in lifecycle.committee_elected(election)}
+    back = reverse("polls:election", args=[election.pk])
+    made: list[Poll] = []
+
+    def write() -> None:
+        secretary = members.get(request.POST.get("secretary", ""))
+        if secretary is None:
+            raise ValidationError("请选择书记候选人")
+        made.append(
+            lifecycle.poll_create_committee_meeting(
+                actor=user,
+                election=election,
+                secretary=secretary,
+                deputy=members.get(request.POST.get("deputy", "")),
+            )
+        )
+
+    response = _act(request, back, write, "已建立委员会全体会议")
+    return redirect("polls:detail", pk=made[0].pk) if made else response
 
 
 @require_POST
@@ -111,6 +141,7 @@ def poll_create(request: HttpRequest, election_id: int) -> HttpResponse:
                 rehearsal=rehearsal,
                 mode=request.POST.get("mode", ""),
                 committee_seats=committee_seats,
+                committee_elects=request.POST.get("committee_elects") == "1",
             )
         )
 

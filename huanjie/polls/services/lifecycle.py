@@ -50,6 +50,12 @@ MSG_NO_BALLOTS = "尚未向票箱发放选票"
 MSG_NO_PROFILE = "经济合作社的选举不由本系统计票"
 MSG_NOT_HELD_YET = "投票日期（{day}）未到，不能开始投票（演练除外）"
 MSG_MODE = "选举方式不正确"
+MSG_NOT_PARTY = "只有村党组织的选举由委员会全体会议选举书记、副书记"
+MSG_SECRETARY_ON_BALLOT = "本次选举的党员大会已直接选举书记，不再由委员会选举"
+MSG_NO_COMMITTEE = "党员大会尚未选出全部委员，不能召开委员会全体会议"
+MSG_NOT_ELECTED = "{name}不是新当选的委员，不能作为书记、副书记候选人"
+MSG_SAME_PERSON = "书记、副书记候选人不能是同一人"
+MSG_MEETING_EXISTS = "委员会全体会议已建立"
 MSG_EMPTY_ROLL = "本村(社区)尚无登记参加选举的人员（党员大会：应到会党员），不能开始投票"
 
 RESIDENT_MODES: Final = {
@@ -239,9 +245,12 @@ def poll_create_first(
     rehearsal: bool = False,
     mode: str = "",
     committee_seats: int | None = None,
+    committee_elects: bool = False,
 ) -> Poll:
     """The first poll of `election` (or a rehearsal of it): its posts and seats, and on the
-    ballot the formal candidates of each fixed list in the list's order."""
+    ballot the formal candidates of each fixed list in the list's order. For the Party with
+    `committee_elects`, the members' meeting elects all the seats as members and the new
+    committee elects its secretary (`poll_create_committee_meeting`)."""
     check_action(actor, election, Action.MANAGE_POLLS)
     check_not_purged(election.village.campaign)
     if election.body == Body.COOPERATIVE:
@@ -258,6 +267,12 @@ def poll_create_first(
     ):
         raise ValidationError(MSG_FIRST_EXISTS)
     lists = _list_candidates(election)
+    if election.body == Body.PARTY and committee_elects:
+        # The members' meeting elects the committee; its first plenary then elects the secretary
+        # and deputy from the new members (P12): one ballot of all the seats as members.
+        seats = sum(s for _, s, _ in lists)
+        everyone = [p for _, _, people in lists for p in people]
+        lists = [("member", seats, everyone)]
     held_on = election_day_of(election.village)
     with transaction.atomic():
         poll = _create(
@@ -348,3 +363,91 @@ def poll_cancel(*, actor: User, poll: Poll, reason: str) -> Poll:
         action=Action.COORDINATE_COUNT,
         reason=reason,
     )
+
+
+def committee_elected(election: Election, rehearsal: bool = False) -> list[Any]:
+    """The persons the Party members' meeting elected to the committee, once every seat is
+    filled (its closed polls, run-offs and supplementary polls included); [] before."""
+    polls = list(
+        Poll.objects.filter(election=election, rehearsal=rehearsal, status=PollStatus.CLOSED)
+        .exclude(mode=Meeting.COMMITTEE)
+        .order_by("number")
+    )
+    if (
+        not polls
+        or Poll.objects.filter(election=election, rehearsal=rehearsal)
+        .exclude(status__in=[PollStatus.CLOSED, PollStatus.CANCELLED])
+        .exclude(mode=Meeting.COMMITTEE)
+        .exists()
+    ):
+        return []
+    seats = sum(p.seats for p in election.posts.exclude(post="deputy_secretary"))
+    names: list[str] = []
+    for poll in polls:
+        result = poll.engine_output or {}
+        if result.get("valid"):
+            names += list(result.get("elected", []))
+    if len(names) < seats:
+        return []
+    people = {
+        c.name: c.person
+        for c in PollCandidate.objects.filter(
+            poll_post__poll__in=polls, person__isnull=False
+        ).select_related("person")
+    }
+    return [people[name] for name in names if name in people]
+
+
+def poll_create_committee_meeting(
+    *, actor: User, election: Election, secretary: Any, deputy: Any = None, rehearsal: bool = False
+) -> Poll:
+    """The new Party committee's first plenary electing the secretary (and a deputy) from its
+    members, one candidate for each (等额, the candidates the town Party committee approved):
+    中国共产党基层组织选举工作条例 (RULES.md P12). The meeting's electorate is the committee."""
+    check_action(actor, election, Action.MANAGE_POLLS)
+    check_not_purged(election.village.campaign)
+    if election.body != Body.PARTY:
+        raise ValidationError(MSG_NOT_PARTY)
+    if (
+        PollPost.objects.filter(
+            poll__election=election,
+            poll__rehearsal=rehearsal,
+            post__in=["secretary", "deputy_secretary"],
+        )
+        .exclude(poll__mode=Meeting.COMMITTEE)
+        .exists()
+    ):
+        raise ValidationError(MSG_SECRETARY_ON_BALLOT)
+    if (
+        Poll.objects.filter(election=election, rehearsal=rehearsal, mode=Meeting.COMMITTEE)
+        .exclude(status=PollStatus.CANCELLED)
+        .exists()
+    ):
+        raise ValidationError(MSG_MEETING_EXISTS)
+    members = committee_elected(election, rehearsal)
+    if not members:
+        raise ValidationError(MSG_NO_COMMITTEE)
+    chosen = [("secretary", secretary)] + ([("deputy_secretary", deputy)] if deputy else [])
+    for _, person in chosen:
+        if person not in members:
+            raise ValidationError(MSG_NOT_ELECTED.format(name=getattr(person, "name", person)))
+    if deputy is not None and deputy == secretary:
+        raise ValidationError(MSG_SAME_PERSON)
+    with transaction.atomic():
+        poll = _create(
+            actor=actor,
+            election=election,
+            kind=PollKind.FIRST,
+            rehearsal=rehearsal,
+            held_on=date.today() if rehearsal else election_day_of(election.village),
+            posts=[(post, 1, False, [(p, p.name, p.sex)]) for post, p in chosen],
+            mode=Meeting.COMMITTEE,
+            note="委员会全体会议选举书记、副书记",
+        )
+        audit_record(
+            actor=actor,
+            action="poll.create",
+            obj=poll,
+            changes={"kind": poll.kind, "meeting": Meeting.COMMITTEE, "rehearsal": rehearsal},
+        )
+    return poll

@@ -43,6 +43,40 @@ def counting(w: Any, at: Any) -> Any:
     return poll_start_counting(actor=w.officer(at), poll=voting(w, at))
 
 
+def committee_meeting_args(w: Any, at: Any) -> dict[str, Any]:
+    """A Party election at the place whose members' meeting (made directly) elected all five."""
+    from datetime import date
+
+    from huanjie.elections.services import election_create, election_set_seats
+    from huanjie.polls.models import Meeting, Poll, PollKind, PollStatus
+    from huanjie.polls.services.lifecycle import _create
+    from huanjie.polls.tests.conftest import _person
+
+    officer = w.officer(at)
+    election = election_create(
+        actor=officer, entry=w.entry(at), body="party", nomination_method="three_recommendations"
+    )
+    election = election_set_seats(
+        actor=officer, election=election, seats={"secretary": 1, "member": 4}
+    )
+    people = [_person(f"委员{i}", date(1966, 5, 5), "M", at.village) for i in range(5)]
+    poll = _create(
+        actor=officer,
+        election=election,
+        kind=PollKind.FIRST,
+        rehearsal=False,
+        held_on=date.today(),
+        posts=[("member", 5, False, [(p, p.name, p.sex) for p in people])],
+        mode=Meeting.MEMBERS,
+    )
+    Poll.objects.filter(pk=poll.pk).update(
+        status=PollStatus.CLOSED,
+        engine_hash="0" * 64,
+        engine_output={"valid": True, "elected": [p.name for p in people]},
+    )
+    return {"election": election, "secretary": people[0]}
+
+
 def cases() -> dict[str, Any]:
     from huanjie.tests.test_service_matrix import Case
 
@@ -51,6 +85,7 @@ def cases() -> dict[str, Any]:
         P + "poll_create_first": Case(manage, lambda w, at: {"election": _election(w, at)}),
         P + "poll_open_voting": Case(manage, lambda w, at: {"poll": ready(w, at)}),
         P + "poll_start_counting": Case(manage, lambda w, at: {"poll": voting(w, at)}),
+        P + "poll_create_committee_meeting": Case(manage, committee_meeting_args),
         P + "poll_cancel": Case(
             Action.COORDINATE_COUNT, lambda w, at: {"poll": ready(w, at), "reason": "演练结束"}
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-POST_ONLY = {"polls:create", "polls:action"}
+POST_ONLY = {"polls:create", "polls:action", "polls:committee_meeting"}
 
 
 def routes(cast: Any, campaign: Any, objects: dict[str, Any]) -> dict[str, list[dict]]:
@@ -14,6 +14,7 @@ def routes(cast: Any, campaign: Any, objects: dict[str, Any]) -> dict[str, list[
     return {
         "polls:election": [{"election_id": poll.election_id}],
         "polls:create": [{"election_id": poll.election_id}],
+        "polls:committee_meeting": [{"election_id": poll.election_id}],
         "polls:detail": [{"pk": poll.pk}],
         "polls:action": [{"pk": poll.pk, "action": "open"}],
     }
