@@ -25,19 +25,12 @@ from django.core.exceptions import ValidationError
 from huanjie.polls.keyboard import INVALID_REASONS, MAX_NAME, Layout, PostLayout, normal
 
 MSG_NUMBER = "请填写非负整数"
-
 MSG_REQUIRED = "请填写"
-
 MSG_UNKNOWN_FIELD = "没有这一项"
-
 MSG_UNKNOWN_POST = "本次投票没有“{post}”职位"
-
 MSG_NAME = "姓名应为1至20个字"
-
 MSG_NAME_TWICE = "“{name}”重复填写"
-
 MSG_FIGURES = "计票结果格式不正确"
-
 
 HEADER: Final[dict[str, str]] = {
     "returned": "收回选票数",
@@ -47,12 +40,8 @@ HEADER: Final[dict[str, str]] = {
     "spoiled": "写错作废的选票数",
     "replaced": "换发的选票数",
 }
-
-
 # What the desk counts beside the ballots when the count is read ballot by ballot.
 DESK_FIELDS: Final = ("spoiled", "replaced")
-
-
 MAX_NUMBER: Final = 1_000_000
 
 
@@ -293,8 +282,6 @@ def _ordered_keys(keys: set[str], layout: Layout) -> list[str]:
 # ballot, not as every ballot after it. A mismatch is a mistyped ballot when the next ballots
 # agree again; else a ballot only one entry has, when skipping it brings them back in step.
 _RESYNC = 3
-
-
 _LOOKAHEAD = 3
 
 

@@ -28,8 +28,6 @@ INVALID_REASONS: Final[dict[str, str]] = {
     "5": "代写人员违规填写",
     "6": "其他经选举委员会认定",
 }
-
-
 MAX_NAME: Final = 20
 
 

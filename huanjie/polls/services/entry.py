@@ -85,7 +85,6 @@ MSG_METHOD = "录入方式应为“计票结果报告单”或“逐张唱票录
 MSG_GROUP = "计票组应为1至99的整数"
 MSG_GROUP_TAKEN = "{box}已有第{group}计票组的报告单"
 MSG_SHEET_SETTLED = "该报告单已核对一致，不能再录入"
-MSG_SHEET_DIFFERENT = "该报告单两次录入不一致，等待核对处理"
 MSG_SECOND_SAME_USER = "第二次录入须由另一人完成（第一次录入由您完成）"
 MSG_BOTH_TAKEN = "该报告单的两次录入已由他人开始"
 MSG_NOT_YOUR_ENTRY = "只能录入本人的录入"
@@ -111,7 +110,6 @@ MSG_REKEY_UNPAIRED = "“{label}”只有一次录入，不能退回重录：请
 MSG_REKEY_BY = "退回对象应为两次录入、第一次录入或第二次录入"
 MSG_NO_DECISIONS = "请至少处理一个差异项"
 
-
 # A counter may retype one of the last ballots before finishing; an older typo is left to the
 # comparison of the two entries, which catches it anyway.
 CORRECTABLE: Final = 20
@@ -124,7 +122,6 @@ REKEY_BY: Final = ("both", "first", "second")
 # The ballot's layout: posts in the printed order and their numbered candidates. Fixed from the
 # moment voting opens, so it is kept per process for the counting polls (the ballot screen asks
 # for it on every ballot).
-
 
 _LAYOUTS: OrderedDict[tuple[int, str], Layout] = OrderedDict()
 
@@ -154,10 +151,6 @@ def layout_of(poll: Poll) -> Layout:
         while len(_LAYOUTS) > 256:
             _LAYOUTS.popitem(last=False)
     return layout
-
-
-# ---------------------------------------------------------------------------------------------
-# The keyboard syntax: pure functions.
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,9 +229,10 @@ def sheet_create(
 
 
 def entry_start(*, actor: User, sheet: CountSheet) -> SheetEntry:
-    """The actor's entry of `sheet`: the first, or the second by somebody else than the first
-    (two people, blind: 村民委员会组织法(2025) 第二十条 "公开计票" is checked by the count being
-    entered twice). An entry the actor already started is returned as it is."""
+    """The actor's entry of `sheet`: the first, or the second by somebody else than the first.
+    The count is public and a falsified count voids who it elects (村民委员会组织法(2025) 第十八条
+    "公开计票", 第二十一条 "虚报选举票数…当选无效"), so every figure is typed twice, blind, by two
+    people. An entry the actor already started and has not finished is returned as it is."""
     _guard(actor, sheet.poll, Action.ENTER_COUNT)
     with transaction.atomic():
         locked = CountSheet.objects.select_for_update().get(pk=sheet.pk)
