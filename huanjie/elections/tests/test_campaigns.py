@@ -51,6 +51,19 @@ def test_an_inverted_window_is_refused_in_chinese_and_nothing_is_saved(cast):
     assert not CampaignVillage.objects.exists()
 
 
+def test_a_window_before_the_earliest_law_text_carried_is_refused(cast):
+    # The engine judges each election by the text in force on its day; 村民委员会组织法 before
+    # its 2010 amendment is not carried, so such a campaign could not be judged at all.
+    from datetime import date
+
+    with pytest.raises(ValidationError) as exc:
+        _create(cast, window_start=date(2010, 9, 1), window_end=date(2010, 12, 31))
+    assert "村民委员会组织法(2010)" in exc.value.messages[0]
+    assert not Campaign.objects.exists()
+    campaign = _create(cast, window_start=date(2010, 10, 28), window_end=date(2010, 12, 31))
+    assert campaign.pk
+
+
 def test_the_same_term_twice_is_refused(cast):
     _create(cast)
     with pytest.raises(ValidationError) as exc:
