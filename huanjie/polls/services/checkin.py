@@ -39,12 +39,13 @@ from huanjie.polls.models import (
     BallotBox,
     CheckIn,
     CheckInMethod,
+    Meeting,
     MobileBoxVoter,
     Poll,
     PollStatus,
 )
 from huanjie.polls.models import PartyAttendance as Attendance
-from huanjie.polls.services.lifecycle import electorate_of, poll_profile
+from huanjie.polls.services.lifecycle import committee_elected, electorate_of, poll_profile
 from huanjie.polls.services.setup import MSG_BOX_OTHER_POLL, check_poll, roll_of
 from huanjie.polls.services.setup import MSG_NOT_ON_ROLL as MSG_REGISTRATION_NOT_ON_ROLL
 from huanjie.rules.party import party_quorum
@@ -373,6 +374,9 @@ def check_in_undo(*, actor: User, check_in: CheckIn, reason: str) -> CheckIn:
 # The Party's members' meeting.
 
 
+MSG_NOT_ON_COMMITTEE = "{name}不是新当选的委员，不参加委员会全体会议"
+
+
 def branch_of(poll: Poll) -> PartyBranch | None:
     return PartyBranch.objects.filter(village_id=poll.election.village.region_id).first()
 
@@ -401,6 +405,11 @@ def party_attend(*, actor: User, poll: Poll, member: PartyMember) -> Attendance:
     refusal = _vote_refusal(poll, member)
     if refusal:
         raise ValidationError({"member": refusal})
+    # The committee's first plenary: only the members the members' meeting elected (P12).
+    if poll.mode == Meeting.COMMITTEE and member.person_id not in {
+        p.pk for p in committee_elected(poll.election, poll.rehearsal)
+    }:
+        raise ValidationError({"member": MSG_NOT_ON_COMMITTEE.format(name=name)})
     seen = Attendance.objects.filter(poll=poll, member=member, undone_at__isnull=True).first()
     if seen is not None:
         time = timezone.localtime(seen.at).strftime("%H:%M")

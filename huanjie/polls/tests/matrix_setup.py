@@ -28,7 +28,13 @@ def voting_poll(w: Any, at: Any) -> tuple[Any, Any, Any]:
 
 
 def party_poll(
-    officer: Any, campaign: Any, code: str, *, members: int = 10, rehearsal: bool = False
+    officer: Any,
+    campaign: Any,
+    code: str,
+    *,
+    members: int = 10,
+    rehearsal: bool = False,
+    committee_elects: bool = False,
 ) -> tuple[Any, list[Any]]:
     """The village's Party organisation election with its lists fixed (书记 1 of 2, 委员 2 of 3,
     the candidates the branch's first five members) and its first poll in set-up, by `officer`:
@@ -93,7 +99,10 @@ def party_poll(
         n.nominee_make_formal(actor=officer, nominee=nominee)
     for row in election.posts.all():
         lists.list_fix(actor=officer, post=row)
-    return poll_create_first(actor=officer, election=election, rehearsal=rehearsal), people
+    poll = poll_create_first(
+        actor=officer, election=election, rehearsal=rehearsal, committee_elects=committee_elects
+    )
+    return poll, people
 
 
 def party_voting(w: Any, at: Any) -> tuple[Any, list[Any]]:

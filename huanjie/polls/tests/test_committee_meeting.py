@@ -112,3 +112,34 @@ def test_a_village_committee_has_no_such_meeting(cast, world):
             election=world.election,
             secretary=next(iter(world.candidates.values())),
         )
+
+
+def test_only_the_new_committee_attends_its_plenary(cast, world):
+    from huanjie.polls.services import setup as s
+    from huanjie.polls.services.checkin import party_attend
+    from huanjie.polls.services.lifecycle import poll_open_voting
+    from huanjie.polls.tests.matrix_setup import party_poll
+
+    officer = cast.town_officer
+    members_meeting, people = party_poll(
+        cast.county_officer, world.campaign, VILLAGE, committee_elects=True
+    )
+    post = members_meeting.posts.get()
+    assert (post.post, post.seats, post.candidates.count()) == ("member", 3, 5)
+    elected = [m.person.name for m in people[:3]]
+    Poll.objects.filter(pk=members_meeting.pk).update(
+        status=PollStatus.CLOSED,
+        engine_hash="0" * 64,
+        engine_output={"valid": True, "elected": elected},
+    )
+    meeting = poll_create_committee_meeting(
+        actor=officer, election=members_meeting.election, secretary=people[0].person
+    )
+    box = s.box_add(actor=officer, poll=meeting, name="会议票箱")
+    s.ballots_issue(actor=officer, box=box, count=3, serial_from=1)
+    poll_open_voting(actor=officer, poll=meeting)
+    meeting.refresh_from_db()
+    assert meeting.electorate == 3
+    party_attend(actor=officer, poll=meeting, member=people[1])
+    with pytest.raises(ValidationError, match="不参加委员会全体会议"):
+        party_attend(actor=officer, poll=meeting, member=people[6])
