@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huanjie.accounts.permissions import Action, can, current_user
-from huanjie.audit.services import audit_record
 from huanjie.polls.ballot_pdf import MAX_COPIES, ballot_parts, ballot_pdf
 from huanjie.polls.models import BallotBox, DisplayLink, Poll
+from huanjie.polls.pages import refusal
 from huanjie.polls.selectors import access_poll
 from huanjie.polls.services.display import (
     ISSUING_LEVELS,
@@ -35,6 +35,7 @@ from huanjie.polls.services.display import (
     link_for_token,
     links_of,
 )
+from huanjie.polls.services.setup import ballots_print
 
 # ---------------------------------------------------------------------------------------------
 # Ballots.
@@ -69,22 +70,14 @@ def ballot_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     box_id, first, last = (_int_param(request, n) for n in ("box", "first", "last"))
     box = get_object_or_404(BallotBox, poll=poll, pk=box_id) if box_id is not None else None
     try:
-        pdf = ballot_pdf(poll, box, first, last)
+        if box is None:
+            pdf = ballot_pdf(poll)
+        else:
+            pdf = ballots_print(actor=user, box=box, first=first, last=last)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, refusal(exc))
         return redirect("polls:ballots", poll.pk)
     if box is not None:
-        # Numbered ballots left the system: who printed which serials (SECURITY.md L1).
-        audit_record(
-            actor=user,
-            action="poll.ballots_print",
-            obj=poll,
-            changes={
-                "box": box.name,
-                "first": first or box.serial_from,
-                "last": last or box.serial_to,
-            },
-        )
         name = f"ballots-{poll.pk}-{box.pk}-{first or box.serial_from}-{last or box.serial_to}"
     else:
         name = f"ballot-specimen-{poll.pk}"
@@ -122,7 +115,7 @@ def display_links(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, poll=poll, label=form.cleaned_data["label"]
             )
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, refusal(exc))
             return redirect("polls:display_links", poll.pk)
         return render(
             request,
@@ -145,7 +138,7 @@ def display_link_revoke_view(request: HttpRequest, pk: int, link: int) -> HttpRe
     try:
         display_link_revoke(actor=user, link=found)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, "大屏链接已撤销，使用该链接的屏幕将不再显示计票结果")
     return redirect("polls:display_links", poll.pk)

@@ -33,6 +33,7 @@ from huanjie.polls.models import (
     SheetEntry,
     SheetStatus,
 )
+from huanjie.polls.pages import refusal
 from huanjie.polls.selectors import POLL_FIELD, access_poll, access_sheet
 from huanjie.polls.services import entry as svc
 
@@ -59,10 +60,6 @@ def _crumbs(poll: Poll, *tail: tuple[str, str | None]) -> list[tuple[str, str | 
         ("计票", reverse("polls:count", args=[poll.pk]) if tail else None),
         *tail,
     ]
-
-
-def _refused(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,7 +127,7 @@ def sheet_create(request: HttpRequest, pk: int) -> HttpResponse:
             group=group,
         )
     except ValidationError as exc:
-        messages.error(request, _refused(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, f"已建立{sheet}的计票结果报告单")
     return redirect("polls:count", pk=poll.pk)
@@ -240,7 +237,7 @@ def _ballot_post(request: HttpRequest, user: User, entry: SheetEntry) -> HttpRes
             )
             totals = None
     except (ValidationError, keyboard.BallotSyntaxError) as exc:
-        error = _refused(exc) if isinstance(exc, ValidationError) else str(exc)
+        error = refusal(exc) if isinstance(exc, ValidationError) else str(exc)
         return _answer(request, sheet.pk, error=error)
     return _answer(
         request,
@@ -478,7 +475,7 @@ def entry_start(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         entry = svc.entry_start(actor=user, sheet=sheet)
     except ValidationError as exc:
-        messages.error(request, _refused(exc))
+        messages.error(request, refusal(exc))
         return redirect("polls:count", pk=sheet.poll_id)
     messages.success(request, f"已开始第{entry.number}次录入")
     return redirect("polls:entry", pk=sheet.pk)
@@ -503,7 +500,7 @@ def entry_finish(request: HttpRequest, pk: int) -> HttpResponse:
             svc.entry_save(actor=user, entry=entry, figures=desk)
         svc.entry_finish(actor=user, entry=entry)
     except ValidationError as exc:
-        messages.error(request, _refused(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _finished_words(entry.sheet))
     return redirect("polls:entry", pk=pk)
@@ -542,7 +539,7 @@ def differences(request: HttpRequest, pk: int) -> HttpResponse:
                 rekey_by=request.POST.get("rekey_by", "both"),
             )
         except ValidationError as exc:
-            messages.error(request, _refused(exc))
+            messages.error(request, refusal(exc))
             return redirect("polls:differences", pk=sheet.pk)
         messages.success(request, f"已处理{len(decisions)}项差异")
         return redirect("polls:count", pk=sheet.poll_id)

@@ -6,11 +6,9 @@ shows as its Chinese message, never a 500. A poll outside the user's region answ
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +21,7 @@ from huanjie.lib.idcard import normalize
 from huanjie.nomination.selectors_nominees import find_people, village_people
 from huanjie.polls import selectors_setup
 from huanjie.polls.models import Poll, PollCandidate, PollStatus
+from huanjie.polls.pages import run as run_service
 from huanjie.polls.selectors import access_box, access_poll
 from huanjie.polls.services import checkin as desk
 from huanjie.polls.services import setup
@@ -66,16 +65,6 @@ def _form_errors(form: forms.Form) -> ValidationError:
             for error in errors
         ]
     )
-
-
-def _run(request: HttpRequest, action: Callable[[], str]) -> None:
-    """Call one service; its refusal becomes an error message, its success `action`'s text."""
-    try:
-        done = action()
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, done)
 
 
 def _setup_url(poll: Poll, anchor: str = "") -> str:
@@ -159,7 +148,7 @@ def box_add(request: HttpRequest, pk: int) -> HttpResponse:
         box = setup.box_add(actor=user, poll=poll, **form.cleaned_data)
         return f"已增加票箱“{box.name}”"
 
-    _run(request, run)
+    run_service(request, run)
     return redirect(_setup_url(poll, "#boxes"))
 
 
@@ -175,7 +164,7 @@ def box_update(request: HttpRequest, pk: int) -> HttpResponse:
         setup.box_update(actor=user, box=box, **form.cleaned_data)
         return f"已保存票箱“{box.name}”"
 
-    _run(request, run)
+    run_service(request, run)
     return redirect(_setup_url(box.poll, f"#box-{box.pk}"))
 
 
@@ -189,7 +178,7 @@ def box_remove(request: HttpRequest, pk: int) -> HttpResponse:
         setup.box_remove(actor=user, box=box)
         return f"已删除票箱“{name}”"
 
-    _run(request, run)
+    run_service(request, run)
     return redirect(_setup_url(box.poll, "#boxes"))
 
 
@@ -207,7 +196,7 @@ def ballots_issue(request: HttpRequest, pk: int) -> HttpResponse:
             return f"已清除票箱“{box.name}”的选票"
         return f"票箱“{box.name}”发出选票{box.issued}张（编号{box.serial_from}至{box.serial_to}）"
 
-    _run(request, run)
+    run_service(request, run)
     return redirect(_setup_url(box.poll, f"#box-{box.pk}"))
 
 
@@ -235,7 +224,7 @@ def mobile_voter_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return f"{registration.person.name}已列入流动票箱“{box.name}”"
 
-    _run(request, run)
+    run_service(request, run)
     return redirect(_setup_url(box.poll, f"#box-{box.pk}"))
 
 
@@ -249,7 +238,7 @@ def mobile_voter_remove(request: HttpRequest, pk: int) -> HttpResponse:
         setup.mobile_voter_remove(actor=user, listed=listed)
         return f"{listed.registration.person.name}已移出流动票箱“{box.name}”"
 
-    _run(request, run)
+    run_service(request, run)
     return redirect(_setup_url(box.poll, f"#box-{box.pk}"))
 
 
@@ -294,7 +283,7 @@ def staff_appoint(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return f"{person.name}担任{staff.get_role_display()}"
 
-    _run(request, run)
+    run_service(request, run)
     return redirect(_setup_url(poll, anchor))
 
 
@@ -308,7 +297,7 @@ def staff_remove(request: HttpRequest, pk: int) -> HttpResponse:
         setup.staff_remove(actor=user, staff=staff)
         return f"{staff.person.name}不再担任{staff.get_role_display()}"
 
-    _run(request, run)
+    run_service(request, run)
     anchor = f"#box-{staff.box_id}" if staff.box_id else "#staff"
     return redirect(_setup_url(poll, anchor))
 
@@ -385,7 +374,7 @@ def checkin_page(request: HttpRequest, pk: int) -> HttpResponse:
                 raise _form_errors(form)
             return (_attend if party else _check_in)(user, poll, form.cleaned_data)
 
-        _run(request, run)
+        run_service(request, run)
         return redirect(_checkin_url(poll, posted_box))
     boxes = list(poll.boxes.order_by("position", "id"))
     chosen = request.GET.get("box", "")
@@ -474,5 +463,5 @@ def checkin_undo(request: HttpRequest, pk: int) -> HttpResponse:
         desk.check_in_undo(actor=user, check_in=row, reason=data["reason"])
         return f"已撤销{row.registration.person.name}的领票登记"
 
-    _run(request, run)
+    run_service(request, run)
     return redirect(_checkin_url(poll, request.POST.get("box", "")))

@@ -18,18 +18,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from huanjie.accounts.permissions import Action, can, current_user, in_scope
 from huanjie.elections.models import Body
 from huanjie.polls.models import CheckExplanation, Poll, PollStatus
+from huanjie.polls.pages import run
 from huanjie.polls.selectors import access_election, access_poll, polls_of
 from huanjie.polls.services import closing, lifecycle
 
 
 def _act(request: HttpRequest, back: str, write: Callable[[], object], ok: str) -> HttpResponse:
-    """A POST button: the service's refusal as a message, else `ok`; back to `back`."""
-    try:
+    """A POST button: one service (polls.pages.run), then back to `back`."""
+
+    def action() -> str:
         write()
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, ok)
+        return ok
+
+    run(request, action)
     return redirect(back)
 
 

@@ -343,30 +343,44 @@ def _undo_reason(reason: str) -> str:
     return reason
 
 
-def check_in_undo(*, actor: User, check_in: CheckIn, reason: str) -> CheckIn:
-    """Undo a check-in entered by mistake (the coordinator's, with a reason): it stays on record,
-    no longer counts, and the voter may be checked in again."""
-    poll = check_in.poll
-    check_poll(actor, poll, "撤销领票登记", PollStatus.VOTING, action=Action.COORDINATE_COUNT)
+def _undo(
+    actor: User,
+    row: CheckIn | Attendance,
+    reason: str,
+    *,
+    what: str,
+    event: str,
+    changes: dict[str, object],
+) -> None:
+    """Undo a register row entered by mistake (the coordinator's, with a reason): it stays on
+    record, no longer counts, and the person may be registered again."""
+    poll = row.poll
+    check_poll(actor, poll, what, PollStatus.VOTING, action=Action.COORDINATE_COUNT)
     reason = _undo_reason(reason)
-    if check_in.undone_at is not None:
+    if row.undone_at is not None:
         raise ValidationError(MSG_UNDONE)
     with transaction.atomic():
-        check_in.undone_at = timezone.now()
-        check_in.undone_by = actor
-        check_in.undo_reason = reason
-        check_in.save(update_fields=["undone_at", "undone_by", "undo_reason"])
-        audit_record(
-            actor=actor,
-            action="poll.check_in_undo",
-            obj=poll,
-            changes={
-                "check_in": check_in.pk,
-                "id": check_in.registration.person.id_masked,
-                "box": check_in.box.name,
-                "reason": reason,
-            },
-        )
+        row.undone_at = timezone.now()
+        row.undone_by = actor
+        row.undo_reason = reason
+        row.save(update_fields=["undone_at", "undone_by", "undo_reason"])
+        audit_record(actor=actor, action=event, obj=poll, changes={**changes, "reason": reason})
+
+
+def check_in_undo(*, actor: User, check_in: CheckIn, reason: str) -> CheckIn:
+    """Undo a check-in entered by mistake; the voter may then be checked in again."""
+    _undo(
+        actor,
+        check_in,
+        reason,
+        what="撤销领票登记",
+        event="poll.check_in_undo",
+        changes={
+            "check_in": check_in.pk,
+            "id": check_in.registration.person.id_masked,
+            "box": check_in.box.name,
+        },
+    )
     return check_in
 
 
@@ -429,26 +443,15 @@ def party_attend(*, actor: User, poll: Poll, member: PartyMember) -> Attendance:
 
 
 def party_attend_undo(*, actor: User, attendance: Attendance, reason: str) -> Attendance:
-    poll = attendance.poll
-    check_poll(actor, poll, "撤销到会登记", PollStatus.VOTING, action=Action.COORDINATE_COUNT)
-    reason = _undo_reason(reason)
-    if attendance.undone_at is not None:
-        raise ValidationError(MSG_UNDONE)
-    with transaction.atomic():
-        attendance.undone_at = timezone.now()
-        attendance.undone_by = actor
-        attendance.undo_reason = reason
-        attendance.save(update_fields=["undone_at", "undone_by", "undo_reason"])
-        audit_record(
-            actor=actor,
-            action="poll.party_attend_undo",
-            obj=poll,
-            changes={
-                "attendance": attendance.pk,
-                "id": attendance.member.person.id_masked,
-                "reason": reason,
-            },
-        )
+    """Undo a member's attendance registered by mistake."""
+    _undo(
+        actor,
+        attendance,
+        reason,
+        what="撤销到会登记",
+        event="poll.party_attend_undo",
+        changes={"attendance": attendance.pk, "id": attendance.member.person.id_masked},
+    )
     return attendance
 
 

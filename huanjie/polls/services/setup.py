@@ -586,3 +586,27 @@ def setup_problems(poll: Poll) -> list[str]:
                 )
             )
     return problems
+
+
+def ballots_print(
+    *, actor: User, box: BallotBox, first: int | None = None, last: int | None = None
+) -> bytes:
+    """The numbered ballots of `box` (its range, or `first`..`last` of it) as a PDF to print:
+    numbered ballots leave the system, so who printed which serials is audited (SECURITY.md
+    L1). A specimen without numbers is a read (polls.ballot_pdf)."""
+    from huanjie.polls.ballot_pdf import ballot_pdf
+
+    poll = box.poll
+    check_action(actor, poll, Action.MANAGE_POLLS)
+    pdf = ballot_pdf(poll, box, first, last)
+    audit_record(
+        actor=actor,
+        action="poll.ballots_print",
+        obj=poll,
+        changes={
+            "box": box.name,
+            "first": first or box.serial_from,
+            "last": last or box.serial_to,
+        },
+    )
+    return pdf

@@ -206,6 +206,9 @@ def cases() -> dict[str, Any]:
         s + "ballots_issue": Case(
             manage, lambda w, at: {"box": _box(w, at), "count": 300, "serial_from": 1}
         ),
+        s + "ballots_print": Case(
+            manage, lambda w, at: {"box": voting_poll(w, at)[1], "first": 1, "last": 2}
+        ),
         c + "check_in": Case(manage, voting_check_in),
         c + "check_in_undo": Case(
             coordinate, lambda w, at: {"check_in": _check_in(w, at), "reason": "发错选票"}
