@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "huanjie.committees",
     "huanjie.review",
     "huanjie.polls",
+    "huanjie.results",
+    "huanjie.rosters",
 ]
 
 MIDDLEWARE = [

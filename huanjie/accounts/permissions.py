@@ -50,6 +50,9 @@ class Action(enum.StrEnum):
     MANAGE_POLLS = "manage_polls"  # election day: polls, boxes, staff, ballots, check-in
     ENTER_COUNT = "enter_count"  # a counter keys a count sheet or the ballots as read out
     COORDINATE_COUNT = "coordinate_count"  # settle differing entries, undo a check-in, close
+    CERTIFY_RESULTS = "certify_results"  # certify a result, compare the signed sheets, incidents
+    CORRECT_RESULTS = "correct_results"  # corrections and recounts (approval: the county)
+    MANAGE_ROSTER = "manage_roster"  # the roster's changes in the term: recall, by-election
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
@@ -77,6 +80,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MANAGE_POLLS: "投票筹备与领票登记",
     Action.ENTER_COUNT: "录入计票结果",
     Action.COORDINATE_COUNT: "核对计票与结束投票",
+    Action.CERTIFY_RESULTS: "确认选举结果",
+    Action.CORRECT_RESULTS: "更正选举结果与重新计票",
+    Action.MANAGE_ROSTER: "管理干部名册（罢免、补选）",
     Action.MANAGE_USERS: "管理用户",
     Action.VIEW_AUDIT: "查看审计日志",
     Action.EXPORT_AUDIT: "导出审计日志",
@@ -106,6 +112,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.MANAGE_POLLS,
         Action.ENTER_COUNT,
         Action.COORDINATE_COUNT,
+        Action.CERTIFY_RESULTS,
+        Action.CORRECT_RESULTS,
+        Action.MANAGE_ROSTER,
     },
     Role.TOWN_OFFICER: _BUSINESS_READ
     | {
@@ -120,6 +129,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.MANAGE_POLLS,
         Action.ENTER_COUNT,
         Action.COORDINATE_COUNT,
+        Action.CERTIFY_RESULTS,
+        Action.CORRECT_RESULTS,
+        Action.MANAGE_ROSTER,
     },
     # The village election committee takes the nominations of the committees it runs
     # (村民委员会组织法(2025) 第十五条); the Party's nominees are the town Party committee's, which
