@@ -97,6 +97,10 @@ POLL_RESULT = "计票结果（候选人及另选他人的姓名与得票，不�
 PARTICIPATION = "参加投票情况（领票的时间、票箱、核验方式、代为投票）"
 POLL_DUTY = "投票工作人员职责（监票、唱票、计票、发票、代书、流动票箱）"
 MOBILE_REASON = "使用流动票箱的原因（可含年老体弱、患病等健康状况）"
+RESULT_FILE = "选举结果文件（当选人及候选人、另选他人的姓名、性别与得票，不含投票人）"
+TALLY_SCAN = "签字的计票结果报告单照片或扫描件（含监票、计票、唱票人签名，密封文件）"
+CADRE = "干部任职情况（组织、职务、任职与离任日期及原因）"
+RECALL = "罢免情况（罢免理由、联名与表决结果）"
 
 # How a kind is stored (SECURITY.md D2, D3, D4) and shown (P3, P4); any other kind: in clear,
 # shown to users whose scope holds the record.
@@ -223,6 +227,16 @@ CHECK_IN_PURPOSE = (
 )
 POLL_STAFF_PURPOSE = "投票工作人员名单：候选人及其近亲属不得担任（村民委员会选举规程）"
 MOBILE_PURPOSE = "流动票箱投票人员名单：依法公布，收回选票不得多于名单人数（各省选举办法）"
+RESULT_PURPOSE = (
+    f"选举结果的确认、公告、当选证书、纪实表与公开核验（{VC}第十八条“当场公布选举结果”），"
+    "更正须留痕（选举档案）"
+)
+SCAN_PURPOSE = "计票结果报告单原件与录入结果的核对，选举档案（纪实材料）"
+ROSTER_PURPOSE = (
+    f"村(社区)干部名册：当选人任职、届中变动（罢免、补选）的记录（{VC}第十九条、第二十三条）"
+)
+PUBLIC_CHECK_PURPOSE = "公开核验页面的访问频率限制（按访问地址的密钥哈希计数，不保存地址本身）"
+RECALL_PURPOSE = f"罢免：罢免要求的联名人数与表决结果（{VC}第十九条）"
 
 
 def _upload_job(app_model: str) -> dict[str, Entry]:
@@ -1041,6 +1055,123 @@ INVENTORY: Final[dict[str, Entry]] = {
     "polls.DisplayLink.created_at": NOT_PERSONAL,
     "polls.DisplayLink.revoked_at": NOT_PERSONAL,
     "polls.DisplayLink.revoked_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    # results
+    "results.Result.id": NOT_PERSONAL,
+    "results.Result.election": NOT_PERSONAL,
+    "results.Result.created_at": NOT_PERSONAL,
+    "results.ResultVersion.id": NOT_PERSONAL,
+    "results.ResultVersion.result": NOT_PERSONAL,
+    "results.ResultVersion.number": NOT_PERSONAL,
+    "results.ResultVersion.status": NOT_PERSONAL,
+    "results.ResultVersion.correction": NOT_PERSONAL,
+    "results.ResultVersion.sha256": NOT_PERSONAL,
+    "results.ResultVersion.code": NOT_PERSONAL,
+    "results.ResultVersion.created_at": NOT_PERSONAL,
+    "results.ResultVersion.town_certified_at": NOT_PERSONAL,
+    "results.ResultVersion.certified_at": NOT_PERSONAL,
+    "results.ResultVersion.superseded_at": NOT_PERSONAL,
+    "results.ResultVersion.reason": PersonalField(FREE_TEXT, RESULT_PURPOSE, DUTY),
+    "results.ResultVersion.document": PersonalField(RESULT_FILE, RESULT_PURPOSE, DUTY),
+    "results.ResultVersion.created_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "results.ResultVersion.town_certified_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "results.ResultVersion.certified_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "results.ResultHistory.id": NOT_PERSONAL,
+    "results.ResultHistory.version": NOT_PERSONAL,
+    "results.ResultHistory.from_status": NOT_PERSONAL,
+    "results.ResultHistory.to_status": NOT_PERSONAL,
+    "results.ResultHistory.at": NOT_PERSONAL,
+    "results.ResultHistory.reason": PersonalField(FREE_TEXT, RESULT_PURPOSE, DUTY),
+    "results.ResultHistory.actor": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "results.TallySheetScan.id": NOT_PERSONAL,
+    "results.TallySheetScan.box": NOT_PERSONAL,
+    "results.TallySheetScan.content_type": NOT_PERSONAL,
+    "results.TallySheetScan.size": NOT_PERSONAL,
+    "results.TallySheetScan.sha256": NOT_PERSONAL,
+    "results.TallySheetScan.uploaded_at": NOT_PERSONAL,
+    "results.TallySheetScan.removed_at": NOT_PERSONAL,
+    "results.TallySheetScan.path": PersonalField(TALLY_SCAN, SCAN_PURPOSE, DUTY),
+    "results.TallySheetScan.name": PersonalField(FREE_TEXT, SCAN_PURPOSE, DUTY),
+    "results.TallySheetScan.uploaded_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "results.TallySheetScan.removed_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "results.BoxCheck.id": NOT_PERSONAL,
+    "results.BoxCheck.box": NOT_PERSONAL,
+    "results.BoxCheck.level": NOT_PERSONAL,
+    "results.BoxCheck.checked_at": NOT_PERSONAL,
+    "results.BoxCheck.checked_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "results.BoxIncident.id": NOT_PERSONAL,
+    "results.BoxIncident.box": NOT_PERSONAL,
+    "results.BoxIncident.raised_at": NOT_PERSONAL,
+    "results.BoxIncident.resolved_at": NOT_PERSONAL,
+    "results.BoxIncident.note": PersonalField(FREE_TEXT, SCAN_PURPOSE, DUTY),
+    "results.BoxIncident.resolution": PersonalField(FREE_TEXT, SCAN_PURPOSE, DUTY),
+    "results.BoxIncident.raised_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "results.BoxIncident.resolved_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "results.Correction.id": NOT_PERSONAL,
+    "results.Correction.result": NOT_PERSONAL,
+    "results.Correction.poll": NOT_PERSONAL,
+    "results.Correction.kind": NOT_PERSONAL,
+    "results.Correction.status": NOT_PERSONAL,
+    "results.Correction.opened_at": NOT_PERSONAL,
+    "results.Correction.decided_at": NOT_PERSONAL,
+    "results.Correction.reason": PersonalField(FREE_TEXT, RESULT_PURPOSE, DUTY),
+    "results.Correction.decision_note": PersonalField(FREE_TEXT, RESULT_PURPOSE, DUTY),
+    "results.Correction.opened_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "results.Correction.decided_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "results.CorrectionBox.id": NOT_PERSONAL,
+    "results.CorrectionBox.correction": NOT_PERSONAL,
+    "results.CorrectionBox.box": NOT_PERSONAL,
+    "results.CorrectionBox.entered_at": NOT_PERSONAL,
+    "results.CorrectionBox.original": PersonalField(POLL_RESULT, RESULT_PURPOSE, DUTY),
+    "results.CorrectionBox.corrected": PersonalField(POLL_RESULT, RESULT_PURPOSE, DUTY),
+    "results.CorrectionBox.entered_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "results.PublicCheck.id": NOT_PERSONAL,
+    "results.PublicCheck.client": PersonalField(IP, PUBLIC_CHECK_PURPOSE, SECURITY_DUTY),
+    "results.PublicCheck.window_start": NOT_PERSONAL,
+    "results.PublicCheck.requests": NOT_PERSONAL,
+    # rosters
+    "rosters.Cadre.id": NOT_PERSONAL,
+    "rosters.Cadre.village": NOT_PERSONAL,
+    "rosters.Cadre.body": NOT_PERSONAL,
+    "rosters.Cadre.term_number": NOT_PERSONAL,
+    "rosters.Cadre.campaign": NOT_PERSONAL,
+    "rosters.Cadre.source": NOT_PERSONAL,
+    "rosters.Cadre.result_version": NOT_PERSONAL,
+    "rosters.Cadre.by_election": NOT_PERSONAL,
+    "rosters.Cadre.created_at": NOT_PERSONAL,
+    "rosters.Cadre.person": PersonalField(LINK, ROSTER_PURPOSE, DUTY),
+    "rosters.Cadre.name": PersonalField(NAME, ROSTER_PURPOSE, DUTY),
+    "rosters.Cadre.sex": PersonalField(SEX, ROSTER_PURPOSE, DUTY),
+    "rosters.Cadre.post": PersonalField(CADRE, ROSTER_PURPOSE, DUTY),
+    "rosters.Cadre.started_on": PersonalField(CADRE, ROSTER_PURPOSE, DUTY),
+    "rosters.Cadre.ended_on": PersonalField(CADRE, ROSTER_PURPOSE, DUTY),
+    "rosters.Cadre.end_reason": PersonalField(CADRE, ROSTER_PURPOSE, DUTY),
+    "rosters.Cadre.end_note": PersonalField(FREE_TEXT, ROSTER_PURPOSE, DUTY),
+    "rosters.Recall.id": NOT_PERSONAL,
+    "rosters.Recall.motion_on": NOT_PERSONAL,
+    "rosters.Recall.voted_on": NOT_PERSONAL,
+    "rosters.Recall.recorded_at": NOT_PERSONAL,
+    "rosters.Recall.of": NOT_PERSONAL,
+    "rosters.Recall.electorate": NOT_PERSONAL,
+    "rosters.Recall.cadre": PersonalField(LINK, RECALL_PURPOSE, DUTY),
+    "rosters.Recall.status": PersonalField(RECALL, RECALL_PURPOSE, DUTY),
+    "rosters.Recall.by_representatives": PersonalField(RECALL, RECALL_PURPOSE, DUTY),
+    "rosters.Recall.signers": PersonalField(RECALL, RECALL_PURPOSE, DUTY),
+    "rosters.Recall.voted": PersonalField(RECALL, RECALL_PURPOSE, DUTY),
+    "rosters.Recall.yes": PersonalField(RECALL, RECALL_PURPOSE, DUTY),
+    "rosters.Recall.judgement": PersonalField(RECALL, RECALL_PURPOSE, DUTY),
+    "rosters.Recall.reason": PersonalField(FREE_TEXT, RECALL_PURPOSE, DUTY),
+    "rosters.Recall.recorded_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    "rosters.ByElection.id": NOT_PERSONAL,
+    "rosters.ByElection.election": NOT_PERSONAL,
+    "rosters.ByElection.post": NOT_PERSONAL,
+    "rosters.ByElection.seats": NOT_PERSONAL,
+    "rosters.ByElection.held_on": NOT_PERSONAL,
+    "rosters.ByElection.engine_hash": NOT_PERSONAL,
+    "rosters.ByElection.recorded_at": NOT_PERSONAL,
+    "rosters.ByElection.reason": PersonalField(FREE_TEXT, ROSTER_PURPOSE, DUTY),
+    "rosters.ByElection.engine_input": PersonalField(POLL_RESULT, ROSTER_PURPOSE, DUTY),
+    "rosters.ByElection.engine_output": PersonalField(POLL_RESULT, ROSTER_PURPOSE, DUTY),
+    "rosters.ByElection.recorded_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
 }
 
 # Fields whose name or type looks personal but which hold none, each with its reason. The test
@@ -1062,6 +1193,7 @@ NOT_PERSONAL_DESPITE_NAME: Final[dict[str, str]] = {
     "polls.BallotEntry.reason": "无效票的认定原因（如“无法辨认”），选票不记名，不涉及投票人",
     "polls.CountSheet.group": "计票组的编号，不是人员分组",
     "polls.SheetEntry.rekey": "退回重新录入的计票项目名称，不含个人信息",
+    "rosters.Cadre.source": "名册记录的来源（选举结果、补选、导入），不是人员来源",
 }
 
 

@@ -10,10 +10,11 @@ removes it, one campaign a transaction:
   election committees (committees.retention) and its joint review, whose findings' notes and
   sealed attachments (files under VAR_DIR/review) go (review.retention), and its polls'
   check-in registers, attendance, mobile-box lists and staff (polls.retention; the frozen counts
-  stay);
+  stay, as do the certified results, their versions and the signed tally sheets: the election's
+  archive);
 - each person it names (roll, nominations, committees, reviews, poll staff) whom nothing still kept names
-  (no campaign within its end date, no Party member, no running deprivation of political
-  rights) is erased: the ID's ciphertext and lookup
+  (no campaign within its end date, no Party member, no post in force on a roster, no running
+  deprivation of political rights) is erased: the ID's ciphertext and lookup
   hash, the name, the household (people.services.people_erase). Whoever a kept campaign still
   names keeps everything;
 - the campaign is marked purged (elections.services.campaign_mark_purged): audited, and
@@ -55,6 +56,7 @@ from huanjie.review.retention import (
     named_by_reviews,
     review_personal_data_purge,
 )
+from huanjie.rosters.retention import kept_by_roster
 from huanjie.voters.services.retention import (
     named_by_kept_rolls,
     named_by_roll,
@@ -90,6 +92,7 @@ def campaign_personal_data_purge(campaign: Campaign, today: date) -> Purged | No
             .exclude(named_by_kept_reviews(today))
             .exclude(named_by_kept_polls(today))
             .exclude(kept_by_party())
+            .exclude(kept_by_roster())
         )
         erased = people_erase(people=people, today=today)
         counts = {

@@ -29,6 +29,9 @@ urlpatterns = [
     path("committees/", include("huanjie.committees.urls")),
     path("review/", include("huanjie.review.urls")),
     path("polls/", include("huanjie.polls.urls")),
+    path("results/", include("huanjie.results.urls")),
+    path("rosters/", include("huanjie.rosters.urls")),
+    path("verify/", include("huanjie.results.urls_public")),
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -182,6 +182,17 @@ def _lists(actor: User, party: Election, villagers: Election) -> None:
         )
 
 
+def village_ready(
+    *, entry: CampaignVillage, actor: User, rng: random.Random
+) -> tuple[Election, Election]:
+    """A village with its election committee and both elections' lists fixed, like the first
+    village of each town here (the later stages' demos vote in it): (party, committee)."""
+    committee_seed(entry=entry, actor=actor, rng=rng)
+    party, villagers = _elections(entry, actor)
+    _ready(actor, rng, party, villagers)
+    return party, villagers
+
+
 def _reviewing(actor: User, rng: random.Random, party: Election, villagers: Election) -> None:
     """Sent to review; the Party's only where the village has Party members on record."""
     entry = party.village

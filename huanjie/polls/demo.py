@@ -49,7 +49,7 @@ def _village(campaign: Campaign, town: str) -> tuple[CampaignVillage, Election] 
     return None
 
 
-def _roll(entry_: CampaignVillage) -> list[VoterRegistration]:
+def roll_of(entry_: CampaignVillage) -> list[VoterRegistration]:
     return list(
         VoterRegistration.objects.filter(
             campaign_id=entry_.campaign_id, village_id=entry_.region_id, active=True
@@ -59,7 +59,7 @@ def _roll(entry_: CampaignVillage) -> list[VoterRegistration]:
     )
 
 
-def _set_up(actor: User, poll: Poll, roll: list[VoterRegistration], rng: random.Random) -> None:
+def set_up(actor: User, poll: Poll, roll: list[VoterRegistration], rng: random.Random) -> None:
     """The central box with ballots for the whole roll; a mobile box for three listed voters
     (where the rules allow one); the staff from voters who stand for nothing."""
     printed = {c.person_id for p in poll.posts.all() for c in p.candidates.all()}
@@ -134,7 +134,7 @@ def _rehearse(
     keyed by the town and the county. Closed (`close`), or left with the two entries differing
     in one field."""
     poll = lifecycle.poll_create_first(actor=town, election=election, rehearsal=True)
-    _set_up(town, poll, roll, rng)
+    set_up(town, poll, roll, rng)
     lifecycle.poll_open_voting(actor=town, poll=poll)
     listed = set(poll.boxes.get(mobile=True).listed.values_list("registration_id", flat=True))
     central = poll.boxes.get(mobile=False)
@@ -199,12 +199,12 @@ def polls_seed(
     if found is None:
         return None
     entry_, election = found
-    roll = _roll(entry_)
+    roll = roll_of(entry_)
     if len(roll) < 20:
         return None
     rng = random.Random(seed + 11)
     real = lifecycle.poll_create_first(actor=town, election=election)
-    _set_up(town, real, roll, rng)
+    set_up(town, real, roll, rng)
     _, token = display.display_link_issue(actor=town, poll=real, label="会场大屏")
     rehearsal = _rehearse(
         election=election, roll=roll, town=town, county=county, rng=rng, close=True

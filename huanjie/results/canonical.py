@@ -38,16 +38,12 @@ OPEN_STATUSES: Final = (PollStatus.SETUP, PollStatus.VOTING, PollStatus.COUNTING
 
 def official_polls(election: Election) -> list[Poll]:
     """The election's closed polls that count: never a rehearsal's, never a cancelled one."""
-    return list(
-        election.polls.filter(rehearsal=False, status=PollStatus.CLOSED).order_by("number")
-    )
+    return list(election.polls.filter(rehearsal=False, status=PollStatus.CLOSED).order_by("number"))
 
 
 def pending_polls(election: Election) -> list[Poll]:
     """The election's official polls not closed yet (a result waits for them)."""
-    return list(
-        election.polls.filter(rehearsal=False, status__in=OPEN_STATUSES).order_by("number")
-    )
+    return list(election.polls.filter(rehearsal=False, status__in=OPEN_STATUSES).order_by("number"))
 
 
 def poll_entry(

@@ -30,7 +30,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from huanjie.elections.models import Election, Post
+from huanjie.elections.models import Election
 from huanjie.polls.models import BallotBox, Poll
 
 
@@ -142,6 +142,9 @@ class ResultHistory(models.Model):
         verbose_name_plural = "选举结果记录"
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
 
 # ---------------------------------------------------------------------------------------------
 # The signed paper beside the numbers.
@@ -176,6 +179,9 @@ class TallySheetScan(models.Model):
         verbose_name_plural = "计票结果报告单扫描件"
         ordering = ["box", "uploaded_at", "id"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class CheckLevel(models.TextChoices):
     TOWN = "town", "乡镇"
@@ -198,6 +204,9 @@ class BoxCheck(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["box", "level"], name="box_check_level"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}核对"
 
 
 class BoxIncident(models.Model):
@@ -224,6 +233,9 @@ class BoxIncident(models.Model):
         verbose_name = "票箱异常"
         verbose_name_plural = "票箱异常"
         ordering = ["box", "raised_at", "id"]
+
+    def __str__(self) -> str:
+        return self.note
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,6 +285,9 @@ class Correction(models.Model):
         verbose_name_plural = "结果更正"
         ordering = ["result", "opened_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.get_status_display()}）"
+
 
 class CorrectionBox(models.Model):
     """One box of a correction: its figures as certified and as corrected (the shape of a count
@@ -299,6 +314,9 @@ class CorrectionBox(models.Model):
             models.UniqueConstraint(fields=["correction", "box"], name="correction_box_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.correction} · 票箱{self.box_id}"
+
 
 class PublicCheck(models.Model):
     """The public verification page's allowance per client address (keyed hash, never the
@@ -310,3 +328,6 @@ class PublicCheck(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client"], name="public_check_client")]
+
+    def __str__(self) -> str:
+        return self.client[:8]

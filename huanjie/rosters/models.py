@@ -63,9 +63,7 @@ class Cadre(models.Model):
     )
     started_on = models.DateField("任职日期")
     ended_on = models.DateField("离任日期", null=True, blank=True)
-    end_reason = models.CharField(
-        "离任原因", max_length=20, choices=EndReason.choices, blank=True
-    )
+    end_reason = models.CharField("离任原因", max_length=20, choices=EndReason.choices, blank=True)
     end_note = models.CharField("离任说明", max_length=500, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -77,7 +75,6 @@ class Cadre(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_post_display()}）"
-
 
 
 class RecallStatus(models.TextChoices):
@@ -114,6 +111,9 @@ class Recall(models.Model):
         verbose_name_plural = "罢免"
         ordering = ["-motion_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"罢免 {self.cadre}（{self.get_status_display()}）"
+
 
 class ByElection(models.Model):
     """A by-election (补选) of a post left open during the term, judged by the engine from its
@@ -137,4 +137,5 @@ class ByElection(models.Model):
         verbose_name_plural = "补选"
         ordering = ["-held_on", "-id"]
 
-
+    def __str__(self) -> str:
+        return f"补选 {self.get_post_display()}（{self.held_on}）"

@@ -1,8 +1,8 @@
 """The roster's writes: certified results in, and (results.services) nothing else changes a
 cadre's row without a history.
 
-`roster_from_version` is called by the certification that puts a result version in force
-(huanjie.results.services.certify): the winners of the version before it leave the roster
+`roster_from_version` runs when a result version comes into force (the signal
+huanjie.results.signals.version_in_force, sent by huanjie.results.services.certify): the winners of the version before it leave the roster
 (ended, reason "选举结果更正") unless they keep the same post, and every winner of the new one
 holds their post from the election day of the poll that elected them.
 """
@@ -10,7 +10,7 @@ holds their post from the election day of the poll that elected them.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from huanjie.audit.services import audit_record
 from huanjie.polls.models import PollCandidate
@@ -19,6 +19,13 @@ from huanjie.rosters.models import Cadre, EndReason, Source
 if TYPE_CHECKING:
     from huanjie.accounts.models import User
     from huanjie.results.models import ResultVersion
+
+
+def roster_on_version_in_force(
+    sender: Any, *, actor: User, version: ResultVersion, **_: Any
+) -> None:
+    """The receiver of `results.signals.version_in_force`."""
+    roster_from_version(actor=actor, version=version)
 
 
 def roster_from_version(*, actor: User, version: ResultVersion) -> list[Cadre]:

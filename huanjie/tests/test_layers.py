@@ -26,6 +26,8 @@ ABOVE: dict[str, tuple[str, ...]] = {
         "committees",
         "review",
         "polls",
+        "results",
+        "rosters",
     ),
     "rules": (
         "lib.forms",
@@ -41,6 +43,8 @@ ABOVE: dict[str, tuple[str, ...]] = {
         "committees",
         "review",
         "polls",
+        "results",
+        "rosters",
     ),
     "uploads": (
         "people",
@@ -51,19 +55,43 @@ ABOVE: dict[str, tuple[str, ...]] = {
         "committees",
         "review",
         "polls",
+        "results",
+        "rosters",
     ),
-    "people": ("elections", "voters", "party", "nomination", "committees", "review", "polls"),
-    "elections": ("voters", "party", "nomination", "committees", "review", "polls"),
-    "voters": ("party", "nomination", "committees", "review", "polls"),
-    "party": ("voters", "nomination", "committees", "review", "polls"),
+    "people": (
+        "elections",
+        "voters",
+        "party",
+        "nomination",
+        "committees",
+        "review",
+        "polls",
+        "results",
+        "rosters",
+    ),
+    "elections": (
+        "voters",
+        "party",
+        "nomination",
+        "committees",
+        "review",
+        "polls",
+        "results",
+        "rosters",
+    ),
+    "voters": ("party", "nomination", "committees", "review", "polls", "results", "rosters"),
+    "party": ("voters", "nomination", "committees", "review", "polls", "results", "rosters"),
     # The village election committee sits on the rolls and below nomination, which withdraws
     # its members when they are nominated (nomination registers what committees must ask).
-    "committees": ("party", "nomination", "review", "polls"),
+    "committees": ("party", "nomination", "review", "polls", "results", "rosters"),
     # Nomination sits above elections, voters, people and committees; the joint review above it;
     # election day (polls) above them all.
-    "nomination": ("review", "polls"),
-    "review": ("polls",),
-    "polls": (),
+    "nomination": ("review", "polls", "results", "rosters"),
+    "review": ("polls", "results", "rosters"),
+    # Results sit on election day; the roster on the results (it follows their signal).
+    "polls": ("results", "rosters"),
+    "results": ("rosters",),
+    "rosters": (),
 }
 
 

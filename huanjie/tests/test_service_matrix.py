@@ -51,6 +51,7 @@ from huanjie.elections.tests.matrix import cases as rule_profile_cases
 from huanjie.lib import idcard
 from huanjie.nomination.tests.matrix import cases as list_cases
 from huanjie.polls.tests.matrix import cases as poll_cases
+from huanjie.results.tests.matrix import cases as result_cases
 from huanjie.regions.models import Region
 from huanjie.review.tests.matrix import cases as review_cases
 
@@ -804,6 +805,7 @@ MATRIX: dict[str, Case] = {
     **rule_profile_cases(),
     **review_cases(),
     **poll_cases(),
+    **result_cases(),
 }
 SERVICES = discover()
 ROLES = list(Role)

@@ -25,6 +25,7 @@ from huanjie.people.demo import people_seed
 from huanjie.polls.demo import polls_seed
 from huanjie.regions.models import Region
 from huanjie.regions.services import regions_load
+from huanjie.results.demo import results_seed
 from huanjie.review.demo import review_seed
 from huanjie.voters.demo import proxies_seed, rolls_seed, status_changes_seed
 
@@ -108,6 +109,7 @@ class Command(BaseCommand):
             )
         )
         self._line(polls_seed(campaign=campaign, officers=officers, county=officer, seed=seed))
+        self._line(results_seed(campaign=campaign, officers=officers, county=officer, seed=seed))
         self.stdout.write("")
         self.stdout.write("演示用户（密码每次运行重新生成）：")
         for username, demo in users.items():

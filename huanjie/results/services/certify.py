@@ -6,7 +6,7 @@ The town certifies what the election's closed official polls say (version 1, or 
 after the county sent one back); certifying freezes the canonical document and its SHA-256
 (huanjie.results.canonical). The county certifies that version: it becomes the one in force,
 the version before it is marked superseded, and its winners go to the body's roster for the
-new term (huanjie.rosters). A correction (results.services.corrections) makes a later version
+new term (huanjie.rosters listens to `results.signals.version_in_force`). A correction (results.services.corrections) makes a later version
 through `version_create` and `version_make_current` here.
 """
 
@@ -37,6 +37,7 @@ from huanjie.results.models import (
     ResultVersion,
     VersionStatus,
 )
+from huanjie.results.signals import version_in_force
 
 MSG_NO_POLL: Final = "该选举还没有已结束的正式投票，没有可确认的结果"
 MSG_POLL_OPEN: Final = "第{number}轮投票（{kind}）尚未结束，结果须待其结束后确认"
@@ -196,12 +197,8 @@ def version_create(
 def version_make_current(*, actor: User, version: ResultVersion, reason: str, event: str) -> None:
     """`version` (locked by the caller) becomes the one in force: certified by `actor`, the one
     before it superseded, the roster moved to its winners."""
-    from huanjie.rosters.services import roster_from_version
-
     now = timezone.now()
-    before = version.result.versions.filter(status=VersionStatus.CERTIFIED).exclude(
-        pk=version.pk
-    )
+    before = version.result.versions.filter(status=VersionStatus.CERTIFIED).exclude(pk=version.pk)
     for old in before:
         old.status = VersionStatus.SUPERSEDED
         old.superseded_at = now
@@ -213,7 +210,7 @@ def version_make_current(*, actor: User, version: ResultVersion, reason: str, ev
     version.certified_at = now
     version.save(update_fields=["status", "certified_by", "certified_at"])
     _history(version, actor, from_status, reason)
-    roster_from_version(actor=actor, version=version)
+    version_in_force.send(sender=ResultVersion, actor=actor, version=version)
     audit_record(
         actor=actor,
         action=event,
@@ -263,8 +260,10 @@ def result_certify_town(*, actor: User, election: Election) -> ResultVersion:
 
 
 def _locked_version(version: ResultVersion) -> ResultVersion:
-    return ResultVersion.objects.select_for_update().select_related("result__election").get(
-        pk=version.pk
+    return (
+        ResultVersion.objects.select_for_update()
+        .select_related("result__election")
+        .get(pk=version.pk)
     )
 
 

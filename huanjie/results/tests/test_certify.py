@@ -12,10 +12,9 @@ from huanjie.results.services.certify import (
     result_certify_town,
     result_return,
 )
-from huanjie.rosters.models import Cadre
 
 
-def test_town_then_county_certify_and_the_winners_join_the_roster(closed):
+def test_town_then_county_certify_a_frozen_version(closed):
     version = result_certify_town(actor=closed.cast.town_officer, election=closed.election)
     assert version.status == VersionStatus.TOWN_CERTIFIED
     assert version.sha256 == canonical.digest(version.document)
@@ -27,13 +26,6 @@ def test_town_then_county_certify_and_the_winners_join_the_roster(closed):
     assert version.document["polls"][0]["sha256"] == closed.poll.engine_hash
     certified = result_certify_county(actor=closed.cast.county_officer, version=version)
     assert certified.status == VersionStatus.CERTIFIED
-    roster = sorted(Cadre.objects.values_list("post", "name", "term_number"))
-    assert roster == [
-        ("director", "张伟", 13),
-        ("member", "刘洋", 13),
-        ("member", "王芳", 13),
-        ("member", "陈静", 13),
-    ]
     assert [h.to_status for h in certified.history.all()] == ["town_certified", "certified"]
 
 

@@ -1,0 +1,73 @@
+"""The results' routes for the site-wide walks: each part (routes_*.py beside this file) fills
+in its own URLs with own-county objects made through the services."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+PARTS = ("routes_pages", "routes_paper", "routes_corrections", "routes_documents", "routes_public")
+
+
+def walk_result(cast: Any, campaign: Any, objects: dict[str, Any]) -> Any:
+    """The walk's certified result version (made once per walk, kept in `objects`): the walk
+    poll's election (人民路南社区, a campaign of its own voting today) counted, closed, its
+    paper ready, certified by the town officer and the county officer."""
+    if "result_version" not in objects:
+        from huanjie.polls.models import BallotBox, CheckIn, CheckInMethod
+        from huanjie.polls.services.closing import poll_close
+        from huanjie.polls.services.lifecycle import poll_open_voting, poll_start_counting
+        from huanjie.polls.tests.closing_helpers import agreed_sheet, figures_of
+        from huanjie.polls.tests.routes import walk_poll
+        from huanjie.results.services.certify import result_certify_county, result_certify_town
+        from huanjie.results.tests.conftest import paper_ready
+        from huanjie.voters.models import VoterRegistration
+
+        poll = walk_poll(cast, campaign, objects)
+        officer = cast.town_officer
+        box = BallotBox.objects.create(
+            poll=poll, name="主票箱", issued=3, serial_from=1, serial_to=3
+        )
+        poll_open_voting(actor=officer, poll=poll)
+        entry = poll.election.village
+        for r in VoterRegistration.objects.filter(
+            campaign_id=entry.campaign_id, village_id=entry.region_id, active=True
+        )[:3]:
+            CheckIn.objects.create(
+                poll=poll, registration=r, box=box, method=CheckInMethod.LIST, by=officer
+            )
+        poll_start_counting(actor=officer, poll=poll)
+        picks = {
+            p.post: [c.name for c in p.candidates.order_by("position")][: p.seats]
+            for p in poll.posts.all()
+        }
+        agreed_sheet(poll, box, figures_of([{"n": 3, **picks}]))
+        poll_close(actor=officer, poll=poll)
+        poll.refresh_from_db()
+        paper_ready(officer, poll)
+        version = result_certify_town(actor=officer, election=poll.election)
+        objects["result_version"] = result_certify_county(
+            actor=cast.county_officer, version=version
+        )
+        objects["result_box"] = box
+    return objects["result_version"]
+
+
+def _modules() -> list[Any]:
+    found = []
+    for part in PARTS:
+        try:
+            found.append(importlib.import_module(f"huanjie.results.tests.{part}"))
+        except ModuleNotFoundError:
+            continue
+    return found
+
+
+POST_ONLY: set[str] = set().union(*(getattr(m, "POST_ONLY", set()) for m in _modules()))
+
+
+def routes(cast: Any, campaign: Any, objects: dict[str, Any]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for module in _modules():
+        out |= module.routes(cast, campaign, objects)
+    return out
