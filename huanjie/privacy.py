@@ -1091,6 +1091,7 @@ INVENTORY: Final[dict[str, Entry]] = {
     "results.TallySheetScan.removed_at": NOT_PERSONAL,
     "results.TallySheetScan.path": PersonalField(TALLY_SCAN, SCAN_PURPOSE, DUTY),
     "results.TallySheetScan.name": PersonalField(FREE_TEXT, SCAN_PURPOSE, DUTY),
+    "results.TallySheetScan.removed_reason": PersonalField(FREE_TEXT, SCAN_PURPOSE, DUTY),
     "results.TallySheetScan.uploaded_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
     "results.TallySheetScan.removed_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
     "results.BoxCheck.id": NOT_PERSONAL,

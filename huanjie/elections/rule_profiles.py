@@ -16,6 +16,7 @@ surplus fixes the lists), so a profile cannot change under nominees already put 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -78,6 +79,8 @@ BODY = Body.VILLAGERS
 
 # An election day under each national text, to build the base the profile is checked against.
 _DAY_OF_LAW = {"2018": date(2025, 6, 1), "2025": LAW_2025_FROM}
+# The national texts a county profile may take as its base.
+LAWS = tuple(_DAY_OF_LAW)
 
 # The engine's titles of the national laws, as a notice cites them.
 FORMAL_TITLES = {
@@ -103,18 +106,36 @@ def national_base(law: str) -> Profile:
 def build(profile: RuleProfile, parameters: dict[str, Any] | None = None) -> CustomProfile:
     """The engine's answer on `profile` (or on `parameters` in its place): ok and the profile to
     apply, or the problems, each with the national article it breaks."""
-    base = national_base(profile.law)
-    data = profile.parameters if parameters is None else parameters
-    overrides, problems = overrides_from_json(base, data, profile.measure)
+    return county_rules(
+        law=profile.law,
+        measure=profile.measure,
+        parameters=profile.parameters if parameters is None else parameters,
+        name=profile.name,
+        version=profile.version,
+        province=profile.region_id[:2],
+        county=profile.region.display_name,
+    )
+
+
+def county_rules(
+    *,
+    law: str,
+    measure: str,
+    parameters: Mapping[str, Any],
+    name: str,
+    version: int,
+    province: str,
+    county: str,
+) -> CustomProfile:
+    """`build` on a profile given by its parts, without the database: a closed poll freezes
+    them (polls.services.closing) and a result file is recomputed from them (results.verify).
+    `law` is one of LAWS; `province` the county's two-digit code, `county` its name."""
+    base = national_base(law)
+    overrides, problems = overrides_from_json(base, parameters, measure)
     if problems:
         return CustomProfile(Verdict(problems), None)
-    county = profile.region.display_name
-    note = NOTE.format(
-        county=county, name=profile.name, version=profile.version, measure=f"《{profile.measure}》"
-    )
-    return custom_profile(
-        base, overrides, title=profile.measure, province=profile.region_id[:2], note=note
-    )
+    note = NOTE.format(county=county, name=name, version=version, measure=f"《{measure}》")
+    return custom_profile(base, overrides, title=measure, province=province, note=note)
 
 
 def _refusal(result: CustomProfile) -> ValidationError:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action, can, current_user, require, scoped
-from huanjie.polls import figures, keyboard
+from huanjie.polls import figures, keyboard, sheet_form
 from huanjie.polls.models import (
     BallotEntry,
     CountSheet,
@@ -39,12 +39,9 @@ from huanjie.polls.services import entry as svc
 
 MSG_NO_ENTRY = "请先开始本人的录入"
 MSG_PICK_BOX = "请选择票箱"
-MSG_WRITE_IN_NAME = "请填写另选人姓名"
-MSG_WRITE_IN_PRINTED = "{name}是选票上印制的候选人，票数请填在其名下"
 MSG_FINISHED_AGREED = "录入已完成：两次录入一致，报告单已核对"
 MSG_FINISHED_DIFFERENT = "录入已完成：两次录入有不一致的项目，已交由核对人员处理"
 MSG_FINISHED_WAITING = "录入已完成，等待另一次录入"
-WRITE_IN_ROWS = 3  # blank write-in rows per post on the sheet form
 RECENT = svc.CORRECTABLE
 
 
@@ -285,7 +282,9 @@ def _entry_screen(
     if entry is not None and open_ and sheet.method == EntryMethod.BALLOTS:
         context |= _ballot_context(entry, layout)
     elif entry is not None and open_:
-        context["fields"] = _sheet_fields(entry, layout, form or {}, errors or {})
+        context["fields"] = sheet_form.sheet_fields(
+            entry.figures, entry.rekey, layout, form or {}, errors or {}
+        )
         context["errors"] = [
             m
             for key, ms in (errors or {}).items()
@@ -344,105 +343,10 @@ def _ballot_context(entry: SheetEntry, layout: keyboard.Layout) -> dict[str, Any
     }
 
 
-def _sheet_fields(
-    entry: SheetEntry, layout: keyboard.Layout, form: dict[str, Any], errors: dict[str, list[str]]
-) -> dict[str, Any]:
-    """The inputs of the sheet form in their paper order (flat keys as names), or only the
-    fields sent back; the entrant's own saved values filled in (never the other entry's)."""
-    saved = figures.flatten(entry.figures) if not entry.rekey else {}
-
-    def field(key: str) -> dict[str, Any]:
-        value = form.get(key, saved.get(key, ""))
-        return {
-            "key": key,
-            "label": figures.field_label(key, layout),
-            "value": value,
-            "errors": errors.get(key, []),
-        }
-
-    if entry.rekey:
-        rekey = [field(k) for k in entry.rekey]
-        rekey[0]["first"] = True
-        return {"rekey": rekey, "keys": {f["key"] for f in rekey}}
-    header = [field(k) for k in figures.HEADER]
-    header[0]["first"] = True
-    reasons = [field(f"invalid_reasons.{r}") for r in keyboard.INVALID_REASONS.values()]
-    posts = []
-    keys = {f["key"] for f in header + reasons}
-    for post in layout.posts:
-        printed = [field(f"votes.{post.post}.{c.name}") for c in post.candidates]
-        keys |= {f["key"] for f in printed}
-        names = [c.name for c in post.candidates]
-        known = [
-            (k.split(".", 2)[2], v)
-            for k, v in saved.items()
-            if k.startswith(f"votes.{post.post}.") and k.split(".", 2)[2] not in names
-        ]
-        write_ins = []
-        for i in range(max(WRITE_IN_ROWS, len(known) + 1)):
-            base = f"wi.{post.post}.{i}"
-            name, votes = known[i] if i < len(known) else ("", "")
-            write_ins.append(
-                {
-                    "name_key": f"{base}.name",
-                    "votes_key": f"{base}.votes",
-                    "name": form.get(f"{base}.name", name),
-                    "votes": form.get(f"{base}.votes", votes),
-                    "errors": errors.get(f"{base}.name", [])
-                    + errors.get(f"votes.{post.post}.{form.get(f'{base}.name', name)}", []),
-                }
-            )
-            keys |= {f"{base}.name", f"votes.{post.post}.{form.get(f'{base}.name', name)}"}
-        posts.append({"post": post, "printed": printed, "write_ins": write_ins})
-    return {"header": header, "reasons": reasons, "posts": posts, "keys": keys}
-
-
-def _number(text: Any) -> Any:
-    """A typed count: an int, None when left empty, else the text (the service says why)."""
-    value = str(text or "").strip()
-    if not value:
-        return None
-    return int(value) if value.isdigit() else value
-
-
-def _figures_from(data: Any, entry: SheetEntry, layout: keyboard.Layout) -> tuple[dict, dict]:
-    """The posted sheet form as the figures JSON, and the form's own errors (a write-in's
-    votes without a name)."""
-    errors: dict[str, list[str]] = {}
-    if entry.rekey:
-        return figures.unflatten({k: _number(data.get(k)) for k in entry.rekey}), errors
-    flat: dict[str, Any] = {k: _number(data.get(k)) for k in figures.HEADER}
-    for reason in keyboard.INVALID_REASONS.values():
-        flat[f"invalid_reasons.{reason}"] = _number(data.get(f"invalid_reasons.{reason}")) or 0
-    for post in layout.posts:
-        printed = {c.name for c in post.candidates}
-        for c in post.candidates:
-            flat[f"votes.{post.post}.{c.name}"] = _number(data.get(f"votes.{post.post}.{c.name}"))
-        i = 0
-        while f"wi.{post.post}.{i}.name" in data or f"wi.{post.post}.{i}.votes" in data:
-            base = f"wi.{post.post}.{i}"
-            name = str(data.get(f"{base}.name", "")).strip()
-            votes = _number(data.get(f"{base}.votes"))
-            key = f"votes.{post.post}.{name}"
-            if name in printed:
-                errors[f"{base}.name"] = [MSG_WRITE_IN_PRINTED.format(name=name)]
-            elif name and key in flat:
-                errors[f"{base}.name"] = [figures.MSG_NAME_TWICE.format(name=name)]
-            elif name:
-                flat[key] = votes
-            elif votes:
-                errors[f"{base}.name"] = [MSG_WRITE_IN_NAME]
-            i += 1
-    out = figures.unflatten(flat)
-    for post in layout.posts:
-        out["votes"].setdefault(post.post, {})
-    return out, errors
-
-
 def _sheet_post(request: HttpRequest, user: User, entry: SheetEntry) -> HttpResponse:
     sheet = entry.sheet
     layout = svc.layout_of(sheet.poll)
-    typed, errors = _figures_from(request.POST, entry, layout)
+    typed, errors = sheet_form.figures_from(request.POST, layout, entry.rekey)
     try:
         if errors:
             raise ValidationError(errors)
@@ -496,7 +400,7 @@ def entry_finish(request: HttpRequest, pk: int) -> HttpResponse:
         if entry.rekey:
             keys = [k for k in keys if k in entry.rekey]
         if keys:
-            desk = {k: _number(request.POST.get(k)) or 0 for k in keys}
+            desk = {k: sheet_form.number(request.POST.get(k)) or 0 for k in keys}
             svc.entry_save(actor=user, entry=entry, figures=desk)
         svc.entry_finish(actor=user, entry=entry)
     except ValidationError as exc:

@@ -251,7 +251,7 @@ def compare_flat(
     a: Mapping[str, Any], b: Mapping[str, Any], layout: Layout, derived: bool
 ) -> list[Difference]:
     out = []
-    for key in _ordered_keys(set(a) | set(b), layout):
+    for key in ordered_keys(set(a) | set(b), layout):
         # A write-in or a reason an entry does not have is a zero.
         zero = 0 if key.startswith(("votes.", "invalid_reasons.")) else None
         va, vb = a.get(key, zero), b.get(key, zero)
@@ -260,7 +260,7 @@ def compare_flat(
     return out
 
 
-def _ordered_keys(keys: set[str], layout: Layout) -> list[str]:
+def ordered_keys(keys: set[str], layout: Layout) -> list[str]:
     header = list(HEADER)
 
     def rank(key: str) -> tuple[Any, ...]:

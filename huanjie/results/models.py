@@ -152,7 +152,7 @@ class ResultHistory(models.Model):
 
 class TallySheetScan(models.Model):
     """A photo or scan of a box's signed tally sheet (计票结果报告单), sealed on disk like the
-    review's attachments (`path` under VAR_DIR/results)."""
+    review's attachments (`path` under VAR_DIR/uploads/results, relative to VAR_DIR)."""
 
     box = models.ForeignKey(BallotBox, on_delete=models.PROTECT, related_name="scans")
     name = models.CharField("文件名", max_length=200)
@@ -165,6 +165,7 @@ class TallySheetScan(models.Model):
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     removed_at = models.DateTimeField("撤下时间", null=True, blank=True)
+    removed_reason = models.CharField("撤下原因", max_length=500, blank=True)
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -275,10 +276,10 @@ class Correction(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="批准人",
+        verbose_name="处理人",
     )
-    decided_at = models.DateTimeField("批准时间", null=True, blank=True)
-    decision_note = models.CharField("批准意见", max_length=500, blank=True)
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_note = models.CharField("处理意见", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "结果更正"

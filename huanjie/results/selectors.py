@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from huanjie.accounts.permissions import Action, get_scoped_or_404
 from huanjie.polls.selectors import access_box, access_election
-from huanjie.results.models import Correction, ResultVersion
+from huanjie.results.models import BoxIncident, Correction, ResultVersion, TallySheetScan
 
 VERSION_FIELD = "result__election__village__region__code"
 
@@ -40,4 +40,31 @@ def access_correction(user: Any, pk: int) -> Correction:
     )
 
 
-__all__ = ["access_box", "access_correction", "access_election", "access_version"]
+def access_scan(user: Any, pk: int) -> TallySheetScan:
+    return get_scoped_or_404(
+        user,
+        TallySheetScan.objects.select_related("box", "box__poll", "box__poll__election"),
+        Action.VIEW_CAMPAIGNS,
+        field="box__poll__election__village__region__code",
+        pk=pk,
+    )
+
+
+def access_incident(user: Any, pk: int) -> BoxIncident:
+    return get_scoped_or_404(
+        user,
+        BoxIncident.objects.select_related("box", "box__poll", "box__poll__election"),
+        Action.VIEW_CAMPAIGNS,
+        field="box__poll__election__village__region__code",
+        pk=pk,
+    )
+
+
+__all__ = [
+    "access_box",
+    "access_correction",
+    "access_election",
+    "access_incident",
+    "access_scan",
+    "access_version",
+]

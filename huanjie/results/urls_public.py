@@ -1,7 +1,13 @@
 """The public verification page (no login): mounted at /verify/ by huanjie.urls."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from huanjie.results import public_views as v
 
 app_name = "verify"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", v.index, name="index"),
+    path("<str:code>/", v.code_page, name="code"),
+    path("<str:code>/file/", v.file, name="file"),
+]

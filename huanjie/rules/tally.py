@@ -570,18 +570,11 @@ class _Count:
     def may_stay_empty(self, members: int, director: bool) -> bool:
         """Whether open seats may stay empty instead of going to another supplementary poll;
         `members` are elected in all, `director` whether the director is among them."""
-        poll, profile = self.poll, self.profile
+        profile = self.profile
+        if not may_stay_empty(profile, self.poll.poll, members=members, director=director):
+            return False
         rule = profile.vacancy.value
-        if rule is None or poll.poll == "runoff":
-            return False
-        if poll.poll == "first" and not rule.after_first_poll:
-            # 村民委员会组织法(2025) 第十八条: "不足的名额另行选举".
-            return False
-        if members < rule.min_elected or (rule.director_required and not director):
-            return False
-        # 浙江 30, 四川 38: three or more elected → the rest may stay empty; 北京 30: more than
-        # three and the director, by decision of the 村民会议; 上海 21, 海南 34: the 村民会议 decides
-        # already after the first poll.
+        assert rule is not None  # may_stay_empty says no without a rule
         article = "、".join(profile.vacancy.cite()) or profile.vacancy.note
         key = "vacancy_meeting_decides" if rule.meeting_decides else "vacancy_may_stay"
         self.note(NOTES[key].format(article=article, count=members))
@@ -627,6 +620,35 @@ class _Count:
         ):
             # 村民委员会组织法(2025) 第八条: "应当有妇女成员"; the law gives no way to force it here.
             self.note(NOTES["no_woman_elected"].format(article=profile.women.cite()[0]))
+
+
+def may_stay_empty(profile: Profile, poll: str, *, members: int, director: bool) -> bool:
+    """Whether the seats a `poll` ("first", "supplementary", "runoff") left open may stay empty
+    (暂缺) instead of going to another supplementary poll, under `profile`'s vacancy rule;
+    `members` are elected in all, `director` whether the director is among them. The count
+    applies it (with a note saying so); huanjie.rules.acting asks it of a roster.
+
+    >>> from datetime import date
+    >>> from huanjie.rules.profiles import effective_profile
+    >>> zj = effective_profile("villagers", "33", date(2026, 5, 10))
+    >>> may_stay_empty(zj, "supplementary", members=3, director=False)
+    True
+    >>> may_stay_empty(zj, "first", members=5, director=True)
+    False
+    >>> bj = effective_profile("villagers", "11", date(2026, 5, 10))
+    >>> may_stay_empty(bj, "supplementary", members=4, director=False)
+    False
+    """
+    rule = profile.vacancy.value
+    if rule is None or poll == "runoff":
+        return False
+    if poll == "first" and not rule.after_first_poll:
+        # 村民委员会组织法(2025) 第十八条: "不足的名额另行选举".
+        return False
+    # 浙江 30, 四川 38: three or more elected → the rest may stay empty; 北京 30: more than
+    # three and the director, by decision of the 村民会议; 上海 21, 海南 34: the 村民会议 decides
+    # already after the first poll.
+    return members >= rule.min_elected and (director or not rule.director_required)
 
 
 def _ordered(counts: Counter[str]) -> tuple[tuple[str, int], ...]:

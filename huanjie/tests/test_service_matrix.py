@@ -51,9 +51,10 @@ from huanjie.elections.tests.matrix import cases as rule_profile_cases
 from huanjie.lib import idcard
 from huanjie.nomination.tests.matrix import cases as list_cases
 from huanjie.polls.tests.matrix import cases as poll_cases
-from huanjie.results.tests.matrix import cases as result_cases
 from huanjie.regions.models import Region
+from huanjie.results.tests.matrix import cases as result_cases
 from huanjie.review.tests.matrix import cases as review_cases
+from huanjie.rosters.tests.matrix import cases as roster_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -99,6 +100,16 @@ NOT_IN_MATRIX = {
     "huanjie.voters.services.registrations.registration_deactivate": "a step of voter_remove",
     "huanjie.voters.services.registrations.person_for_registration": "a step of voter_register",
     "huanjie.polls.services.lifecycle.poll_move": "the guarded move every poll service makes",
+    "huanjie.results.services.certify.version_create": (
+        "a new version, made inside the certification and the approval of a correction"
+    ),
+    "huanjie.results.services.certify.version_make_current": (
+        "puts a version in force inside the county's certification or a correction's approval"
+    ),
+    "huanjie.rosters.services.roster_from_version": (
+        "the roster following a version put in force by the county's certification"
+    ),
+    "huanjie.rosters.services.roster_on_version_in_force": "the signal's receiver of the above",
     "huanjie.voters.services.status_effects.registrations_apply_status": "a step of the status",
     "huanjie.voters.services.status_effects.registrations_undo_status": "a step of the status",
     "huanjie.voters.imports.run_pipeline": "the roll importer's run, after upload_* checked",
@@ -806,6 +817,7 @@ MATRIX: dict[str, Case] = {
     **review_cases(),
     **poll_cases(),
     **result_cases(),
+    **roster_cases(),
 }
 SERVICES = discover()
 ROLES = list(Role)

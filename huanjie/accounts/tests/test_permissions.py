@@ -41,6 +41,9 @@ EXPECTED: dict[str, set[Action]] = {
         A.MANAGE_POLLS,
         A.ENTER_COUNT,
         A.COORDINATE_COUNT,
+        A.CERTIFY_RESULTS,
+        A.CORRECT_RESULTS,
+        A.MANAGE_ROSTER,
     },
     Role.TOWN_OFFICER: {
         A.VIEW_REGIONS,
@@ -56,6 +59,9 @@ EXPECTED: dict[str, set[Action]] = {
         A.MANAGE_POLLS,
         A.ENTER_COUNT,
         A.COORDINATE_COUNT,
+        A.CERTIFY_RESULTS,
+        A.CORRECT_RESULTS,
+        A.MANAGE_ROSTER,
     },
     Role.VILLAGE_CLERK: {
         A.VIEW_REGIONS,

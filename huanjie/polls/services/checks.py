@@ -6,6 +6,7 @@ the proxies published for the village and those recorded at check-in."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from huanjie.polls.models import Poll
@@ -31,13 +32,16 @@ def _proxies_published(poll: Poll) -> int:
     ).count()
 
 
-def figures_for(poll: Poll) -> tuple[CountFigures, CountContext]:
-    """The engine's view of the entered figures of `poll` (boxes whose sheets all agree)."""
-    figures = box_figures(poll)
+def figures_for(
+    poll: Poll, figures: Mapping[int, Mapping[str, Any]] | None = None
+) -> tuple[CountFigures, CountContext]:
+    """The engine's view of the entered figures of `poll` (boxes whose sheets all agree), or of
+    `figures` by box id in their place (a result's correction)."""
+    figures = box_figures(poll) if figures is None else figures
     boxes: list[BoxCount] = []
     votes: dict[str, Counter[str]] = {}
     for box in poll.boxes.order_by("position", "id"):
-        f: dict[str, Any] | None = figures.get(box.pk)
+        f: Mapping[str, Any] | None = figures.get(box.pk)
         if f is None:
             continue
         boxes.append(
@@ -74,8 +78,10 @@ def figures_for(poll: Poll) -> tuple[CountFigures, CountContext]:
     return counted, context
 
 
-def findings_for(poll: Poll) -> list[Finding]:
-    figures, context = figures_for(poll)
-    if not figures.boxes:
+def findings_for(
+    poll: Poll, figures: Mapping[int, Mapping[str, Any]] | None = None
+) -> list[Finding]:
+    counted, context = figures_for(poll, figures)
+    if not counted.boxes:
         return []
-    return list(count_checks(figures, poll_profile(poll), context))
+    return list(count_checks(counted, poll_profile(poll), context))

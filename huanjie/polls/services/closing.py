@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -90,12 +91,18 @@ def chain(poll: Poll) -> list[Poll]:
 def elected_before(poll: Poll) -> list[dict[str, str]]:
     """Who the election's earlier polls elected, with their post and sex (from those polls'
     frozen input)."""
+    return winners((p.engine_input or {}, p.engine_output or {}) for p in chain(poll))
+
+
+def winners(polls: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> list[dict[str, str]]:
+    """Who the given polls elected ((frozen input, output) of each, in order), with their post
+    and sex: the `elected_before` of the poll after them. A poll declared invalid elected
+    nobody. A correction (results.services.corrections) passes the polls as it corrected them."""
     out: list[dict[str, str]] = []
-    for earlier in chain(poll):
-        result = earlier.engine_output or {}
+    for frozen, result in polls:
         if not result.get("valid"):
             continue
-        sexes = _sexes((earlier.engine_input or {}).get("poll_file", {}))
+        sexes = _sexes(frozen.get("poll_file", {}))
         for post in result.get("posts", []):
             for name in post.get("elected", []):
                 out.append({"name": name, "sex": sexes.get(name, "M"), "post": post["post"]})
@@ -152,8 +159,16 @@ def voted_count(poll: Poll) -> int:
     return poll.check_ins.filter(undone_at__isnull=True).count()
 
 
-def poll_file(poll: Poll) -> dict[str, Any]:
-    """The engine's input for `poll`, built from its rows (docs/tally-format.md)."""
+def poll_file(
+    poll: Poll,
+    figures: Mapping[int, Mapping[str, Any]] | None = None,
+    before: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """The engine's input for `poll`, built from its rows (docs/tally-format.md): the agreed
+    figures of its boxes (`figures`, box id → a count sheet's figures; by default
+    `box_figures(poll)`) and the winners of the election's earlier polls (`before`; by default
+    `elected_before(poll)`). A correction passes the boxes' figures and the earlier winners
+    of the version in force with its corrected boxes in them."""
     election = poll.election
     campaign = election.village.campaign
     posts = list(poll.posts.order_by("position"))
@@ -183,10 +198,15 @@ def poll_file(poll: Poll) -> dict[str, Any]:
         data["meeting"] = "committee"
     if poll.committee_seats:
         data["committee_seats"] = poll.committee_seats
-    before = elected_before(poll)
+    before = elected_before(poll) if before is None else before
+    if data.get("meeting") == "committee":
+        # 中国共产党基层组织选举工作条例 (RULES.md P12): the first plenary elects the
+        # secretary from the members just elected: they are its candidates, not winners of
+        # its posts (the engine refuses a name twice).
+        before = []
     if before:
         data["elected_before"] = before
-    figures = box_figures(poll)
+    figures = box_figures(poll) if figures is None else figures
     printed = {c.name for c in candidates} | {b["name"] for b in before}
     written: set[str] = set()
     ballots: list[dict[str, Any]] = []
@@ -226,7 +246,7 @@ def poll_file(poll: Poll) -> dict[str, Any]:
     return data
 
 
-def _counted(figures: dict[str, Any]) -> dict[str, Any]:
+def _counted(figures: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "valid": int(figures.get("valid", 0)),
         "invalid": int(figures.get("invalid", 0)),

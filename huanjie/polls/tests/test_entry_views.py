@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from huanjie.polls import figures, keyboard
-from huanjie.polls.count_views import MSG_WRITE_IN_NAME
 from huanjie.polls.models import BallotEntry, SheetStatus
 from huanjie.polls.services import entry as s
 from huanjie.polls.services.lifecycle import poll_create_first
+from huanjie.polls.sheet_form import MSG_WRITE_IN_NAME
 from huanjie.polls.tests.test_entry import TRUTH, both_entries, counting
 
 JSON = {"HTTP_ACCEPT": "application/json"}

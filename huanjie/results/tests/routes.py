@@ -25,14 +25,17 @@ def walk_result(cast: Any, campaign: Any, objects: dict[str, Any]) -> Any:
 
         poll = walk_poll(cast, campaign, objects)
         officer = cast.town_officer
+        entry = poll.election.village
+        roll = list(
+            VoterRegistration.objects.filter(
+                campaign_id=entry.campaign_id, village_id=entry.region_id, active=True
+            )
+        )
         box = BallotBox.objects.create(
-            poll=poll, name="主票箱", issued=3, serial_from=1, serial_to=3
+            poll=poll, name="主票箱", issued=len(roll), serial_from=1, serial_to=len(roll)
         )
         poll_open_voting(actor=officer, poll=poll)
-        entry = poll.election.village
-        for r in VoterRegistration.objects.filter(
-            campaign_id=entry.campaign_id, village_id=entry.region_id, active=True
-        )[:3]:
+        for r in roll:
             CheckIn.objects.create(
                 poll=poll, registration=r, box=box, method=CheckInMethod.LIST, by=officer
             )
@@ -41,7 +44,7 @@ def walk_result(cast: Any, campaign: Any, objects: dict[str, Any]) -> Any:
             p.post: [c.name for c in p.candidates.order_by("position")][: p.seats]
             for p in poll.posts.all()
         }
-        agreed_sheet(poll, box, figures_of([{"n": 3, **picks}]))
+        agreed_sheet(poll, box, figures_of([{"n": len(roll), **picks}]))
         poll_close(actor=officer, poll=poll)
         poll.refresh_from_db()
         paper_ready(officer, poll)

@@ -14,7 +14,6 @@ def routes(cast: Any, campaign: Any, objects: dict[str, Any]) -> dict[str, list[
     version = walk_result(cast, campaign, objects)
     election_id = version.result.election_id
     return {
-        "results:index": [{}],
         "results:election": [{"election_id": election_id}],
         "results:certify_town": [{"election_id": election_id}],
         "results:certify_county": [{"pk": version.pk}],
