@@ -25,7 +25,7 @@ from huanjie.people.demo import people_seed
 from huanjie.polls.demo import polls_seed
 from huanjie.regions.models import Region
 from huanjie.regions.services import regions_load
-from huanjie.results.demo import results_seed
+from huanjie.results.demo import early_villages_seed, results_seed
 from huanjie.review.demo import review_seed
 from huanjie.voters.demo import proxies_seed, rolls_seed, status_changes_seed
 
@@ -99,6 +99,7 @@ class Command(BaseCommand):
                 campaign=campaign, officers=officers, seed=seed, reviewing=clerk.region_id or ""
             )
         )
+        self._line(early_villages_seed(campaign=campaign, officers=officers, seed=seed))
         self._line(
             review_seed(
                 campaign=campaign,
