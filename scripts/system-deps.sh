@@ -2,7 +2,7 @@
 # The Debian packages huanjie needs. As root on Debian it installs them; otherwise it says exactly
 # what to install. Usage: scripts/system-deps.sh [browser]
 set -euo pipefail
-need=(libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei poppler-utils)
+need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei poppler-utils)
 if [ "${1:-}" = "browser" ]; then need+=(chromium); fi
 missing=()
 for pkg in "${need[@]}"; do

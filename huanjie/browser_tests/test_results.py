@@ -97,7 +97,9 @@ def test_certified_by_two_people_corrected_and_checked_by_anyone(sessions, live_
     form = town.get_by_test_id("open-form")
     form.locator("input[name=kind][value=amend]").check()
     form.locator(f"input[name=boxes][value='{central.pk}']").check()
-    form.locator("textarea[name=reason]").fill("核对签字的计票结果报告单，一名委员候选人的得票录入有误")
+    form.locator("textarea[name=reason]").fill(
+        "核对签字的计票结果报告单，一名委员候选人的得票录入有误"
+    )
     town.get_by_test_id("open-correction").click()
     town.get_by_test_id(f"enter-{central.pk}").click()
     field = town.locator(f"input[name='votes.member.{loser}']")
