@@ -121,6 +121,64 @@ def _shortfall_and_tie(poll: Poll, voted: int) -> dict[str, Any]:
     }
 
 
+def voted(
+    town: User, poll: Poll, roll: list[VoterRegistration], share: float
+) -> list[VoterRegistration]:
+    """Voting opened, `share` of the roll (those not listed for a mobile box) checked in at the
+    central box, the count begun: who voted."""
+    lifecycle.poll_open_voting(actor=town, poll=poll)
+    listed = set(poll.boxes.filter(mobile=True).values_list("listed__registration_id", flat=True))
+    central = poll.boxes.get(mobile=False)
+    voters = [r for r in roll if r.pk not in listed]
+    voting = voters[: int(len(voters) * share)]
+    for r in voting:
+        checkin.check_in(actor=town, poll=poll, box=central, registration=r)
+    lifecycle.poll_start_counting(actor=town, poll=poll)
+    return voting
+
+
+def keyed_twice(
+    town: User,
+    county: User,
+    poll: Poll,
+    box: Any,
+    figures: dict[str, Any],
+    second: dict[str, Any] | None = None,
+) -> None:
+    """One sheet of `box` keyed by the town and then by the county (`second`: what the county
+    typed, when it differs)."""
+    sheet = entry.sheet_create(actor=town, poll=poll, box=box, method="sheet")
+    for who, typed in ((town, figures), (county, second or figures)):
+        keyed = entry.entry_start(actor=who, sheet=sheet)
+        entry.entry_save(actor=who, entry=keyed, figures=typed)
+        entry.entry_finish(actor=who, entry=keyed)
+
+
+def nothing(figures: dict[str, Any]) -> dict[str, Any]:
+    """The sheet of a box whose ballots came back unused: `figures`' names, every count 0."""
+    return {
+        **figures,
+        "returned": 0,
+        "valid": 0,
+        "invalid": 0,
+        "blank": 0,
+        "invalid_reasons": {},
+        "votes": {
+            post: {name: 0 for name in by_name} for post, by_name in figures["votes"].items()
+        },
+    }
+
+
+def explained_and_closed(county: User, poll: Poll, text: str) -> None:
+    """Every warning of the count explained with `text`, and the poll closed."""
+    for finding in closing.poll_findings(poll):
+        if finding.level == "warning":
+            closing.check_explain(
+                actor=county, poll=poll, code=finding.code, box=finding.box or "", text=text
+            )
+    closing.poll_close(actor=county, poll=poll)
+
+
 def _rehearse(
     *,
     election: Election,
@@ -135,55 +193,20 @@ def _rehearse(
     in one field."""
     poll = lifecycle.poll_create_first(actor=town, election=election, rehearsal=True)
     set_up(town, poll, roll, rng)
-    lifecycle.poll_open_voting(actor=town, poll=poll)
-    listed = set(poll.boxes.get(mobile=True).listed.values_list("registration_id", flat=True))
-    central = poll.boxes.get(mobile=False)
-    voters = [r for r in roll if r.pk not in listed]
-    voting = voters[: int(len(voters) * VOTING_SHARE)]
-    for r in voting:
-        checkin.check_in(actor=town, poll=poll, box=central, registration=r)
-    lifecycle.poll_start_counting(actor=town, poll=poll)
+    voting = voted(town, poll, roll, VOTING_SHARE)
     figures = _shortfall_and_tie(poll, len(voting))
-    sheet = entry.sheet_create(actor=town, poll=poll, box=central, method="sheet")
-    first = entry.entry_start(actor=town, sheet=sheet)
-    entry.entry_save(actor=town, entry=first, figures=figures)
-    entry.entry_finish(actor=town, entry=first)
-    second_figures = figures
+    second = None
     if not close:
         # The second counter mistyped one candidate's votes (transposed digits).
-        second_figures = {**figures, "votes": {k: dict(v) for k, v in figures["votes"].items()}}
-        post = next(iter(second_figures["votes"]))
-        name = next(iter(second_figures["votes"][post]))
-        second_figures["votes"][post][name] += 9
-    second = entry.entry_start(actor=county, sheet=sheet)
-    entry.entry_save(actor=county, entry=second, figures=second_figures)
-    entry.entry_finish(actor=county, entry=second)
+        second = {**figures, "votes": {k: dict(v) for k, v in figures["votes"].items()}}
+        post = next(iter(second["votes"]))
+        name = next(iter(second["votes"][post]))
+        second["votes"][post][name] += 9
+    keyed_twice(town, county, poll, poll.boxes.get(mobile=False), figures, second)
     # The mobile box's five ballots came back unused: sealed, one sheet of nothing.
-    mobile = poll.boxes.get(mobile=True)
-    setup_sheet = entry.sheet_create(actor=town, poll=poll, box=mobile, method="sheet")
-    empty = {
-        **figures,
-        "returned": 0,
-        "valid": 0,
-        "votes": {
-            post: {name: 0 for name in by_name} for post, by_name in figures["votes"].items()
-        },
-    }
-    for who in (town, county):
-        e = entry.entry_start(actor=who, sheet=setup_sheet)
-        entry.entry_save(actor=who, entry=e, figures=empty)
-        entry.entry_finish(actor=who, entry=e)
+    keyed_twice(town, county, poll, poll.boxes.get(mobile=True), nothing(figures))
     if close:
-        for finding in closing.poll_findings(poll):
-            if finding.level == "warning":
-                closing.check_explain(
-                    actor=county,
-                    poll=poll,
-                    code=finding.code,
-                    box=finding.box or "",
-                    text="演练：流动票箱的选票未使用，已当众封存",
-                )
-        closing.poll_close(actor=county, poll=poll)
+        explained_and_closed(county, poll, "演练：流动票箱的选票未使用，已当众封存")
     return poll
 
 

@@ -23,9 +23,9 @@ from huanjie.accounts.models import User
 from huanjie.elections.models import Campaign, CampaignVillage, Election
 from huanjie.elections.services import campaign_village_set_election_date
 from huanjie.party.models import MemberStatus, PartyMember
-from huanjie.polls.demo import roll_of, set_up
+from huanjie.polls.demo import explained_and_closed, keyed_twice, nothing, roll_of, set_up, voted
 from huanjie.polls.models import Poll
-from huanjie.polls.services import checkin, closing, entry, lifecycle
+from huanjie.polls.services import lifecycle
 from huanjie.results.models import Result
 
 VOTING_SHARE = 0.81
@@ -95,50 +95,18 @@ def vote(
 ) -> tuple[Poll, dict[str, Any]]:
     """The election's first poll set up, voted by most of the roll, its sheet keyed twice (the
     town and the county), closed; the agreed figures."""
-    entry_ = election.village
-    roll = roll_of(entry_)
+    roll = roll_of(election.village)
     poll = lifecycle.poll_create_first(actor=town, election=election)
     set_up(town, poll, roll, rng)
-    lifecycle.poll_open_voting(actor=town, poll=poll)
-    central = poll.boxes.get(mobile=False)
-    listed = set(poll.boxes.filter(mobile=True).values_list("listed__registration_id", flat=True))
-    voters = [r for r in roll if r.pk not in listed]
-    voting = voters[: int(len(voters) * VOTING_SHARE)]
-    for r in voting:
-        checkin.check_in(actor=town, poll=poll, box=central, registration=r)
-    lifecycle.poll_start_counting(actor=town, poll=poll)
+    voting = voted(town, poll, roll, VOTING_SHARE)
     figures = _figures(poll, len(voting), rng)
-    sheet = entry.sheet_create(actor=town, poll=poll, box=central, method="sheet")
-    for who in (town, county):
-        keyed = entry.entry_start(actor=who, sheet=sheet)
-        entry.entry_save(actor=who, entry=keyed, figures=figures)
-        entry.entry_finish(actor=who, entry=keyed)
+    keyed_twice(town, county, poll, poll.boxes.get(mobile=False), figures)
     for mobile in poll.boxes.filter(mobile=True):
         # The mobile box's ballots came back unused: one sheet of nothing.
-        empty = {
-            **figures,
-            "returned": 0,
-            "valid": 0,
-            "invalid": 0,
-            "blank": 0,
-            "invalid_reasons": {},
-            "votes": {post: {n: 0 for n in by_name} for post, by_name in figures["votes"].items()},
-        }
-        sheet = entry.sheet_create(actor=town, poll=poll, box=mobile, method="sheet")
-        for who in (town, county):
-            keyed = entry.entry_start(actor=who, sheet=sheet)
-            entry.entry_save(actor=who, entry=keyed, figures=empty)
-            entry.entry_finish(actor=who, entry=keyed)
-    for finding in closing.poll_findings(poll):
-        if finding.level == "warning":
-            closing.check_explain(
-                actor=county,
-                poll=poll,
-                code=finding.code,
-                box=finding.box or "",
-                text="流动票箱所领选票未使用，已当众清点封存；其余情况经选举委员会核实",
-            )
-    closing.poll_close(actor=county, poll=poll)
+        keyed_twice(town, county, poll, mobile, nothing(figures))
+    explained_and_closed(
+        county, poll, "流动票箱所领选票未使用，已当众清点封存；其余情况经选举委员会核实"
+    )
     poll.refresh_from_db()
     return poll, figures
 

@@ -59,6 +59,31 @@ def close_poll(world: PollWorld, ballots: list[dict[str, Any]] = ALL_ELECTED) ->
     return poll, box
 
 
+def count_and_close(officer: Any, poll: Any, roll: list[Any]) -> Any:
+    """`poll` (in set-up, held today) voted by every registration of `roll` at one box, its
+    sheet agreed with each post's first candidates elected by everyone, closed by `officer`:
+    the box."""
+    from huanjie.polls.models import BallotBox, CheckIn, CheckInMethod
+    from huanjie.polls.services.lifecycle import poll_open_voting, poll_start_counting
+
+    n = len(roll)
+    box = BallotBox.objects.create(poll=poll, name="主票箱", issued=n, serial_from=1, serial_to=n)
+    poll_open_voting(actor=officer, poll=poll)
+    CheckIn.objects.bulk_create(
+        CheckIn(poll=poll, registration=r, box=box, method=CheckInMethod.LIST, by=officer)
+        for r in roll
+    )
+    poll_start_counting(actor=officer, poll=poll)
+    picks = {
+        p.post: [c.name for c in p.candidates.order_by("position")][: p.seats]
+        for p in poll.posts.all()
+    }
+    agreed_sheet(poll, box, figures_of([{"n": n, **picks}]))
+    poll_close(actor=officer, poll=poll)
+    poll.refresh_from_db()
+    return box
+
+
 def paper_ready(actor: Any, poll: Any) -> None:
     """Every box of `poll` with a scan of its signed sheet and the town's comparison, made as
     rows (the paper's services have their own tests)."""

@@ -15,34 +15,18 @@ def closed_at(w: Any, at: Any, *, paper: bool = True) -> Any:
     the town. The election."""
     from datetime import date
 
-    from huanjie.polls.models import BallotBox, CheckIn, CheckInMethod, Poll
-    from huanjie.polls.services.closing import poll_close
-    from huanjie.polls.services.lifecycle import poll_open_voting, poll_start_counting
-    from huanjie.polls.tests.closing_helpers import agreed_sheet, figures_of
+    from huanjie.polls.models import Poll
     from huanjie.polls.tests.conftest import register_voters
     from huanjie.polls.tests.matrix import poll_at
-    from huanjie.results.tests.conftest import paper_ready
+    from huanjie.results.tests.conftest import count_and_close, paper_ready
 
     officer = w.officer(at)
     poll = poll_at(w, at)
     # The matrix's campaign votes later; this poll is held today.
     Poll.objects.filter(pk=poll.pk).update(held_on=date.today())
     poll.refresh_from_db()
-    voters = register_voters(officer, w.campaign_of(at), at.village, [], 3)
-    box = BallotBox.objects.create(poll=poll, name="主票箱", issued=3, serial_from=1, serial_to=3)
-    poll_open_voting(actor=officer, poll=poll)
-    for r in voters:
-        CheckIn.objects.create(
-            poll=poll, registration=r, box=box, method=CheckInMethod.LIST, by=officer
-        )
-    poll_start_counting(actor=officer, poll=poll)
-    picks = {
-        p.post: [c.name for c in p.candidates.order_by("position")][: p.seats]
-        for p in poll.posts.all()
-    }
-    agreed_sheet(poll, box, figures_of([{"n": 3, **picks}]))
-    poll_close(actor=officer, poll=poll)
-    poll.refresh_from_db()
+    roll = register_voters(officer, w.campaign_of(at), at.village, [], 3)
+    count_and_close(officer, poll, roll)
     if paper:
         paper_ready(officer, poll)
     return poll.election

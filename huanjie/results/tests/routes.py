@@ -14,13 +14,9 @@ def walk_result(cast: Any, campaign: Any, objects: dict[str, Any]) -> Any:
     poll's election (人民路南社区, a campaign of its own voting today) counted, closed, its
     paper ready, certified by the town officer and the county officer."""
     if "result_version" not in objects:
-        from huanjie.polls.models import BallotBox, CheckIn, CheckInMethod
-        from huanjie.polls.services.closing import poll_close
-        from huanjie.polls.services.lifecycle import poll_open_voting, poll_start_counting
-        from huanjie.polls.tests.closing_helpers import agreed_sheet, figures_of
         from huanjie.polls.tests.routes import walk_poll
         from huanjie.results.services.certify import result_certify_county, result_certify_town
-        from huanjie.results.tests.conftest import paper_ready
+        from huanjie.results.tests.conftest import count_and_close, paper_ready
         from huanjie.voters.models import VoterRegistration
 
         poll = walk_poll(cast, campaign, objects)
@@ -31,22 +27,7 @@ def walk_result(cast: Any, campaign: Any, objects: dict[str, Any]) -> Any:
                 campaign_id=entry.campaign_id, village_id=entry.region_id, active=True
             )
         )
-        box = BallotBox.objects.create(
-            poll=poll, name="主票箱", issued=len(roll), serial_from=1, serial_to=len(roll)
-        )
-        poll_open_voting(actor=officer, poll=poll)
-        for r in roll:
-            CheckIn.objects.create(
-                poll=poll, registration=r, box=box, method=CheckInMethod.LIST, by=officer
-            )
-        poll_start_counting(actor=officer, poll=poll)
-        picks = {
-            p.post: [c.name for c in p.candidates.order_by("position")][: p.seats]
-            for p in poll.posts.all()
-        }
-        agreed_sheet(poll, box, figures_of([{"n": len(roll), **picks}]))
-        poll_close(actor=officer, poll=poll)
-        poll.refresh_from_db()
+        box = count_and_close(officer, poll, roll)
         paper_ready(officer, poll)
         version = result_certify_town(actor=officer, election=poll.election)
         objects["result_version"] = result_certify_county(
