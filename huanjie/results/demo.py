@@ -6,7 +6,8 @@ voted and counted through the services by the demo's users:
   town: its result waits for the town's certification (the place to try certifying);
 - the second: certified by the town and the county, then corrected (a member's votes were
   keyed wrong on one sheet) as version 2, approved by the county: version 1 is superseded, its
-  code answers so on the public page, and the roster holds the winners.
+  code answers so on the public page, and the roster holds the winners; its Party members'
+  meeting elected the secretary and the members, certified too (the Party's report).
 
 Everything through the services, so every step is audited as a real one would be.
 """
@@ -20,12 +21,12 @@ from datetime import date
 from typing import Any
 
 from huanjie.accounts.models import User
-from huanjie.elections.models import Campaign, CampaignVillage, Election
+from huanjie.elections.models import Body, Campaign, CampaignVillage, Election, Post
 from huanjie.elections.services import campaign_village_set_election_date
 from huanjie.party.models import MemberStatus, PartyMember
 from huanjie.polls.demo import explained_and_closed, keyed_twice, nothing, roll_of, set_up, voted
 from huanjie.polls.models import Poll
-from huanjie.polls.services import lifecycle
+from huanjie.polls.services import checkin, lifecycle, setup
 from huanjie.results.models import Result
 
 VOTING_SHARE = 0.81
@@ -77,7 +78,7 @@ def _sheet_photo(village: str, box: str, figures: dict[str, Any]) -> bytes:
         "",
     ]
     for post, by_name in figures["votes"].items():
-        label = {"director": "主任", "deputy_director": "副主任", "member": "委员"}.get(post, post)
+        label = dict(Post.choices).get(post, post)
         lines.append(f"{label}：" + "  ".join(f"{n} {v}票" for n, v in by_name.items()))
     lines += ["", "总监票员：马占林   监票员：韩永福   计票员：祁秀珍   唱票员：李德明"]
     font = ImageFont.truetype(FONT, 26)
@@ -117,7 +118,7 @@ def sheets_photographed(poll: Poll, town: User, figures: dict[str, Any]) -> None
 
     village = poll.election.village.region.display_name
     for box in poll.boxes.order_by("position", "id"):
-        shown = figures if not box.mobile else {**figures, "returned": 0, "valid": 0}
+        shown = nothing(figures) if box.mobile else figures
         scan_upload(
             actor=town,
             box=box,
@@ -125,6 +126,46 @@ def sheets_photographed(poll: Poll, town: User, figures: dict[str, Any]) -> None
             content=_sheet_photo(village, box.name, shown),
         )
         box_check(actor=town, box=box)
+
+
+def party_meeting(*, election: Election, town: User, county: User) -> Poll:
+    """The Party members' meeting electing the secretary and the members directly: all but one
+    full member present, the first candidates of each post elected; counted, closed."""
+    poll = lifecycle.poll_create_first(actor=town, election=election)
+    box = setup.box_add(actor=town, poll=poll, name="党员大会会场", place="村党群服务中心")
+    members = list(
+        PartyMember.objects.filter(
+            branch__village_id=election.village.region_id, status=MemberStatus.FULL
+        ).select_related("person", "branch")
+    )
+    setup.ballots_issue(actor=town, box=box, count=len(members), serial_from=1)
+    lifecycle.poll_open_voting(actor=town, poll=poll)
+    present = members[:-1]  # one member away working in the city
+    for member in present:
+        checkin.party_attend(actor=town, poll=poll, member=member)
+    lifecycle.poll_start_counting(actor=town, poll=poll)
+    n = len(present)
+    votes: dict[str, dict[str, int]] = {}
+    for post, seats, names in _candidates(poll):
+        won = {name: n - 1 - i for i, name in enumerate(names[:seats])}
+        left = seats * n - sum(won.values())
+        others = names[seats:]
+        votes[post] = won | {name: left // (2 * len(others)) for name in others}
+    figures = {
+        "returned": n,
+        "valid": n,
+        "invalid": 0,
+        "blank": 0,
+        "spoiled": 0,
+        "replaced": 0,
+        "invalid_reasons": {},
+        "votes": votes,
+    }
+    keyed_twice(town, county, poll, box, figures)
+    explained_and_closed(county, poll, "经党员大会监票人核实")
+    poll.refresh_from_db()
+    sheets_photographed(poll, town, figures)
+    return poll
 
 
 def _villages(campaign: Campaign, town_code: str) -> list[CampaignVillage]:
@@ -230,10 +271,13 @@ def results_seed(
     version = result_certify_town(actor=town, election=done)
     result_certify_county(actor=county, version=version)
     _correct(version, poll_b, town, county)
+    party = Election.objects.get(village=entry_b, body=Body.PARTY)
+    party_meeting(election=party, town=town, county=county)
+    result_certify_county(actor=county, version=result_certify_town(actor=town, election=party))
     current = Result.objects.get(election=done).current()
     assert current is not None
     return (
         f"结果：{waiting[0].region.display_name}已提前选举完毕、报告单已核对，待乡镇确认；"
         f"{entry_b.region.display_name}已由乡镇和县级确认并更正一次（现行第{current.number}版，"
-        f"核验码 {current.code}，第1版 {version.code} 已被更正）"
+        f"核验码 {current.code}，第1版 {version.code} 已被更正），其党组织选举结果已确认"
     )
