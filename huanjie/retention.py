@@ -51,6 +51,7 @@ from huanjie.polls.retention import (
     named_by_polls,
     polls_personal_data_purge,
 )
+from huanjie.results.retention import public_checks_prune
 from huanjie.review.retention import (
     named_by_kept_reviews,
     named_by_reviews,
@@ -109,8 +110,10 @@ def campaign_personal_data_purge(campaign: Campaign, today: date) -> Purged | No
 
 
 def purge_expired(today: date | None = None) -> list[Purged]:
-    """Purge every campaign past its end date and not purged yet (the hourly job)."""
+    """Purge every campaign past its end date and not purged yet (the hourly job); the public
+    result check's rate rows older than a day go too (results.retention)."""
     today = today or timezone.localdate()
+    public_checks_prune(timezone.now())
     done = []
     for campaign in list(campaigns_due_for_purge(today)):
         purged = campaign_personal_data_purge(campaign, today)

@@ -395,9 +395,12 @@ def poll_close(*, actor: User, poll: Poll) -> Poll:
     data = poll_file(poll)
     output = run_engine(poll, data)
     frozen: dict[str, Any] = {"poll_file": data, "engine": engine_version()}
+    from huanjie.elections.rule_profiles import county_profile
+
     rule = poll.election.village.campaign.rule_profile
-    if rule is not None and poll.election.body == Body.VILLAGERS:
-        # A county's own rules: the file cannot name them, so the frozen input carries them.
+    if rule is not None and county_profile(poll.election.village, poll.election.body) is not None:
+        # A county's own rules, where the count applied them (run_engine): the file cannot name
+        # them, so the frozen input carries them.
         frozen["county_profile"] = {
             "name": rule.name,
             "version": rule.version,
