@@ -12,7 +12,7 @@ class RostersConfig(AppConfig):
         add_value_labels(Source.choices, EndReason.choices, RecallStatus.choices)
 
         from huanjie.results.signals import version_in_force
-        from huanjie.rosters.services import roster_on_version_in_force
+        from huanjie.rosters.services.results import roster_on_version_in_force
 
         # Certified winners join the roster in the transaction that certifies them.
         version_in_force.connect(roster_on_version_in_force, dispatch_uid="rosters.from_result")

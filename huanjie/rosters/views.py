@@ -20,10 +20,12 @@ from huanjie.accounts.permissions import Action, can, current_user, in_scope
 from huanjie.elections.models import Election, Post
 from huanjie.polls.pages import refusal
 from huanjie.results.selectors import access_election
-from huanjie.rosters import services
 from huanjie.rosters.forms import ByElectionForm, RecallForm, RecallVoteForm
 from huanjie.rosters.models import Recall, RecallStatus
 from huanjie.rosters.selectors import access_recall, roster_cadres, roster_view, today
+from huanjie.rosters.services import by_election, common
+from huanjie.rosters.services import recall as recalls
+from huanjie.rules.messages import VOID_REASONS
 
 POST_LABELS = dict(Post.choices)
 MSG_MOTION: str = "已登记对“{name}”的罢免要求，待村民（居民）会议表决"
@@ -87,7 +89,7 @@ def recall_create(request: HttpRequest, election_id: int) -> HttpResponse:
             data = form.cleaned_data
             cadre = next(c for c in in_force if c.pk == data["cadre"])
             try:
-                recall = services.recall_motion(
+                recall = recalls.recall_motion(
                     actor=user,
                     cadre=cadre,
                     reason=data["reason"],
@@ -123,12 +125,12 @@ def recall_vote(request: HttpRequest, pk: int) -> HttpResponse:
     """The vote on a recall motion."""
     user = current_user(request)
     recall = access_recall(user, pk)
-    election = services.election_of(recall.cadre)
+    election = common.election_of(recall.cadre)
     form = RecallVoteForm(request.POST or None, initial={"voted_on": today()})
     if request.method == "POST":
         if form.is_valid():
             try:
-                recall = services.recall_vote(actor=user, recall=recall, **form.cleaned_data)
+                recall = recalls.recall_vote(actor=user, recall=recall, **form.cleaned_data)
             except ValidationError as exc:
                 messages.error(request, refusal(exc))
             else:
@@ -171,7 +173,7 @@ def by_election_create(request: HttpRequest, election_id: int) -> HttpResponse:
             data = dict(form.cleaned_data)
             candidates, votes = data.pop("lines")
             try:
-                row = services.by_election_record(
+                row = by_election.by_election_record(
                     actor=user, election=election, candidates=candidates, votes=votes, **data
                 )
             except ValidationError as exc:
@@ -195,7 +197,7 @@ def _say_by_election(request: HttpRequest, row: Any) -> None:
         messages.success(request, MSG_BY_ELECTION.format(who="、".join(winners), day=day))
         return
     out = row.engine_output
-    why = "；".join(services.VOID_REASONS.get(r, r) for r in out.get("reasons", []))
+    why = "；".join(VOID_REASONS.get(r, r) + "，选举无效" for r in out.get("reasons", []))
     messages.warning(request, MSG_BY_ELECTION_NONE.format(why=why or MSG_NOBODY))
 
 

@@ -188,3 +188,18 @@ BARS: Final = {
     "gang": "利用黑恶势力从事非法活动",
     "illegal_religion_or_cult": "组织或者参加非法宗教活动或者邪教活动",
 }
+
+
+# The engine's reasons a poll is void (huanjie.rules.tally `reasons`), in words: the record
+# sheet, `huanjie verify` and a by-election's record say them.
+VOID_REASONS: Final = {
+    # 村民委员会组织法(2025) 第十八条: 选举有效须登记参加选举的村民过半数投票.
+    "turnout_not_over_half": "参加投票的人数未过半数",
+    # 城市居民委员会组织法(2025) 第十九条: "超过三分之二的居民代表参加投票".
+    "turnout_not_over_two_thirds": "参加投票的居民代表未超过三分之二",
+    # 中国共产党基层组织选举工作条例 第二十六条: 到会人数超过应到会人数的五分之四，会议有效.
+    "quorum_not_met": "到会人数未超过应到会人数的五分之四",
+    # 村民委员会选举规程(民发〔2013〕76号): 收回的选票多于发出的选票，选举无效.
+    "ballots_exceed_issued": "收回选票多于发出选票",
+    "ballots_exceed_voters": "收回选票多于投票人数",
+}

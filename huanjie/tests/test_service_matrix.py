@@ -106,10 +106,10 @@ NOT_IN_MATRIX = {
     "huanjie.results.services.certify.version_make_current": (
         "puts a version in force inside the county's certification or a correction's approval"
     ),
-    "huanjie.rosters.services.roster_from_version": (
+    "huanjie.rosters.services.results.roster_from_version": (
         "the roster following a version put in force by the county's certification"
     ),
-    "huanjie.rosters.services.roster_on_version_in_force": "the signal's receiver of the above",
+    "huanjie.rosters.services.results.roster_on_version_in_force": "the signal's receiver of the above",
     "huanjie.voters.services.status_effects.registrations_apply_status": "a step of the status",
     "huanjie.voters.services.status_effects.registrations_undo_status": "a step of the status",
     "huanjie.voters.imports.run_pipeline": "the roll importer's run, after upload_* checked",

@@ -22,18 +22,8 @@ from django.utils import timezone
 from huanjie.elections.models import Body
 from huanjie.lib import ethnicity
 from huanjie.results.models import ResultVersion, VersionStatus
-from huanjie.rules.messages import MEETING_NAMES, MODE_NAMES, POLL_NAMES, POST_NAMES
+from huanjie.rules.messages import MEETING_NAMES, MODE_NAMES, POLL_NAMES, POST_NAMES, VOID_REASONS
 
-# The engine's reasons a poll is void (huanjie.rules.tally), as the record sheet says them.
-VOID_REASONS: Final = {
-    # 村民委员会组织法(2025) 第十八条: 选举有效须登记参加选举的村民过半数投票.
-    "turnout_not_over_half": "参加投票的人数未过半数",
-    # 中国共产党基层组织选举工作条例 第二十一条: 到会人数超过应到会人数的五分之四，会议有效.
-    "quorum_not_met": "到会人数未达到规定人数",
-    # 村民委员会选举规程(民发〔2013〕76号): 收回的选票多于发出的选票，选举无效.
-    "ballots_exceed_issued": "收回选票多于发出选票",
-    "ballots_exceed_voters": "收回选票多于投票人数",
-}
 BOX_VOID: Final = "流动票箱“{box}”收回选票多于公布的投票人数，该箱选票无效"
 
 WATERMARK_SUPERSEDED: Final = "已被更正 · 以第{number}版为准"

@@ -23,7 +23,7 @@ def recall_at(w: Any, at: Any) -> Any:
     """A recall motion with enough names, waiting for its vote, made by the place's officer."""
     from django.utils import timezone
 
-    from huanjie.rosters.services import recall_motion
+    from huanjie.rosters.services.recall import recall_motion
 
     return recall_motion(
         actor=w.officer(at),
@@ -57,7 +57,7 @@ def cases() -> dict[str, Any]:
     manage = Action.MANAGE_ROSTER
     today = timezone.localdate()
     return {
-        P + "recall_motion": Case(
+        P + "recall.recall_motion": Case(
             manage,
             lambda w, at: {
                 "cadre": cadre_at(w, at),
@@ -68,7 +68,7 @@ def cases() -> dict[str, Any]:
                 "motion_on": today,
             },
         ),
-        P + "recall_vote": Case(
+        P + "recall.recall_vote": Case(
             manage,
             lambda w, at: {
                 "recall": recall_at(w, at),
@@ -78,7 +78,7 @@ def cases() -> dict[str, Any]:
                 "yes": 400,
             },
         ),
-        P + "by_election_record": Case(
+        P + "by_election.by_election_record": Case(
             manage,
             lambda w, at: {
                 "election": open_seat_at(w, at),

@@ -17,7 +17,7 @@ def walk_recall(cast: Any, campaign: Any, objects: dict[str, Any]) -> Any:
 
         from huanjie.results.tests.routes import walk_result
         from huanjie.rosters.models import Cadre
-        from huanjie.rosters.services import recall_motion
+        from huanjie.rosters.services.recall import recall_motion
 
         version = walk_result(cast, campaign, objects)
         member = Cadre.objects.filter(result_version=version, post="member")[0]

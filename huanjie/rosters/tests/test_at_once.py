@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from huanjie.rosters.models import ByElection, Cadre, Recall, RecallStatus, Source
-from huanjie.rosters.services import by_election_record, recall_motion, recall_vote
+from huanjie.rosters.services.by_election import by_election_record
+from huanjie.rosters.services.recall import recall_motion, recall_vote
 from huanjie.voters.tests.test_one_place import (
     _at_once,
     flushable,  # noqa: F401 (a fixture)

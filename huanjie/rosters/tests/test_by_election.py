@@ -13,7 +13,8 @@ from django.utils import timezone
 from huanjie.audit.models import AuditEvent
 from huanjie.polls.services.closing import frozen_hash
 from huanjie.rosters.models import ByElection, Cadre, EndReason, Source
-from huanjie.rosters.services import by_election_record, recall_motion, recall_vote
+from huanjie.rosters.services.by_election import by_election_record
+from huanjie.rosters.services.recall import recall_motion, recall_vote
 
 TODAY = timezone.localdate()
 

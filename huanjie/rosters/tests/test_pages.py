@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from huanjie.rosters.models import ByElection, Cadre, Recall, RecallStatus
-from huanjie.rosters.services import recall_motion, recall_vote
+from huanjie.rosters.services.recall import recall_motion, recall_vote
 
 TODAY = timezone.localdate()
 

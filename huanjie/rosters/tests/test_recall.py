@@ -11,13 +11,9 @@ from django.utils import timezone
 
 from huanjie.audit.models import AuditEvent
 from huanjie.rosters.models import Cadre, EndReason, Recall, RecallStatus, Source
-from huanjie.rosters.services import (
-    MSG_NOT_ALLOWED,
-    MSG_PARTY,
-    recall_motion,
-    recall_vote,
-    roster_from_version,
-)
+from huanjie.rosters.services.common import MSG_NOT_ALLOWED, MSG_PARTY
+from huanjie.rosters.services.recall import recall_motion, recall_vote
+from huanjie.rosters.services.results import roster_from_version
 
 TODAY = timezone.localdate()
 

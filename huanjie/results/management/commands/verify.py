@@ -22,10 +22,9 @@ from django.utils import timezone
 
 from huanjie.lib.dates import cn_date
 from huanjie.results import canonical
-from huanjie.results.documents.data import VOID_REASONS
 from huanjie.results.standing import Answer, Standing, standing_of
 from huanjie.results.verify import MAX_BYTES, MSG_TOO_BIG, PollCheck, Verification, verify_bytes
-from huanjie.rules.messages import POLL_NAMES, POST_NAMES
+from huanjie.rules.messages import POLL_NAMES, POST_NAMES, VOID_REASONS
 
 MATCHES: Final = 0
 NOT_CURRENT: Final = 1
