@@ -31,7 +31,12 @@ def _read(path: str) -> bytes:
 
 
 def _error(message: str) -> int:
-    print(message, file=sys.stderr)
+    """Print the refusal on one line: a control character a hostile file put in a name or a
+    key (quoted in the message) is shown escaped."""
+    line = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in message
+    )
+    print(line, file=sys.stderr)
     return 2
 
 

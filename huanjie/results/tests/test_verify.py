@@ -487,3 +487,16 @@ def test_the_tamper_walk_sees_every_kind_of_change():
     assert tampered(document, ("d",), "change")["d"] is False
     assert tampered(document, ("c",), "grow")["c"] == ["x"]
     assert canonical.digest(tampered(document, ("a", 0), "drop")) != canonical.digest(document)
+
+
+def test_control_characters_a_file_carries_are_printed_escaped(certified, tmp_path):
+    """A hostile file's key or name (a line break, a terminal escape sequence) never reaches the
+    terminal as it is: every line the command writes is printable."""
+    document = copy.deepcopy(certified.document)
+    document["polls"][0]["input"]["poll_file"]["ballots"] = [{"\n\x1b[31m": None}]
+    document["village"]["name"] = "红河限村\r\x1b[2J"
+    status, out, err = run(write(tmp_path, document))
+    assert status == 2
+    for line in (out + err).splitlines():
+        assert line.isprintable(), repr(line)
+    assert "\\x1b[31m" in out

@@ -301,6 +301,7 @@ def _run_cli_bytes(raw: bytes, tmp_path: Path) -> tuple[int, str, str]:
 @example(raw='{"body": "村民委员会"}'.encode("gbk"))
 @example(raw=b"\xff\xfe{\x00}\x00")
 @example(raw=b'{"electorate": 1e400, "voted": NaN}')
+@example(raw=json.dumps(_base() | {"ballots": [{"\n": None}]}).encode())
 def test_any_bytes_exit_0_or_2_with_one_printable_line(raw: bytes, tmp_path: Path) -> None:
     code, out, err = _run_cli_bytes(raw, tmp_path)
     assert code in (0, 2)

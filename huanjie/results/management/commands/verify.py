@@ -125,6 +125,14 @@ def _code_check(given: str | None, result: Verification) -> tuple[bool, str]:
     return True, MSG_CODE_SAME.format(code=code)
 
 
+def printable(text: str) -> str:
+    """One line as a terminal shows it: a control character the file put in a name or a key
+    (a line break, an escape sequence) is written escaped, never acted on."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
 class Command(BaseCommand):
     help = "核验结果文件：用计票程序重新计算每轮投票，核对记录的结果、SHA-256和核验码，并查询是否为县级确认的现行版本"
 
@@ -135,6 +143,12 @@ class Command(BaseCommand):
         parser.add_argument("--code", help="公告上印的核验码，如 3F9A-C2D1-7B40")
         parser.add_argument("--json", action="store_true", help="以JSON输出核验结果")
 
+    def _out(self, text: str) -> None:
+        self.stdout.write(printable(text))
+
+    def _err(self, text: str) -> None:
+        self.stderr.write(printable(text))
+
     def handle(self, *args: Any, **options: Any) -> None:
         status = self.verify(options["file"], options.get("code"), options["json"])
         if status != MATCHES:
@@ -144,16 +158,16 @@ class Command(BaseCommand):
         try:
             raw = read_file(path)
         except OSError as exc:
-            self.stderr.write(MSG_CANNOT_READ.format(path=path, reason=exc.strerror or exc))
+            self._err(MSG_CANNOT_READ.format(path=path, reason=exc.strerror or exc))
             return BROKEN
         if len(raw) > MAX_BYTES:
-            self.stderr.write(MSG_TOO_BIG.format(mb=MAX_BYTES // (1024 * 1024)))
+            self._err(MSG_TOO_BIG.format(mb=MAX_BYTES // (1024 * 1024)))
             return BROKEN
         result = verify_bytes(raw)
         if result.problem:
             if as_json:
                 self._json(result, None, "", (False, ""))
-            self.stderr.write(result.problem)
+            self._err(result.problem)
             return BROKEN
         code = _code_check(given, result)
         answer, failure = None, ""
@@ -175,26 +189,26 @@ class Command(BaseCommand):
     ) -> None:
         document = result.document
         village = document["village"]
-        self.stdout.write(
+        self._out(
             f"结果文件：{village['town']}{village['name']} {document['body_label']}"
             f" 第{document['term']}届 第{document['version']}版"
         )
         for poll in result.polls:
             for line in poll_lines(poll):
-                self.stdout.write(line)
+                self._out(line)
         for note in result.notes:
-            self.stdout.write(f"说明：{note}")
+            self._out(f"说明：{note}")
         if result.matches:
-            self.stdout.write(MSG_RECOMPUTED_SAME)
+            self._out(MSG_RECOMPUTED_SAME)
         else:
-            self.stdout.write(MSG_RECOMPUTED_DIFFERS)
+            self._out(MSG_RECOMPUTED_DIFFERS)
             for finding in result.findings:
-                self.stdout.write(f"  - {finding}")
-        self.stdout.write(f"SHA-256：{result.sha256}")
-        self.stdout.write(f"核验码：{result.code}")
+                self._out(f"  - {finding}")
+        self._out(f"SHA-256：{result.sha256}")
+        self._out(f"核验码：{result.code}")
         if code[1]:
-            self.stdout.write(code[1])
-        self.stdout.write(standing_line(answer) if answer is not None else failure)
+            self._out(code[1])
+        self._out(standing_line(answer) if answer is not None else failure)
 
     def _json(
         self, result: Verification, answer: Answer | None, failure: str, code: tuple[bool, str]
