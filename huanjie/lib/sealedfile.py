@@ -28,7 +28,8 @@ import hashlib
 import hmac
 import os
 import struct
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from cryptography.exceptions import InvalidTag
@@ -42,9 +43,11 @@ __all__ = [
     "SealError",
     "SealedReader",
     "SealedWriter",
+    "TooBig",
     "WrongKeyError",
     "open_file",
     "seal_file",
+    "seal_new",
 ]
 
 SCHEME = "huanjie-sealed-v1 (AES-256-GCM STREAM, 1 MiB chunks)"
@@ -230,6 +233,42 @@ def seal_file(
     with SealedWriter(dst, key=key, key_version=key_version, context=context) as writer:
         while block := src.read(CHUNK_BYTES):
             writer.write(block)
+
+
+class TooBig(Exception):
+    """More plaintext than `seal_new` was allowed to write."""
+
+
+def seal_new(
+    path: Path,
+    chunks: Iterable[bytes],
+    *,
+    key: bytes,
+    key_version: str,
+    context: bytes,
+    max_bytes: int,
+) -> tuple[str, int]:
+    """Seal `chunks` into the new file `path` (created 0600; one that exists is refused), never
+    a byte in clear on disk, counting the plaintext as it comes (a declared size is the
+    client's word): (SHA-256 of the plaintext, its size). More than `max_bytes` raises TooBig;
+    on any failure the file is removed, so nothing half written stays."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            writer = SealedWriter(out, key=key, key_version=key_version, context=context)
+            for chunk in chunks:
+                size += len(chunk)
+                if size > max_bytes:
+                    raise TooBig
+                digest.update(chunk)
+                writer.write(chunk)
+            writer.close()
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return digest.hexdigest(), size
 
 
 def open_file(

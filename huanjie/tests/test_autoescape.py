@@ -21,8 +21,7 @@ ALLOWED = {
     # The PDF documents' CSS font stack (huanjie.lib.pdf.FONT_FAMILY, a constant, quoted names).
     ("results/templates/results/documents/_base.html", "font_family|safe"),
     ("results/templates/results/documents/_title.html", "font_family|safe"),
-    ("results/templates/results/documents/notice.html", "font_family|safe"),
-    ("results/templates/results/documents/party_report.html", "font_family|safe"),
+    ("results/templates/results/documents/_official_page.html", "font_family|safe"),
     ("results/templates/results/documents/record.html", "font_family|safe"),
 }
 

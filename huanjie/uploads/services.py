@@ -85,27 +85,20 @@ def store_upload(upload: UploadedFile | Path, limits: Limits) -> tuple[Path, str
     path = uploads_dir() / f"{uuid.uuid4().hex}{STORED_SUFFIX}"
     keys = upload_keys()
     version = next(iter(keys))
-    digest = hashlib.sha256()
-    size = 0
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            writer = sealedfile.SealedWriter(
-                out, key=keys[version], key_version=version, context=_sealed_context(path)
-            )
-            for chunk in _chunks(upload):
-                size += len(chunk)
-                if size > limits.max_bytes:
-                    raise ImportRefused(
-                        workbooks.MSG_TOO_BIG.format(mb=f"{limits.max_bytes / 1024 / 1024:g}")
-                    )
-                digest.update(chunk)
-                writer.write(chunk)
-            writer.close()
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return path, digest.hexdigest()
+        sha256, _ = sealedfile.seal_new(
+            path,
+            _chunks(upload),
+            key=keys[version],
+            key_version=version,
+            context=_sealed_context(path),
+            max_bytes=limits.max_bytes,
+        )
+    except sealedfile.TooBig:
+        raise ImportRefused(
+            workbooks.MSG_TOO_BIG.format(mb=f"{limits.max_bytes / 1024 / 1024:g}")
+        ) from None
+    return path, sha256
 
 
 def upload_keys() -> dict[str, bytes]:

@@ -27,7 +27,7 @@ from django.utils import timezone
 from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action
 from huanjie.audit.services import audit_record
-from huanjie.elections.models import Body, Post
+from huanjie.elections.models import Body, Election, Post
 from huanjie.polls.models import (
     CheckExplanation,
     CountSheet,
@@ -40,6 +40,7 @@ from huanjie.polls.models import (
 )
 from huanjie.polls.services.lifecycle import _create, check_action, poll_move, poll_profile
 from huanjie.rules import PollFileError, poll_from_json
+from huanjie.rules.errors import RulesError
 from huanjie.rules.tally import tally
 
 MSG_NOT_COUNTING = "只有计票中的投票才能结束"
@@ -48,6 +49,7 @@ MSG_SHEET_OPEN = "“{sheet}”尚未核对一致"
 MSG_CHECK = "{code} {message}"
 MSG_UNEXPLAINED = "{code} {message}（须填写说明后才能结束投票）"
 MSG_ENGINE = "计票数据有误：{field}：{message}"
+MSG_ENGINE_RULES = "计票数据有误：{message}"
 MSG_EXPLAIN_EMPTY = "请填写说明"
 MSG_EXPLAIN_UNKNOWN = "没有需要说明的预警“{code}”"
 
@@ -324,21 +326,44 @@ def check_explain(*, actor: User, poll: Poll, code: str, box: str = "", text: st
 # Closing.
 
 
-def run_engine(poll: Poll, data: dict[str, Any]) -> dict[str, Any]:
-    """The engine's output for the poll file `data`, under the election's own profile (a
-    county's own rules where its campaign chose them)."""
+def count(election: Election, data: dict[str, Any]) -> dict[str, Any]:
+    """The engine's output for the poll file `data` of `election`, under the election's own
+    profile: the engine builds it from the file itself (body, province, day, mode, meeting);
+    only a county's own rules, which the file cannot name, are handed over."""
     from huanjie.elections.rule_profiles import county_profile
 
-    poll_profile(poll)  # a body the engine counts
-    # The engine builds the profile from the file itself (body, province, day, mode, meeting);
-    # only a county's own rules, which the file cannot name, are handed over.
-    profile = county_profile(poll.election.village, poll.election.body)
+    profile = county_profile(election.village, election.body)
     try:
-        parsed = poll_from_json(data)
-        result = tally(parsed, profile=profile)
+        result = tally(poll_from_json(data), profile=profile)
     except PollFileError as exc:
         raise ValidationError(MSG_ENGINE.format(field=exc.field, message=exc.message)) from None
+    except RulesError as exc:
+        raise ValidationError(MSG_ENGINE_RULES.format(message=exc)) from None
     return result.to_json()
+
+
+def run_engine(poll: Poll, data: dict[str, Any]) -> dict[str, Any]:
+    """`count` for a poll of a body the engine counts."""
+    poll_profile(poll)  # a body the engine counts
+    return count(poll.election, data)
+
+
+def frozen_input(election: Election, data: dict[str, Any]) -> dict[str, Any]:
+    """What a count freezes as its input: the poll file, the engine's version, and a county's
+    own rules where the count applied them (`count`): the file cannot name them."""
+    from huanjie.elections.rule_profiles import county_profile
+
+    frozen: dict[str, Any] = {"poll_file": data, "engine": engine_version()}
+    rule = election.village.campaign.rule_profile
+    if rule is not None and county_profile(election.village, election.body) is not None:
+        frozen["county_profile"] = {
+            "name": rule.name,
+            "version": rule.version,
+            "law": rule.law,
+            "measure": rule.measure,
+            "parameters": rule.parameters,
+        }
+    return frozen
 
 
 def _following(poll: Poll, output: dict[str, Any], data: dict[str, Any]) -> list[Poll]:
@@ -394,20 +419,7 @@ def poll_close(*, actor: User, poll: Poll) -> Poll:
         raise ValidationError(problems)
     data = poll_file(poll)
     output = run_engine(poll, data)
-    frozen: dict[str, Any] = {"poll_file": data, "engine": engine_version()}
-    from huanjie.elections.rule_profiles import county_profile
-
-    rule = poll.election.village.campaign.rule_profile
-    if rule is not None and county_profile(poll.election.village, poll.election.body) is not None:
-        # A county's own rules, where the count applied them (run_engine): the file cannot name
-        # them, so the frozen input carries them.
-        frozen["county_profile"] = {
-            "name": rule.name,
-            "version": rule.version,
-            "law": rule.law,
-            "measure": rule.measure,
-            "parameters": rule.parameters,
-        }
+    frozen = frozen_input(poll.election, data)
     digest = frozen_hash(frozen, output)
     with transaction.atomic():
         poll_move(

@@ -29,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,28 +188,20 @@ def store_scan_file(content: bytes | IO[bytes] | File, name: str = "") -> Stored
     path = scans_dir() / f"{uuid.uuid4().hex}.sealed"
     keys = scan_keys()
     version = next(iter(keys))
-    digest = hashlib.sha256()
-    size = 0
+    upload.seek(0)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            writer = sealedfile.SealedWriter(
-                out, key=keys[version], key_version=version, context=scan_context(path)
-            )
-            upload.seek(0)
-            # The size is counted as it is read: a declared size is the client's word.
-            for chunk in upload.chunks():
-                size += len(chunk)
-                if size > SCAN_MAX_BYTES:
-                    raise too_big
-                digest.update(chunk)
-                writer.write(chunk)
-            writer.close()
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+        sha256, size = sealedfile.seal_new(
+            path,
+            upload.chunks(),
+            key=keys[version],
+            key_version=version,
+            context=scan_context(path),
+            max_bytes=SCAN_MAX_BYTES,
+        )
+    except sealedfile.TooBig:
+        raise too_big from None
     stored = path.relative_to(Path(settings.VAR_DIR)).as_posix()
-    return StoredScan(stored, digest.hexdigest(), size, content_type)
+    return StoredScan(stored, sha256, size, content_type)
 
 
 def read_scan_file(scan: TallySheetScan) -> bytes:

@@ -16,11 +16,8 @@ from huanjie.elections.services import check_not_purged
 from huanjie.lib.dates import cn_date
 from huanjie.people.models import Person
 from huanjie.polls.models import PollCandidate
-from huanjie.polls.services.closing import engine_version, frozen_hash
+from huanjie.polls.services import closing
 from huanjie.rosters.models import ByElection, Cadre, EndReason, Source
-from huanjie.rules import poll_from_json
-from huanjie.rules.errors import RulesError
-from huanjie.rules.tally import tally
 
 if TYPE_CHECKING:
     from huanjie.accounts.models import User
@@ -31,7 +28,6 @@ from huanjie.rosters.services.common import (
     MSG_CANDIDATES,
     MSG_COUNT,
     MSG_DUPLICATE,
-    MSG_ENGINE,
     MSG_ENGINE_BODY,
     MSG_NO_OPEN_SEAT,
     MSG_NO_POST,
@@ -47,7 +43,6 @@ from huanjie.rosters.services.common import (
     day_field,
     not_more,
     residents_mode,
-    rules_message,
     text_field,
 )
 
@@ -260,18 +255,11 @@ def by_election_record(
             votes=counted,
             candidates=people,
         )
-        output = _count_by_election(election, data)
-        frozen: dict[str, Any] = {"poll_file": data, "engine": engine_version()}
-        rule = entry.campaign.rule_profile
-        if rule is not None and election.body == Body.VILLAGERS:
-            # As a closed poll freezes them (polls.services.closing.poll_close).
-            frozen["county_profile"] = {
-                "name": rule.name,
-                "version": rule.version,
-                "law": rule.law,
-                "measure": rule.measure,
-                "parameters": rule.parameters,
-            }
+        if election.body == Body.COOPERATIVE:
+            raise ValidationError(MSG_ENGINE_BODY.format(body=election.get_body_display()))
+        # Counted and frozen as a closed poll is (polls.services.closing.poll_close).
+        output = closing.count(election, data)
+        frozen = closing.frozen_input(election, data)
         row = ByElection.objects.create(
             election=election,
             post=post,
@@ -280,7 +268,7 @@ def by_election_record(
             held_on=held_on,
             engine_input=frozen,
             engine_output=output,
-            engine_hash=frozen_hash(frozen, output),
+            engine_hash=closing.frozen_hash(frozen, output),
             recorded_by=actor,
         )
         added, moved = _seat_winners(row, in_force, people, output)
@@ -300,21 +288,6 @@ def by_election_record(
             },
         )
     return row
-
-
-def _count_by_election(election: Election, data: dict[str, Any]) -> dict[str, Any]:
-    """The engine's output on the by-election's file, under the county's own rules where its
-    campaign chose them (the file names body, province, day and mode itself)."""
-    from huanjie.elections.rule_profiles import county_profile
-
-    if election.body == Body.COOPERATIVE:
-        raise ValidationError(MSG_ENGINE_BODY.format(body=election.get_body_display()))
-    profile = county_profile(election.village, election.body)
-    try:
-        return tally(poll_from_json(data), profile=profile).to_json()
-    except RulesError as exc:
-        field = getattr(exc, "field", "")
-        raise ValidationError(MSG_ENGINE.format(field=field, message=rules_message(exc))) from None
 
 
 def _seat_winners(

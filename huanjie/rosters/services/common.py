@@ -52,7 +52,6 @@ MSG_DUPLICATE: Final = "候选人“{name}”重复"
 MSG_PERSON: Final = "所选人员不存在或不属于本村(社区)"
 MSG_PERSON_NAME: Final = "所选人员的姓名为“{name}”，与填写的不一致"
 MSG_VOTES_NAME: Final = "得票数：“{name}”不在候选人名单中"
-MSG_ENGINE: Final = "计票数据有误：{field}：{message}"
 MSG_ENGINE_BODY: Final = "{body}的补选，本系统未收录适用的计票规则"
 
 LONGEST_REASON: Final = 500
