@@ -52,7 +52,9 @@ class Action(enum.StrEnum):
     COORDINATE_COUNT = "coordinate_count"  # settle differing entries, undo a check-in, close
     CERTIFY_RESULTS = "certify_results"  # certify a result, compare the signed sheets, incidents
     CORRECT_RESULTS = "correct_results"  # corrections and recounts (approval: the county)
-    MANAGE_ROSTER = "manage_roster"  # the roster's changes in the term: recall, by-election
+    MANAGE_ROSTER = "manage_roster"  # the roster: import, details, kin, recall, by-election,
+    # reserve cadres, the care of departing cadres
+    VIEW_ROSTER_REPORT = "view_roster_report"  # the statistics report and the structure checks
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
@@ -82,7 +84,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.COORDINATE_COUNT: "核对计票与结束投票",
     Action.CERTIFY_RESULTS: "确认选举结果",
     Action.CORRECT_RESULTS: "更正选举结果与重新计票",
-    Action.MANAGE_ROSTER: "管理干部名册（罢免、补选）",
+    Action.MANAGE_ROSTER: "管理干部名册（导入、罢免、补选、后备干部、离任关爱）",
+    Action.VIEW_ROSTER_REPORT: "查看班子结构统计",
     Action.MANAGE_USERS: "管理用户",
     Action.VIEW_AUDIT: "查看审计日志",
     Action.EXPORT_AUDIT: "导出审计日志",
@@ -115,6 +118,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.CERTIFY_RESULTS,
         Action.CORRECT_RESULTS,
         Action.MANAGE_ROSTER,
+        Action.VIEW_ROSTER_REPORT,
     },
     Role.TOWN_OFFICER: _BUSINESS_READ
     | {
@@ -132,6 +136,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.CERTIFY_RESULTS,
         Action.CORRECT_RESULTS,
         Action.MANAGE_ROSTER,
+        Action.VIEW_ROSTER_REPORT,
     },
     # The village election committee takes the nominations of the committees it runs
     # (村民委员会组织法(2025) 第十五条); the Party's nominees are the town Party committee's, which
@@ -151,7 +156,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     # A review department sees only the people sent to it, in its queue (huanjie.review), and
     # no campaign, roll or nominee page.
     Role.REVIEWER: frozenset({Action.VIEW_REGIONS, Action.ANSWER_REVIEW}),
-    Role.INSPECTOR: _BUSINESS_READ,
+    Role.INSPECTOR: _BUSINESS_READ | {Action.VIEW_ROSTER_REPORT},
     Role.SYSTEM_ADMIN: frozenset({Action.VIEW_SYSTEM}),
     Role.SECURITY_ADMIN: frozenset({Action.MANAGE_USERS}),
     Role.AUDIT_ADMIN: frozenset({Action.VIEW_AUDIT, Action.EXPORT_AUDIT}),

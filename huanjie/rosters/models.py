@@ -5,6 +5,11 @@ every winner of the version in force, with the post), from a by-election, or (th
 imported from xlsx. Changes during the term keep the history: a row is never deleted, it ends
 (`ended_on`, `end_reason`): superseded by a corrected result, recalled, resigned.
 
+A `Term` (届) is one county's term of its village organisations: its number and its reference
+date (the campaign's completion date), at which every age of the term is counted. Each cadre row
+keeps what the county reports of the person (ethnicity, education, political status, the tags);
+dual role (一肩挑) and cross appointments (交叉任职) are derived from the rows, never typed.
+
 A `Recall` (罢免) of a cadre and a `ByElection` (补选) are judged by the election-law engine
 (huanjie.rules.recall, huanjie.rules.tally) with their thresholds kept (RULES.md V15, V18).
 """
@@ -17,6 +22,57 @@ from django.db import models
 from huanjie.elections.models import Body, Campaign, Election, Post
 from huanjie.people.models import Person
 from huanjie.regions.models import Region
+from huanjie.uploads.models import UploadJob
+
+
+class RosterBody(models.TextChoices):
+    """The bodies on a roster: those a village elects (elections.Body) and the cooperative's
+    supervisory board (社监会), which the roster must know to check that nobody sits on both it
+    and the cooperative's management (seed 003: "社管会成员与社监会…不得交叉任职")."""
+
+    PARTY = Body.PARTY.value, Body.PARTY.label
+    VILLAGERS = Body.VILLAGERS.value, Body.VILLAGERS.label
+    RESIDENTS = Body.RESIDENTS.value, Body.RESIDENTS.label
+    SUPERVISION = Body.SUPERVISION.value, Body.SUPERVISION.label
+    COOPERATIVE = Body.COOPERATIVE.value, Body.COOPERATIVE.label
+    COOPERATIVE_SUPERVISION = "cooperative_supervision", "经济合作社监事会"
+
+
+# The tags a county reports of its cadres (seed 003 §二): the field on Cadre and its label.
+# 大学生村官 do not count against the posts (seed 003: "大学生村官进班子后不占职数").
+TAGS: tuple[tuple[str, str], ...] = (
+    ("tag_college_official", "大学生村官"),
+    ("tag_veteran", "退役军人"),
+    ("tag_entrepreneur", "私营企业主/致富带头人"),
+    ("tag_grower", "种养大户"),
+    ("tag_returnee", "回乡创业"),
+)
+
+
+class Term(models.Model):
+    """One county's term (届) of its village organisations. Ages on its roster are counted at
+    its reference date: the completion date of the campaign that elected it."""
+
+    county = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="terms", verbose_name="县(市、区)"
+    )
+    number = models.PositiveSmallIntegerField("届次")
+    reference_date = models.DateField("基准日期")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="terms"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "届次"
+        verbose_name_plural = "届次"
+        ordering = ["county", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "number"], name="term_county_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.number}届（基准日期{self.reference_date:%Y-%m-%d}）"
 
 
 class Source(models.TextChoices):
@@ -38,8 +94,9 @@ class Cadre(models.Model):
     village = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="cadres", verbose_name="村(社区)"
     )
-    body = models.CharField("组织", max_length=20, choices=Body.choices)
-    term_number = models.PositiveSmallIntegerField("届次")
+    body = models.CharField("组织", max_length=30, choices=RosterBody.choices)
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="cadres")
+    term_number = models.PositiveSmallIntegerField("届次")  # = term.number, for the village pages
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="cadres"
     )
@@ -49,7 +106,22 @@ class Cadre(models.Model):
     )
     name = models.CharField("姓名", max_length=50)
     sex = models.CharField("性别", max_length=1)
+    # From the ID number (or the person's record); the age is counted at the term's reference
+    # date and recounted when that date changes (rosters.services.terms).
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    age = models.PositiveSmallIntegerField("年龄", null=True, blank=True)
+    ethnicity = models.CharField("民族", max_length=2, blank=True)  # GB 3304
+    education = models.CharField("文化程度", max_length=2, blank=True)  # GB/T 4658 category
+    political_status = models.CharField("政治面貌", max_length=2, blank=True)  # GB/T 4762
+    tag_college_official = models.BooleanField("大学生村官", default=False)
+    tag_veteran = models.BooleanField("退役军人", default=False)
+    tag_entrepreneur = models.BooleanField("私营企业主/致富带头人", default=False)
+    tag_grower = models.BooleanField("种养大户", default=False)
+    tag_returnee = models.BooleanField("回乡创业", default=False)
     source = models.CharField("来源", max_length=20, choices=Source.choices)
+    roster_import = models.ForeignKey(
+        "RosterImport", on_delete=models.PROTECT, null=True, blank=True, related_name="cadres"
+    )
     result_version = models.ForeignKey(
         "results.ResultVersion",
         on_delete=models.PROTECT,
@@ -71,7 +143,10 @@ class Cadre(models.Model):
         verbose_name = "干部"
         verbose_name_plural = "干部名册"
         ordering = ["village", "body", "term_number", "id"]
-        indexes = [models.Index(fields=["village", "body", "term_number"])]
+        indexes = [
+            models.Index(fields=["village", "body", "term_number"]),
+            models.Index(fields=["term", "village"], name="cadre_term_village"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_post_display()}）"
@@ -139,3 +214,170 @@ class ByElection(models.Model):
 
     def __str__(self) -> str:
         return f"补选 {self.get_post_display()}（{self.held_on}）"
+
+
+class RosterImport(UploadJob):
+    """One uploaded roster file of one term for a county or a town (the lifecycle is
+    uploads.services; the importer is rosters.imports): it replaces the term's imported rows of
+    the villages in its scope, all or nothing."""
+
+    term_number = models.PositiveSmallIntegerField("届次")
+    reference_date = models.DateField("基准日期")
+    added = models.PositiveIntegerField("导入任职记录", default=0)
+    replaced = models.PositiveIntegerField("替换原有记录", default=0)
+
+    class Meta(UploadJob.Meta):
+        verbose_name = "干部名册导入"
+        verbose_name_plural = "干部名册导入"
+
+
+class Relation(models.TextChoices):
+    """近亲属: "配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女"
+    (民法典 第一千零四十五条)."""
+
+    SPOUSE = "spouse", "配偶"
+    PARENT_CHILD = "parent_child", "父母子女"
+    SIBLINGS = "siblings", "兄弟姐妹"
+    GRANDPARENT = "grandparent", "祖父母、外祖父母与孙子女、外孙子女"
+
+
+class Kinship(models.Model):
+    """Two people of a village declared close relatives (the town records what the candidates
+    declared or the review found), for the checks of 近亲属回避 on the roster."""
+
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="kinships")
+    person_a = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    relation = models.CharField("关系", max_length=20, choices=Relation.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "近亲属关系"
+        verbose_name_plural = "近亲属关系"
+        ordering = ["village", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="kinship_pair_unique"),
+            models.CheckConstraint(
+                condition=models.Q(person_a__lt=models.F("person_b")), name="kinship_ordered_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"近亲属（{self.get_relation_display()}）"
+
+
+class StructureRules(models.Model):
+    """The structure a campaign sets for its villages' new bodies (seed 003's values as the
+    defaults; the engine, huanjie.rules.structure, says where each comes from)."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="structure_rules"
+    )
+    values = models.JSONField("结构要求", default=dict)  # rules.structure.Settings as a dict
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "班子结构要求"
+        verbose_name_plural = "班子结构要求"
+
+    def __str__(self) -> str:
+        return f"{self.campaign} 班子结构要求"
+
+
+class ReserveStatus(models.TextChoices):
+    RESERVE = "reserve", "在库"
+    REMOVED = "removed", "已调出"
+
+
+class ReserveCadre(models.Model):
+    """A reserve cadre (后备干部) of a village: someone the town keeps in view for a post.
+    Whether they were elected is read from the roster, never typed."""
+
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="reserve_cadres")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("姓名", max_length=50)
+    sex = models.CharField("性别", max_length=1)
+    birth_date = models.DateField("出生日期")
+    education = models.CharField("文化程度", max_length=2, blank=True)
+    political_status = models.CharField("政治面貌", max_length=2, blank=True)
+    occupation = models.CharField("现工作单位及职务", max_length=100, blank=True)
+    intended_body = models.CharField(
+        "拟培养组织", max_length=30, choices=RosterBody.choices, blank=True
+    )
+    intended_post = models.CharField("拟培养职务", max_length=20, choices=Post.choices, blank=True)
+    channel = models.CharField("来源渠道", max_length=50, blank=True)  # 竞争性选拔、机关下派 ...
+    added_on = models.DateField("入库日期")
+    status = models.CharField(
+        "状态", max_length=20, choices=ReserveStatus.choices, default=ReserveStatus.RESERVE
+    )
+    removed_on = models.DateField("调出日期", null=True, blank=True)
+    removed_reason = models.CharField("调出原因", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "后备干部"
+        verbose_name_plural = "后备干部"
+        ordering = ["village", "-added_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "person"],
+                condition=models.Q(status="reserve"),
+                name="reserve_one_open_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"后备干部 {self.name}"
+
+
+class DepartureCare(models.Model):
+    """The care of one cadre who left the village's organisations at a change of term (离任
+    关爱): who left is derived from the two terms' rosters; this row records what was done."""
+
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departures")
+    term = models.ForeignKey(
+        Term, on_delete=models.PROTECT, related_name="departures", verbose_name="离任时的届次"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("姓名", max_length=50)
+    talked_on = models.DateField("谈心谈话日期", null=True, blank=True)
+    one_off_payment = models.DecimalField(
+        "一次性补助（元）", max_digits=10, decimal_places=2, default=0
+    )
+    pension_support = models.DecimalField(
+        "养老保险补助（元）", max_digits=10, decimal_places=2, default=0
+    )
+    placed = models.BooleanField("另行安排工作", default=False)
+    placement = models.CharField("安排去向", max_length=200, blank=True)
+    note = models.CharField("备注", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "离任关爱"
+        verbose_name_plural = "离任关爱"
+        ordering = ["village", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "village", "person"], name="departure_one_per_person"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(placed=True) | models.Q(placement=""),
+                name="departure_placement_only_when_placed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"离任关爱 {self.name}"

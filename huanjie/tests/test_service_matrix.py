@@ -87,6 +87,10 @@ SELF_SERVICES = {
 
 # Not entry points, each for its reason; none may be called from a view (checked below).
 NOT_IN_MATRIX = {
+    # A county's term (届) made on the way by the service that needs it, which checked its actor:
+    # the roster import's writer and the roster of a certified result.
+    "huanjie.rosters.services.terms.term_get_or_create": "made by the roster import or a result",
+    "huanjie.rosters.services.terms.term_of_campaign": "made by the roster of a certified result",
     # The audit log's own writers: every service calls them with its own actor.
     "huanjie.audit.services.audit_record": "the audit log's writer",
     "huanjie.audit.services.audit_denied": "the audit log's writer of refusals",

@@ -44,6 +44,7 @@ EXPECTED: dict[str, set[Action]] = {
         A.CERTIFY_RESULTS,
         A.CORRECT_RESULTS,
         A.MANAGE_ROSTER,
+        A.VIEW_ROSTER_REPORT,
     },
     Role.TOWN_OFFICER: {
         A.VIEW_REGIONS,
@@ -62,6 +63,7 @@ EXPECTED: dict[str, set[Action]] = {
         A.CERTIFY_RESULTS,
         A.CORRECT_RESULTS,
         A.MANAGE_ROSTER,
+        A.VIEW_ROSTER_REPORT,
     },
     Role.VILLAGE_CLERK: {
         A.VIEW_REGIONS,
@@ -75,7 +77,7 @@ EXPECTED: dict[str, set[Action]] = {
         A.ENTER_COUNT,
     },
     Role.REVIEWER: {A.VIEW_REGIONS, A.ANSWER_REVIEW},
-    Role.INSPECTOR: {A.VIEW_REGIONS, A.VIEW_CAMPAIGNS},
+    Role.INSPECTOR: {A.VIEW_REGIONS, A.VIEW_CAMPAIGNS, A.VIEW_ROSTER_REPORT},
     Role.SYSTEM_ADMIN: {A.VIEW_SYSTEM},
     Role.SECURITY_ADMIN: {A.MANAGE_USERS},
     Role.AUDIT_ADMIN: {A.VIEW_AUDIT, A.EXPORT_AUDIT},

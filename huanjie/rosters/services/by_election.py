@@ -18,6 +18,7 @@ from huanjie.people.models import Person
 from huanjie.polls.models import PollCandidate
 from huanjie.polls.services import closing
 from huanjie.rosters.models import ByElection, Cadre, EndReason, Source
+from huanjie.rosters.services.terms import person_details, term_of_campaign
 
 if TYPE_CHECKING:
     from huanjie.accounts.models import User
@@ -310,6 +311,8 @@ def _seat_winners(
         ).select_related("person")
     }
     post_label = dict(Post.choices)[row.post]
+    # The term exists: a by-election needs the certified result that made the roster.
+    term = term_of_campaign(actor=None, campaign=entry.campaign, village_code=entry.region_id)
     added: list[Cadre] = []
     moved: list[Cadre] = []
     for name in winners:
@@ -329,7 +332,8 @@ def _seat_winners(
             Cadre.objects.create(
                 village_id=entry.region_id,
                 body=election.body,
-                term_number=entry.campaign.term_number,
+                term=term,
+                term_number=term.number,
                 campaign=entry.campaign,
                 post=row.post,
                 person=person,
@@ -338,6 +342,7 @@ def _seat_winners(
                 source=Source.BY_ELECTION,
                 by_election=row,
                 started_on=row.held_on,
+                **person_details(person, term),
             )
         )
     return added, moved

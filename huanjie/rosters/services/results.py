@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from huanjie.audit.services import audit_record
 from huanjie.polls.models import PollCandidate
 from huanjie.rosters.models import Cadre, EndReason, Source
+from huanjie.rosters.services.terms import person_details, term_of_campaign
 
 if TYPE_CHECKING:
     from huanjie.accounts.models import User
@@ -65,11 +66,13 @@ def roster_from_version(*, actor: User, version: ResultVersion) -> list[Cadre]:
         cadre.end_reason = EndReason.CORRECTED
         cadre.end_note = f"第{version.number}版选举结果：{version.reason}"[:500]
         cadre.save(update_fields=["ended_on", "end_reason", "end_note"])
+    term = term_of_campaign(actor=actor, campaign=entry.campaign, village_code=entry.region_id)
     added = [
         Cadre.objects.create(
             village=entry.region,
             body=election.body,
-            term_number=entry.campaign.term_number,
+            term=term,
+            term_number=term.number,
             campaign=entry.campaign,
             post=e["post"],
             person=people.get(e["name"]),
@@ -78,6 +81,7 @@ def roster_from_version(*, actor: User, version: ResultVersion) -> list[Cadre]:
             source=Source.RESULT,
             result_version=version,
             started_on=held_on[e["poll"]],
+            **person_details(people.get(e["name"]), term),
         )
         for key, e in wanted.items()
         if key not in kept

@@ -3,9 +3,14 @@ recall's motion and vote and a by-election, each on a roster whose result is in 
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from huanjie.accounts.permissions import Action
+
+# The other parts' cases (matrix_*.py beside this file): the import, the structure checks and
+# the kin, the cadres' details, reserve cadres and the care of departing cadres.
+PARTS = ("matrix_import", "matrix_structure", "matrix_care")
 
 P = "huanjie.rosters.services."
 
@@ -50,6 +55,30 @@ def open_seat_at(w: Any, at: Any) -> Any:
 
 
 def cases() -> dict[str, Any]:
+    found = _changes()
+    for part in PARTS:
+        try:
+            module = importlib.import_module(f"huanjie.rosters.tests.{part}")
+        except ModuleNotFoundError:
+            continue
+        found |= module.cases()
+    return found
+
+
+def term_at(w: Any, at: Any) -> Any:
+    """The county's term 11 of the place `at` (made once)."""
+    from datetime import date
+
+    from huanjie.rosters.models import Term
+
+    term, _ = Term.objects.get_or_create(
+        county_id=at.county, number=11, defaults={"reference_date": date(2022, 1, 31)}
+    )
+    return term
+
+
+def _changes() -> dict[str, Any]:
+    """The changes during the term: recall and by-election."""
     from django.utils import timezone
 
     from huanjie.tests.test_service_matrix import Case
@@ -57,6 +86,12 @@ def cases() -> dict[str, Any]:
     manage = Action.MANAGE_ROSTER
     today = timezone.localdate()
     return {
+        P + "terms.term_set_reference_date": Case(
+            Action.MANAGE_CAMPAIGNS,
+            lambda w, at: {"term": term_at(w, at), "reference_date": today},
+            area_levels=(6,),
+            actor_levels=(6,),
+        ),
         P + "recall.recall_motion": Case(
             manage,
             lambda w, at: {

@@ -4,10 +4,25 @@ against one of its members gives the vote's page."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-# Every roster URL has a page (a form) for GET.
-POST_ONLY: set[str] = set()
+# The other parts' routes (routes_*.py beside this file), each with its own POST_ONLY names.
+PARTS = ("routes_import", "routes_report", "routes_structure", "routes_care")
+
+
+def _modules() -> list[Any]:
+    found = []
+    for part in PARTS:
+        try:
+            found.append(importlib.import_module(f"huanjie.rosters.tests.{part}"))
+        except ModuleNotFoundError:
+            continue
+    return found
+
+
+# The recall and by-election URLs each have a page (a form) for GET; the parts name theirs.
+POST_ONLY: set[str] = set().union(*(getattr(m, "POST_ONLY", set()) for m in _modules()))
 
 
 def walk_recall(cast: Any, campaign: Any, objects: dict[str, Any]) -> Any:
@@ -38,9 +53,12 @@ def routes(cast: Any, campaign: Any, objects: dict[str, Any]) -> dict[str, list[
 
     election = walk_result(cast, campaign, objects).result.election_id
     recall = walk_recall(cast, campaign, objects)
-    return {
+    found: dict[str, list[dict]] = {
         "rosters:election": [{"election_id": election}],
         "rosters:recall_create": [{"election_id": election}],
         "rosters:by_election_create": [{"election_id": election}],
         "rosters:recall_vote": [{"pk": recall.pk}],
     }
+    for module in _modules():
+        found |= module.routes(cast, campaign, objects)
+    return found

@@ -111,6 +111,7 @@ def test_a_residents_committee_needs_a_tenth(certified, closed):
     residents = Cadre.objects.create(
         village=director.village,
         body="residents",
+        term=director.term,
         term_number=13,
         post="member",
         name="居委委员",
@@ -123,6 +124,7 @@ def test_a_residents_committee_needs_a_tenth(certified, closed):
     again = Cadre.objects.create(
         village=director.village,
         body="residents",
+        term=director.term,
         term_number=13,
         post="member",
         name="居委委员二",
@@ -140,6 +142,7 @@ def test_party_members_are_not_recalled_this_way(certified, closed):
     secretary = Cadre.objects.create(
         village=director.village,
         body="party",
+        term=director.term,
         term_number=13,
         post="secretary",
         name="党支部书记",
