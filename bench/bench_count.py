@@ -49,6 +49,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.pgdb import recreate  # noqa: E402
+
 DB = "huanjie_bench_count"
 DEFAULT_URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 HOST = "127.0.0.1"
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     if "bench" not in url.rsplit("/", 1)[-1]:
         raise SystemExit(f"refusing to drop {url!r}: use a *bench* database")
-    _recreate(url)
+    recreate(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huanjie.settings")
     with tempfile.TemporaryDirectory(prefix="huanjie-bench-count-") as var:
@@ -99,24 +101,6 @@ def main(argv: list[str] | None = None) -> int:
                 server.kill()
     print(json.dumps(figures, ensure_ascii=False))
     return 0 if figures["agreed_sheets"] == desks // 2 and not figures["errors"] else 1
-
-
-def _recreate(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    name = str(config["NAME"])
-    with psycopg.connect(
-        dbname="postgres",
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-        autocommit=True,
-    ) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def _free_port() -> int:

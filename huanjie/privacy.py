@@ -101,6 +101,11 @@ RESULT_FILE = "选举结果文件（当选人及候选人、另选他人的姓�
 TALLY_SCAN = "签字的计票结果报告单照片或扫描件（含监票、计票、唱票人签名，密封文件）"
 CADRE = "干部任职情况（组织、职务、任职与离任日期及原因）"
 RECALL = "罢免情况（罢免理由、联名与表决结果）"
+EDUCATION = "文化程度"
+CADRE_TAGS = "干部身份标签（大学生村官、退役军人、私营企业主/致富带头人、种养大户、回乡创业）"
+AGE = "年龄（按届次基准日期计算）"
+RESERVE = "后备干部情况（现工作单位及职务、拟培养组织与职务、来源渠道、入库与调出及原因）"
+CARE = "离任关爱情况（谈心谈话日期、一次性补助与养老保险补助金额、另行安排工作及去向）"
 
 # How a kind is stored (SECURITY.md D2, D3, D4) and shown (P3, P4); any other kind: in clear,
 # shown to users whose scope holds the record.
@@ -237,6 +242,19 @@ ROSTER_PURPOSE = (
 )
 PUBLIC_CHECK_PURPOSE = "公开核验页面的访问频率限制（按访问地址的密钥哈希计数，不保存地址本身）"
 RECALL_PURPOSE = f"罢免：罢免要求的联名人数与表决结果（{VC}第十九条）"
+ROSTER_DETAIL_PURPOSE = (
+    "村(社区)干部队伍结构统计：年龄、性别、民族、文化程度、政治面貌与身份标签"
+    "（村“两委”换届工作总结报告，seed 003 §二；党员村委会主任等按中国共产党农村基层组织工作条例）"
+)
+KIN_PURPOSE = (
+    f"近亲属回避：班子成员之间的近亲属关系（民法典第一千零四十五条；{VC}第二十三条；本地换届纪律）"
+)
+RESERVE_PURPOSE = (
+    "村级后备干部队伍建设：乡镇掌握的后备人选及其是否进入新一届班子（换届工作要求，seed 003）"
+)
+CARE_PURPOSE = (
+    "离任村干部关爱：谈心谈话、一次性补助、养老保险补助续交与另行安排工作（换届工作要求，seed 003）"
+)
 
 
 def _upload_job(app_model: str) -> dict[str, Entry]:
@@ -1173,6 +1191,132 @@ INVENTORY: Final[dict[str, Entry]] = {
     "rosters.ByElection.engine_input": PersonalField(POLL_RESULT, ROSTER_PURPOSE, DUTY),
     "rosters.ByElection.engine_output": PersonalField(POLL_RESULT, ROSTER_PURPOSE, DUTY),
     "rosters.ByElection.recorded_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    # The roster file's job (rosters.imports): its counts, the term it is of.
+    **_upload_job("rosters.RosterImport"),
+    "rosters.RosterImport.term_number": NOT_PERSONAL,
+    "rosters.RosterImport.reference_date": NOT_PERSONAL,
+    "rosters.RosterImport.added": NOT_PERSONAL,
+    "rosters.RosterImport.replaced": NOT_PERSONAL,
+    "rosters.Cadre.roster_import": NOT_PERSONAL,
+    # What the county reports of each cadre for the statistics report (issue 13).
+    "rosters.Cadre.term": NOT_PERSONAL,
+    "rosters.Cadre.birth_date": PersonalField(BIRTH, ROSTER_DETAIL_PURPOSE, DUTY),
+    "rosters.Cadre.age": PersonalField(AGE, ROSTER_DETAIL_PURPOSE, DUTY),
+    "rosters.Cadre.ethnicity": PersonalField(ETHNICITY, ROSTER_DETAIL_PURPOSE, DUTY),
+    "rosters.Cadre.education": PersonalField(EDUCATION, ROSTER_DETAIL_PURPOSE, DUTY),
+    "rosters.Cadre.political_status": PersonalField(PARTY, ROSTER_DETAIL_PURPOSE, DUTY),
+    "rosters.Cadre.tag_college_official": PersonalField(CADRE_TAGS, ROSTER_DETAIL_PURPOSE, DUTY),
+    "rosters.Cadre.tag_veteran": PersonalField(CADRE_TAGS, ROSTER_DETAIL_PURPOSE, DUTY),
+    "rosters.Cadre.tag_entrepreneur": PersonalField(CADRE_TAGS, ROSTER_DETAIL_PURPOSE, DUTY),
+    "rosters.Cadre.tag_grower": PersonalField(CADRE_TAGS, ROSTER_DETAIL_PURPOSE, DUTY),
+    "rosters.Cadre.tag_returnee": PersonalField(CADRE_TAGS, ROSTER_DETAIL_PURPOSE, DUTY),
+    # A county's term (届) and its reference date: no person.
+    "rosters.Term.id": NOT_PERSONAL,
+    "rosters.Term.county": NOT_PERSONAL,
+    "rosters.Term.number": NOT_PERSONAL,
+    "rosters.Term.reference_date": NOT_PERSONAL,
+    "rosters.Term.campaign": NOT_PERSONAL,
+    "rosters.Term.created_at": NOT_PERSONAL,
+    # The structure a campaign sets (sizes, shares, exclusions): no person.
+    "rosters.StructureRules.id": NOT_PERSONAL,
+    "rosters.StructureRules.campaign": NOT_PERSONAL,
+    "rosters.StructureRules.values": NOT_PERSONAL,
+    "rosters.StructureRules.updated_at": NOT_PERSONAL,
+    "rosters.StructureRules.updated_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    # Close relatives among a village's people (近亲属回避).
+    "rosters.Kinship.id": NOT_PERSONAL,
+    "rosters.Kinship.village": NOT_PERSONAL,
+    "rosters.Kinship.recorded_at": NOT_PERSONAL,
+    "rosters.Kinship.person_a": PersonalField(LINK, KIN_PURPOSE, DUTY),
+    "rosters.Kinship.person_b": PersonalField(LINK, KIN_PURPOSE, DUTY),
+    "rosters.Kinship.relation": PersonalField(RELATION, KIN_PURPOSE, DUTY),
+    "rosters.Kinship.note": PersonalField(FREE_TEXT, KIN_PURPOSE, DUTY),
+    "rosters.Kinship.recorded_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    # Reserve cadres (后备干部).
+    "rosters.ReserveCadre.id": NOT_PERSONAL,
+    "rosters.ReserveCadre.village": NOT_PERSONAL,
+    "rosters.ReserveCadre.recorded_at": NOT_PERSONAL,
+    "rosters.ReserveCadre.person": PersonalField(LINK, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.name": PersonalField(NAME, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.sex": PersonalField(SEX, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.birth_date": PersonalField(BIRTH, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.education": PersonalField(EDUCATION, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.political_status": PersonalField(PARTY, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.occupation": PersonalField(RESERVE, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.intended_body": PersonalField(RESERVE, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.intended_post": PersonalField(RESERVE, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.channel": PersonalField(RESERVE, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.added_on": PersonalField(RESERVE, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.status": PersonalField(RESERVE, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.removed_on": PersonalField(RESERVE, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.removed_reason": PersonalField(FREE_TEXT, RESERVE_PURPOSE, DUTY),
+    "rosters.ReserveCadre.recorded_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    # The care of departing cadres (离任关爱).
+    "rosters.DepartureCare.id": NOT_PERSONAL,
+    "rosters.DepartureCare.village": NOT_PERSONAL,
+    "rosters.DepartureCare.term": NOT_PERSONAL,
+    "rosters.DepartureCare.recorded_at": NOT_PERSONAL,
+    "rosters.DepartureCare.person": PersonalField(LINK, CARE_PURPOSE, DUTY),
+    "rosters.DepartureCare.name": PersonalField(NAME, CARE_PURPOSE, DUTY),
+    "rosters.DepartureCare.talked_on": PersonalField(CARE, CARE_PURPOSE, DUTY),
+    "rosters.DepartureCare.one_off_payment": PersonalField(CARE, CARE_PURPOSE, DUTY),
+    "rosters.DepartureCare.pension_support": PersonalField(CARE, CARE_PURPOSE, DUTY),
+    "rosters.DepartureCare.placed": PersonalField(CARE, CARE_PURPOSE, DUTY),
+    "rosters.DepartureCare.placement": PersonalField(CARE, CARE_PURPOSE, DUTY),
+    "rosters.DepartureCare.note": PersonalField(FREE_TEXT, CARE_PURPOSE, DUTY),
+    "rosters.DepartureCare.recorded_by": PersonalField(STAFF, STAFF_PURPOSE, SECURITY_DUTY),
+    # The statistics report's summaries (rosters.summary): counts per village and term.
+    "rosters.VillageSummary.id": NOT_PERSONAL,
+    "rosters.VillageSummary.term": NOT_PERSONAL,
+    "rosters.VillageSummary.village": NOT_PERSONAL,
+    "rosters.VillageSummary.villages": NOT_PERSONAL,
+    "rosters.VillageSummary.dual_role_villages": NOT_PERSONAL,
+    "rosters.VillageSummary.cadres": NOT_PERSONAL,
+    "rosters.VillageSummary.tag_college_official": NOT_PERSONAL,
+    "rosters.VillageSummary.young": NOT_PERSONAL,
+    "rosters.VillageSummary.age_36_45": NOT_PERSONAL,
+    "rosters.VillageSummary.age_46_55": NOT_PERSONAL,
+    "rosters.VillageSummary.age_over_55": NOT_PERSONAL,
+    "rosters.VillageSummary.age_unknown": NOT_PERSONAL,
+    "rosters.VillageSummary.aged": NOT_PERSONAL,
+    "rosters.VillageSummary.edu_high_school_up": NOT_PERSONAL,
+    "rosters.VillageSummary.edu_college_up": NOT_PERSONAL,
+    "rosters.VillageSummary.edu_postgraduate": NOT_PERSONAL,
+    "rosters.VillageSummary.edu_undergraduate": NOT_PERSONAL,
+    "rosters.VillageSummary.edu_college": NOT_PERSONAL,
+    "rosters.VillageSummary.edu_secondary": NOT_PERSONAL,
+    "rosters.VillageSummary.edu_junior_or_below": NOT_PERSONAL,
+    "rosters.VillageSummary.edu_unknown": NOT_PERSONAL,
+    "rosters.VillageSummary.women": NOT_PERSONAL,
+    "rosters.VillageSummary.minority": NOT_PERSONAL,
+    "rosters.VillageSummary.party_members": NOT_PERSONAL,
+    "rosters.VillageSummary.heads": NOT_PERSONAL,
+    "rosters.VillageSummary.young_heads": NOT_PERSONAL,
+    "rosters.VillageSummary.secretaries": NOT_PERSONAL,
+    "rosters.VillageSummary.secretary_coop_head": NOT_PERSONAL,
+    "rosters.VillageSummary.supervision_directors": NOT_PERSONAL,
+    "rosters.VillageSummary.supervision_chairs_in_party": NOT_PERSONAL,
+    "rosters.VillageSummary.directors": NOT_PERSONAL,
+    "rosters.VillageSummary.party_directors": NOT_PERSONAL,
+    "rosters.VillageSummary.committee_members": NOT_PERSONAL,
+    "rosters.VillageSummary.party_committee_members": NOT_PERSONAL,
+    "rosters.VillageSummary.tag_veteran": NOT_PERSONAL,
+    "rosters.VillageSummary.tag_entrepreneur": NOT_PERSONAL,
+    "rosters.VillageSummary.tag_grower": NOT_PERSONAL,
+    "rosters.VillageSummary.tag_returnee": NOT_PERSONAL,
+    "rosters.VillageSummary.age_total": NOT_PERSONAL,
+    "rosters.VillageSummary.cross_appointments": NOT_PERSONAL,
+    "rosters.VillageSummary.new_secretaries": NOT_PERSONAL,
+    "rosters.VillageSummary.new_directors": NOT_PERSONAL,
+    "rosters.VillageSummary.departed": NOT_PERSONAL,
+    "rosters.VillageSummary.departed_placed": NOT_PERSONAL,
+    "rosters.VillageSummary.departure_payments": NOT_PERSONAL,
+    "rosters.VillageSummary.reserve_elected": NOT_PERSONAL,
+    "rosters.VillageEthnicity.id": NOT_PERSONAL,
+    "rosters.VillageEthnicity.term": NOT_PERSONAL,
+    "rosters.VillageEthnicity.village": NOT_PERSONAL,
+    "rosters.VillageEthnicity.ethnicity": NOT_PERSONAL,
+    "rosters.VillageEthnicity.cadres": NOT_PERSONAL,
 }
 
 # Fields whose name or type looks personal but which hold none, each with its reason. The test
@@ -1195,6 +1339,8 @@ NOT_PERSONAL_DESPITE_NAME: Final[dict[str, str]] = {
     "polls.CountSheet.group": "计票组的编号，不是人员分组",
     "polls.SheetEntry.rekey": "退回重新录入的计票项目名称，不含个人信息",
     "rosters.Cadre.source": "名册记录的来源（选举结果、补选、导入），不是人员来源",
+    "rosters.StructureRules.values": "换届设定的班子结构要求（职数、比例、不得交叉任职的组织），不涉及人员",
+    "rosters.VillageEthnicity.ethnicity": "统计汇总的民族分组（某村某届各民族村干部人数），不指向某个人",
 }
 
 

@@ -12,7 +12,7 @@ checks and that is not listed as found is answered "无".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -353,9 +353,17 @@ class LedgerImporter(Importer):
         return LedgerOutcome()
 
     def new_job(
-        self, *, actor: User, scope: Region, filename: str, campaign: Any = None
+        self,
+        *,
+        actor: User,
+        scope: Region,
+        filename: str,
+        campaign: Any = None,
+        fields: Mapping[str, Any] | None = None,
     ) -> UploadJob:
-        job = super().new_job(actor=actor, scope=scope, filename=filename, campaign=campaign)
+        job = super().new_job(
+            actor=actor, scope=scope, filename=filename, campaign=campaign, fields=fields
+        )
         assert isinstance(job, ReviewLedgerImport)
         job.department = services.department_of(actor)
         return job

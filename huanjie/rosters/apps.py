@@ -6,6 +6,8 @@ class RostersConfig(AppConfig):
     verbose_name = "干部名册"
 
     def ready(self) -> None:
+        # The roster file registers itself with the upload pipeline.
+        import huanjie.rosters.imports  # noqa: F401
         from huanjie.audit.labels import add_value_labels
         from huanjie.rosters.models import EndReason, RecallStatus, Source
 

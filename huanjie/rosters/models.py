@@ -381,3 +381,91 @@ class DepartureCare(models.Model):
 
     def __str__(self) -> str:
         return f"离任关爱 {self.name}"
+
+
+class VillageSummary(models.Model):
+    """The counts of one village's roster in one term, as the statistics report sums them
+    (rosters.report_sql: what each column counts; rosters.summary: refreshed by every write of
+    the roster, in its transaction). Counts only, never a person: a province's report sums at
+    most one row per village and term instead of grouping a million roster rows."""
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    villages = models.PositiveSmallIntegerField("有在任村干部（0/1）", default=0)
+    dual_role_villages = models.PositiveSmallIntegerField("书记、主任一肩挑（0/1）", default=0)
+    cadres = models.PositiveIntegerField("村干部", default=0)
+    tag_college_official = models.PositiveIntegerField("大学生村官", default=0)
+    young = models.PositiveIntegerField("35岁以下", default=0)
+    age_36_45 = models.PositiveIntegerField("36至45岁", default=0)
+    age_46_55 = models.PositiveIntegerField("46至55岁", default=0)
+    age_over_55 = models.PositiveIntegerField("56岁以上", default=0)
+    age_unknown = models.PositiveIntegerField("年龄不详", default=0)
+    aged = models.PositiveIntegerField("年龄已知", default=0)
+    edu_high_school_up = models.PositiveIntegerField("高中（中专）以上", default=0)
+    edu_college_up = models.PositiveIntegerField("大专以上", default=0)
+    edu_postgraduate = models.PositiveIntegerField("研究生", default=0)
+    edu_undergraduate = models.PositiveIntegerField("大学本科", default=0)
+    edu_college = models.PositiveIntegerField("大学专科", default=0)
+    edu_secondary = models.PositiveIntegerField("高中（中专）", default=0)
+    edu_junior_or_below = models.PositiveIntegerField("初中及以下", default=0)
+    edu_unknown = models.PositiveIntegerField("文化程度未填", default=0)
+    women = models.PositiveIntegerField("女干部", default=0)
+    minority = models.PositiveIntegerField("少数民族", default=0)
+    party_members = models.PositiveIntegerField("党员", default=0)
+    heads = models.PositiveIntegerField("主要负责人", default=0)
+    young_heads = models.PositiveIntegerField("35岁以下主要负责人", default=0)
+    secretaries = models.PositiveIntegerField("村党组织书记", default=0)
+    secretary_coop_head = models.PositiveIntegerField("书记兼任经济合作社社长", default=0)
+    supervision_directors = models.PositiveIntegerField("村务监督委员会主任", default=0)
+    supervision_chairs_in_party = models.PositiveIntegerField(
+        "村务监督委员会主任由村党组织成员兼任", default=0
+    )
+    directors = models.PositiveIntegerField("村（居）委会主任", default=0)
+    party_directors = models.PositiveIntegerField("党员村（居）委会主任", default=0)
+    committee_members = models.PositiveIntegerField("村（居）委会成员", default=0)
+    party_committee_members = models.PositiveIntegerField("党员村（居）委会成员", default=0)
+    tag_veteran = models.PositiveIntegerField("退役军人", default=0)
+    tag_entrepreneur = models.PositiveIntegerField("私营企业主/致富带头人", default=0)
+    tag_grower = models.PositiveIntegerField("种养大户", default=0)
+    tag_returnee = models.PositiveIntegerField("回乡创业", default=0)
+    age_total = models.PositiveIntegerField("年龄合计（岁）", default=0)
+    cross_appointments = models.PositiveIntegerField("交叉任职（人次）", default=0)
+    new_secretaries = models.PositiveIntegerField("新任村党组织书记", default=0)
+    new_directors = models.PositiveIntegerField("新任村（居）委会主任", default=0)
+    departed = models.PositiveIntegerField("离任村干部", default=0)
+    departed_placed = models.PositiveIntegerField("离任后另行安排工作", default=0)
+    departure_payments = models.DecimalField(
+        "离任补助合计（元）", max_digits=14, decimal_places=2, default=0
+    )
+    reserve_elected = models.PositiveIntegerField("后备干部进入本届班子", default=0)
+
+    class Meta:
+        verbose_name = "村干部统计汇总"
+        verbose_name_plural = "村干部统计汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["term", "village"], name="summary_term_village")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} 届次{self.term_id} 汇总"
+
+
+class VillageEthnicity(models.Model):
+    """The cadres of one village in one term by ethnicity (GB 3304; "" not filled): counts."""
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    ethnicity = models.CharField("民族", max_length=2, blank=True)
+    cadres = models.PositiveIntegerField("村干部", default=0)
+
+    class Meta:
+        verbose_name = "村干部民族汇总"
+        verbose_name_plural = "村干部民族汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "village", "ethnicity"], name="summary_ethnicity_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.ethnicity or '民族未填'} {self.cadres}"

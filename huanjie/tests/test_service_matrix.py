@@ -73,7 +73,7 @@ SERVICE_FILES = (
 
 # Modules whose functions take an actor but are no services: the demo loaders (huanjie demo),
 # which call the services with the demo's users.
-NOT_SERVICE_FILES = ("*/demo.py",)
+NOT_SERVICE_FILES = ("*/demo.py", "*/*_demo.py")
 
 # Services that act on the signed-in user themselves, never on another's data: they take the
 # user, not an actor, and have no Action to hold (login, logout, the session, one's password).

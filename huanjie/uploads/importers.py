@@ -11,7 +11,7 @@ app's ``AppConfig.ready`` imports the module); the lifecycle (``uploads.services
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Final
@@ -76,6 +76,20 @@ class Count:
     tone: str = ""  # "success", "warning", "danger"
 
 
+@dataclass(frozen=True)
+class JobField:
+    """A field of an import's job that the user gives with the file (the roster's 届次 and
+    基准日期): the job model's field, the command line's option (`huanjie import KIND FILE
+    --term 11`) with its help, and `parse`, which turns the option's text into the value
+    (ValueError: refused with the help's words). The upload page's form has a field of the same
+    name; the importer's `authorize` checks the values."""
+
+    name: str
+    option: str
+    help: str
+    parse: Callable[[str], Any] = str
+
+
 # What refuses any import into a campaign, whatever its kind: elections registers that a
 # campaign whose personal data was purged is read-only (SECURITY.md P7) in its AppConfig.ready
 # (this app sits below elections and may not import it).
@@ -97,6 +111,8 @@ class Importer:
     # Region levels a job's scope may have.
     levels: ClassVar[tuple[int, ...]] = (Region.Level.COUNTY, Region.Level.TOWN)
     needs_campaign: ClassVar[bool] = False
+    # Fields of the job given with the file, besides the scope and the campaign.
+    job_fields: ClassVar[tuple[JobField, ...]] = ()
     # A small file runs in the request that confirms it; a big one in the background worker.
     background: ClassVar[bool] = False
     counts: ClassVar[tuple[Count, ...]] = ()
@@ -113,14 +129,22 @@ class Importer:
         return FileOutcome()
 
     def new_job(
-        self, *, actor: User, scope: Region, filename: str, campaign: Any = None
+        self,
+        *,
+        actor: User,
+        scope: Region,
+        filename: str,
+        campaign: Any = None,
+        fields: Mapping[str, Any] | None = None,
     ) -> UploadJob:
-        """An unsaved job for `scope`; ValidationError-free: `authorize` decides."""
-        fields: dict[str, Any] = {}
+        """An unsaved job for `scope` with the values of `job_fields` given in `fields`;
+        ValidationError-free: `authorize` decides."""
+        given = fields or {}
+        values: dict[str, Any] = {f.name: given.get(f.name) for f in self.job_fields}
         if self.needs_campaign:
-            fields["campaign"] = campaign
+            values["campaign"] = campaign
         return self.job_model(
-            region=scope, filename=filename[:200], sha256="", created_by=actor, **fields
+            region=scope, filename=filename[:200], sha256="", created_by=actor, **values
         )
 
     def authorize(self, actor: User, job: UploadJob) -> str | None:

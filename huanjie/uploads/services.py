@@ -16,7 +16,7 @@ import logging
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -193,15 +193,19 @@ def upload_preview(
     upload: UploadedFile | Path,
     campaign: Any = None,
     limits: Limits | None = None,
+    fields: Mapping[str, Any] | None = None,
 ) -> UploadJob:
     """Store the upload and dry-run it: the job comes back "preview" (ready to confirm) or
     "rejected" (its message and problems, the file deleted); nothing is written but the job.
-    ValidationError when the user may not import into `scope`."""
+    `fields`: the values of the importer's `job_fields`. ValidationError when the user may not
+    import into `scope` (or `authorize` refuses those values)."""
     filename = upload.name if isinstance(upload, Path) else (upload.name or "")
     # A file named after a person's ID number: the name is stored, shown, exported and audited,
     # so it is kept masked (SECURITY.md P3, L3).
     filename = idcard.redact(filename)
-    job = importer.new_job(actor=actor, scope=scope, filename=filename, campaign=campaign)
+    job = importer.new_job(
+        actor=actor, scope=scope, filename=filename, campaign=campaign, fields=fields
+    )
     refusal = importer.authorize(actor, job)
     if refusal:
         raise ValidationError(refusal)

@@ -34,11 +34,17 @@ def _job(request: HttpRequest, importer: Importer, job_id: int) -> UploadJob:
 
 
 def upload_form(
-    request: HttpRequest, importer: Importer, *, scope: Region, campaign: Any = None
+    request: HttpRequest,
+    importer: Importer,
+    *,
+    scope: Region,
+    campaign: Any = None,
+    form_class: type[UploadForm] = UploadForm,
 ) -> UploadForm | HttpResponse:
-    """The upload form of `importer`; on a valid POST the file is stored and previewed, and the
-    answer is the redirect to its job page (a refusal of the user goes on the form)."""
-    form = UploadForm(
+    """The upload form of `importer` (`form_class`: one with a field per `job_fields`); on a
+    valid POST the file is stored and previewed, and the answer is the redirect to its job page
+    (a refusal of the user goes on the form)."""
+    form = form_class(
         request.POST or None,
         request.FILES or None,
         what=importer.label,
@@ -52,6 +58,7 @@ def upload_form(
                 scope=scope,
                 upload=form.cleaned_data["file"],
                 campaign=campaign,
+                fields={f.name: form.cleaned_data.get(f.name) for f in importer.job_fields},
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -27,6 +27,8 @@ from huanjie.regions.models import Region
 from huanjie.regions.services import regions_load
 from huanjie.results.demo import early_villages_seed, results_seed
 from huanjie.review.demo import review_seed
+from huanjie.rosters.care_demo import care_seed
+from huanjie.rosters.demo import rosters_seed
 from huanjie.voters.demo import proxies_seed, rolls_seed, status_changes_seed
 
 COUNTY = "630121"
@@ -111,6 +113,11 @@ class Command(BaseCommand):
         )
         self._line(polls_seed(campaign=campaign, officers=officers, county=officer, seed=seed))
         self._line(results_seed(campaign=campaign, officers=officers, county=officer, seed=seed))
+        # The county's two previous terms, imported from xlsx like a county's old spreadsheets.
+        self._line(rosters_seed(county_code=county.code, actor=officer, seed=seed))
+        cared = care_seed(county_code=county.code, actor=officer)
+        if cared["reserve"] or cared["care"]:
+            self._line(f"后备干部 {cared['reserve']} 人，离任关爱记录 {cared['care']} 条")
         self.stdout.write("")
         self.stdout.write("演示用户（密码每次运行重新生成）：")
         for username, demo in users.items():

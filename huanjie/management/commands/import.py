@@ -1,7 +1,9 @@
 """`huanjie import KIND FILE --scope CODE [--campaign ID] --user USERNAME [--dry-run]`: the same
 pipeline as the upload page (the same checks, all or nothing, the same audit event as that
-user), for provinces and counties that load files in batches. Prints a Chinese summary and
-every problem by row; exits 0 when the file was accepted, 2 when it was refused."""
+user), for provinces and counties that load files in batches. An import whose job has fields of
+its own (`Importer.job_fields`: the roster's `--term N --reference-date YYYY-MM-DD`) takes them
+as options. Prints a Chinese summary and every problem by row; exits 0 when the file was
+accepted, 2 when it was refused."""
 
 from __future__ import annotations
 
@@ -33,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--campaign", type=int, help="换届编号（选民名单、党员名册须填）")
         parser.add_argument("--user", required=True, help="以哪个用户的身份导入（用户名）")
         parser.add_argument("--dry-run", action="store_true", help="只检查、预览，不写入")
+        added: set[str] = set()
+        for importer in importers():
+            for f in importer.job_fields:
+                if f.option not in added:
+                    added.add(f.option)
+                    parser.add_argument(f.option, dest=f.name, help=f"{f.help}（{importer.kind}）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         code = self._run(**options)
@@ -65,9 +73,23 @@ class Command(BaseCommand):
                 return self._fail(f"找不到换届编号 {options['campaign']}")
         elif importer.needs_campaign:
             return self._fail(f"导入{importer.label}须用 --campaign 指定换届编号")
+        fields: dict[str, Any] = {}
+        for f in importer.job_fields:
+            text = options.get(f.name)
+            if text is None:
+                return self._fail(f"导入{importer.label}须用 {f.option} 指定{f.help}")
+            try:
+                fields[f.name] = f.parse(text)
+            except ValueError:
+                return self._fail(f"{f.option}“{text}”不是有效的{f.help}")
         try:
             job = services.upload_preview(
-                importer=importer, actor=user, scope=scope, upload=path, campaign=campaign
+                importer=importer,
+                actor=user,
+                scope=scope,
+                upload=path,
+                campaign=campaign,
+                fields=fields,
             )
             if job.status == UploadJob.Status.PREVIEW and not options["dry_run"]:
                 job = services.upload_confirm(importer=importer, actor=user, job=job, wait=True)

@@ -19,6 +19,7 @@ from huanjie.polls.models import PollCandidate
 from huanjie.polls.services import closing
 from huanjie.rosters.models import ByElection, Cadre, EndReason, Source
 from huanjie.rosters.services.terms import person_details, term_of_campaign
+from huanjie.rosters.summary import summaries_refresh
 
 if TYPE_CHECKING:
     from huanjie.accounts.models import User
@@ -273,6 +274,7 @@ def by_election_record(
             recorded_by=actor,
         )
         added, moved = _seat_winners(row, in_force, people, output)
+        summaries_refresh({(c.term_id, c.village_id) for c in [*added, *moved]})
         audit_record(
             actor=actor,
             action="roster.by_election",

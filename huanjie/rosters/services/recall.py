@@ -13,6 +13,7 @@ from huanjie.audit.services import audit_record
 from huanjie.elections.services import check_not_purged
 from huanjie.lib.dates import cn_date
 from huanjie.rosters.models import Cadre, EndReason, Recall, RecallStatus
+from huanjie.rosters.summary import summaries_refresh
 from huanjie.rules.recall import recall_motion_check
 from huanjie.rules.recall import recall_vote as engine_recall_vote
 
@@ -182,6 +183,7 @@ def recall_vote(
             cadre.end_reason = EndReason.RECALLED
             cadre.end_note = f"罢免理由：{recall.reason}"[:500]
             cadre.save(update_fields=["ended_on", "end_reason", "end_note"])
+            summaries_refresh([(cadre.term_id, cadre.village_id)])
         audit_record(
             actor=actor,
             action="roster.recall_vote",

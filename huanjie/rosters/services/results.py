@@ -10,6 +10,7 @@ from huanjie.audit.services import audit_record
 from huanjie.polls.models import PollCandidate
 from huanjie.rosters.models import Cadre, EndReason, Source
 from huanjie.rosters.services.terms import person_details, term_of_campaign
+from huanjie.rosters.summary import summaries_refresh
 
 if TYPE_CHECKING:
     from huanjie.accounts.models import User
@@ -86,6 +87,7 @@ def roster_from_version(*, actor: User, version: ResultVersion) -> list[Cadre]:
         for key, e in wanted.items()
         if key not in kept
     ]
+    summaries_refresh({(c.term_id, c.village_id) for c in [*current, *added]})
     if added or len(kept) != len(current):
         audit_record(
             actor=actor,

@@ -18,6 +18,7 @@ from huanjie.party.models import MemberStatus, PartyMember
 from huanjie.people.models import Person
 from huanjie.regions.models import Region
 from huanjie.rosters.models import Cadre, Term
+from huanjie.rosters.summary import summary_refresh
 from huanjie.rules.voters import age_on
 
 if TYPE_CHECKING:
@@ -113,6 +114,9 @@ def term_set_reference_date(*, actor: User, term: Term, reference_date: date) ->
             assert cadre.birth_date is not None
             cadre.age = age_on(cadre.birth_date, reference_date)
         Cadre.objects.bulk_update(cadres, ["age"], batch_size=2000)
+        # Every village: the ages and what counts as at the date (a row ended between the
+        # two dates, a by-election held between them).
+        summary_refresh(term=term)
         audit_record(
             actor=actor,
             action="roster.term_date",

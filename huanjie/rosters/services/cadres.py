@@ -1,0 +1,141 @@
+"""What the county reports of a cadre (education, political status, ethnicity, the tags), corrected
+by hand on the village roster; and the checks the roster's detail services share (reserve
+cadres, the care of departing cadres).
+
+A person's details are one fact about them in a term: `cadre_update` changes every row of the
+same person in the same village and term together (a secretary who is also the cooperative's
+head has one education), so the report never counts one person twice with two answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Final
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
+from huanjie.audit.services import audit_record
+from huanjie.lib import ethnicity as ethnicities
+from huanjie.lib.cadre_codes import (
+    EDUCATION,
+    POLITICAL_STATUS,
+    education_of,
+    political_status_of,
+)
+from huanjie.rosters.models import TAGS, Cadre
+from huanjie.rosters.summary import summaries_refresh
+
+if TYPE_CHECKING:
+    from huanjie.accounts.models import User
+
+MSG_NOT_ALLOWED: Final = "无权管理该村(社区)的干部名册"
+MSG_EDUCATION: Final = "文化程度：“{value}”不是国家标准学历代码（GB/T 4658）所列的文化程度"
+MSG_POLITICAL: Final = "政治面貌：“{value}”不是国家标准政治面貌代码（GB/T 4762）所列的政治面貌"
+MSG_ETHNICITY: Final = "民族：“{value}”不是国家标准民族代码（GB/T 3304）所列的民族"
+MSG_TAG: Final = "身份标签：“{value}”不在规定之列"
+
+TAG_FIELDS: Final = tuple(f for f, _ in TAGS)
+TAG_LABELS: Final = dict(TAGS)
+DETAIL_FIELDS: Final = ("education", "political_status", "ethnicity", *TAG_FIELDS)
+
+
+def check_manage(actor: User, region_code: str, obj: Any) -> None:
+    """The actor holds MANAGE_ROSTER over the village (SECURITY.md C3); a refusal is logged
+    (SECURITY.md L1) and raises the one Chinese message."""
+    if not can(actor, Action.MANAGE_ROSTER) or not in_scope(actor, region_code):
+        audit_denied(actor, Action.MANAGE_ROSTER, obj=obj)
+        raise ValidationError(MSG_NOT_ALLOWED)
+
+
+def education_code(value: str | None) -> str:
+    """A 文化程度 as its GB/T 4658 category code ("" = not known)."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    code = text if text in EDUCATION else education_of(text)
+    if code is None:
+        raise ValidationError(MSG_EDUCATION.format(value=text))
+    return code
+
+
+def political_code(value: str | None) -> str:
+    """A 政治面貌 as its GB/T 4762 code ("" = not known)."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    code = text if text in POLITICAL_STATUS else political_status_of(text)
+    if code is None:
+        raise ValidationError(MSG_POLITICAL.format(value=text))
+    return code
+
+
+def ethnicity_code(value: str | None) -> str:
+    """A 民族 as its GB/T 3304 code ("" = not known)."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    code = ethnicities.code_of(text)
+    if code is None:
+        raise ValidationError(MSG_ETHNICITY.format(value=text))
+    return code
+
+
+def tag_set(tags: Iterable[str]) -> set[str]:
+    """The tag fields named by `tags` (field names or their labels)."""
+    by_label = {label: f for f, label in TAGS}
+    found: set[str] = set()
+    for tag in tags:
+        name = tag if tag in TAG_LABELS else by_label.get(tag)
+        if name is None:
+            raise ValidationError(MSG_TAG.format(value=tag))
+        found.add(name)
+    return found
+
+
+def same_person_rows(cadre: Cadre) -> Any:
+    """Every row of `cadre`'s person in its village and term (the name, for a row without a
+    person), the ended ones too."""
+    rows = Cadre.objects.filter(term_id=cadre.term_id, village_id=cadre.village_id)
+    if cadre.person_id is not None:
+        return rows.filter(person_id=cadre.person_id)
+    return rows.filter(person__isnull=True, name=cadre.name)
+
+
+def cadre_update(
+    *,
+    actor: User,
+    cadre: Cadre,
+    education: str,
+    political_status: str,
+    ethnicity: str,
+    tags: Iterable[str],
+) -> Cadre:
+    """Set what the county reports of `cadre`'s person in the term: education, political status,
+    ethnicity (codes or the names people write) and the tags (大学生村官, 退役军人, ...; any not
+    named are cleared). Every row of the person in the village and term changes together."""
+    check_manage(actor, cadre.village_id, cadre)
+    wanted: dict[str, Any] = {
+        "education": education_code(education),
+        "political_status": political_code(political_status),
+        "ethnicity": ethnicity_code(ethnicity),
+    }
+    chosen = tag_set(tags)
+    wanted |= {f: f in chosen for f in TAG_FIELDS}
+    with transaction.atomic():
+        rows = list(same_person_rows(cadre).select_for_update().order_by("id"))
+        before = {f: getattr(cadre, f) for f in DETAIL_FIELDS}
+        for row in rows:
+            for name, value in wanted.items():
+                setattr(row, name, value)
+        Cadre.objects.bulk_update(rows, list(DETAIL_FIELDS))
+        summaries_refresh([(cadre.term_id, cadre.village_id)])
+        changed = {f: [before[f], wanted[f]] for f in DETAIL_FIELDS if before[f] != wanted[f]}
+        audit_record(
+            actor=actor,
+            action="roster.cadre_update",
+            obj=cadre,
+            changes={"rows": [r.pk for r in rows], "term": cadre.term_number, **changed},
+        )
+    cadre.refresh_from_db()
+    return cadre
