@@ -161,6 +161,7 @@ EVENT_LABELS: Final[dict[str, str]] = {
     "roster.recall_vote": "登记罢免表决结果",
     "roster.by_election": "登记补选",
     "roster.term_create": "登记届次",
+    "roster.cadre_leave": "登记干部离任",
     "roster.term_date": "修改届次基准日期",
     "roster.structure_rules": "设置班子结构要求",
     "roster.kinship_record": "登记近亲属关系",

@@ -8,7 +8,7 @@ from django import forms
 from huanjie.elections.models import Post
 from huanjie.lib.cadre_codes import EDUCATION, POLITICAL_STATUS
 from huanjie.lib.ethnicity import ETHNICITIES
-from huanjie.rosters.models import TAGS, RosterBody
+from huanjie.rosters.models import TAGS, EndReason, RosterBody
 
 UNKNOWN = [("", "（未填）")]
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -27,6 +27,15 @@ class CadreForm(forms.Form):
     tags = forms.MultipleChoiceField(
         label="身份标签", choices=TAGS, required=False, widget=forms.CheckboxSelectMultiple
     )
+
+
+class LeaveForm(forms.Form):
+    ended_on = forms.DateField(label="离任日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(
+        label="离任原因",
+        choices=[(r.value, r.label) for r in (EndReason.RESIGNED, EndReason.OTHER)],
+    )
+    note = forms.CharField(label="离任说明", max_length=500, required=False)
 
 
 class ReserveFields(forms.Form):

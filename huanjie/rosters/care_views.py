@@ -24,12 +24,13 @@ from huanjie.rosters import care_forms as f
 from huanjie.rosters.care import CADRE_BODIES, care_counts, counted_rows, departures
 from huanjie.rosters.models import TAGS, Cadre, ReserveCadre, Term
 from huanjie.rosters.selectors import today
-from huanjie.rosters.services.cadres import cadre_update
+from huanjie.rosters.services.cadres import cadre_leave, cadre_update
 from huanjie.rosters.services.care import departure_care_record
 from huanjie.rosters.services.reserve import reserve_add, reserve_remove, reserve_update
 from huanjie.rosters.village_roster import village_roster
 
 MSG_SAVED = "已保存"
+MSG_LEFT = "已登记“{name}”离任{post}"
 MSG_RESERVE_ADDED = "已将“{name}”登记为后备干部"
 MSG_RESERVE_REMOVED = "已将“{name}”调出后备干部库"
 
@@ -108,7 +109,35 @@ def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(f"{url}?term={cadre.term_number}")
         else:
             messages.error(request, _form_errors(form))
-    return render(request, "rosters/cadre_edit.html", {"cadre": cadre, "form": form})
+    leave = f.LeaveForm(initial={"ended_on": today(), "reason": "resigned"})
+    return render(
+        request, "rosters/cadre_edit.html", {"cadre": cadre, "form": form, "leave": leave}
+    )
+
+
+@require_http_methods(["POST"])
+def cadre_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cadre leaves the post (辞职 or another reason): the row ends, kept as history."""
+    user = current_user(request)
+    cadre = get_scoped_or_404(
+        user,
+        Cadre.objects.select_related("village", "term"),
+        Action.MANAGE_ROSTER,
+        field="village__code",
+        pk=pk,
+    )
+    form = f.LeaveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("rosters:cadre_edit", pk=cadre.pk)
+    try:
+        cadre_leave(actor=user, cadre=cadre, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, refusal(exc))
+        return redirect("rosters:cadre_edit", pk=cadre.pk)
+    messages.success(request, MSG_LEFT.format(name=cadre.name, post=cadre.get_post_display()))
+    url = reverse("rosters:village", args=[cadre.village_id])
+    return redirect(f"{url}?term={cadre.term_number}")
 
 
 def _latest_term(code: str) -> int | None:
@@ -285,6 +314,7 @@ def _person(departure: Any) -> Person:
 
 __all__ = [
     "cadre_edit",
+    "cadre_leave_view",
     "departure_care",
     "departures_list",
     "reserve",

@@ -1,5 +1,6 @@
 """What the county reports of a cadre (education, political status, ethnicity, the tags), corrected
-by hand on the village roster; and the checks the roster's detail services share (reserve
+by hand on the village roster; a cadre leaving a post during the term (辞职, or an office ended
+for another reason, kept as history: the row ends, it is never deleted); and the checks the roster's detail services share (reserve
 cadres, the care of departing cadres).
 
 A person's details are one fact about them in a term: `cadre_update` changes every row of the
@@ -9,10 +10,12 @@ head has one education), so the report never counts one person twice with two an
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
 from huanjie.audit.services import audit_record
@@ -23,7 +26,8 @@ from huanjie.lib.cadre_codes import (
     education_of,
     political_status_of,
 )
-from huanjie.rosters.models import TAGS, Cadre
+from huanjie.lib.dates import cn_date
+from huanjie.rosters.models import TAGS, Cadre, EndReason
 from huanjie.rosters.summary import summaries_refresh
 
 if TYPE_CHECKING:
@@ -34,6 +38,14 @@ MSG_EDUCATION: Final = "文化程度：“{value}”不是国家标准学历代�
 MSG_POLITICAL: Final = "政治面貌：“{value}”不是国家标准政治面貌代码（GB/T 4762）所列的政治面貌"
 MSG_ETHNICITY: Final = "民族：“{value}”不是国家标准民族代码（GB/T 3304）所列的民族"
 MSG_TAG: Final = "身份标签：“{value}”不在规定之列"
+MSG_ENDED: Final = "“{name}”的{post}已于{day}离任（{why}），不能再登记离任"
+MSG_LEAVE_REASON: Final = "离任原因须为辞职或其他"
+MSG_LEAVE_NOTE: Final = "离任原因为“其他”的，须写明离任说明（如：被判处刑罚，职务自行终止）"
+MSG_LEAVE_BEFORE: Final = "离任日期不能早于任职日期（{day}）"
+MSG_LEAVE_FUTURE: Final = "离任日期不能晚于今天"
+MSG_NOTE_LONG: Final = "离任说明不能超过{most}个字"
+LEAVE_REASONS: Final = (EndReason.RESIGNED, EndReason.OTHER)
+LONGEST_NOTE: Final = 500
 
 TAG_FIELDS: Final = tuple(f for f, _ in TAGS)
 TAG_LABELS: Final = dict(TAGS)
@@ -138,4 +150,54 @@ def cadre_update(
             changes={"rows": [r.pk for r in rows], "term": cadre.term_number, **changed},
         )
     cadre.refresh_from_db()
+    return cadre
+
+
+def cadre_leave(*, actor: User, cadre: Cadre, ended_on: date, reason: str, note: str = "") -> Cadre:
+    """Record that `cadre` left the post on `ended_on`: resigned (辞职), or for another reason
+    written in `note` (an office that ends by itself on loss of capacity or a criminal sentence:
+    村民委员会组织法(2025) 第二十二条, (2018) 第十八条; RULES.md V17). The row ends and stays on
+    the roster's history; the seat is open for a by-election (RULES.md V18). A recall is
+    `recall.recall_vote`'s."""
+    check_manage(actor, cadre.village_id, cadre)
+    note = (note or "").strip()
+    if reason not in LEAVE_REASONS:
+        raise ValidationError(MSG_LEAVE_REASON)
+    if reason == EndReason.OTHER and not note:
+        raise ValidationError(MSG_LEAVE_NOTE)
+    if len(note) > LONGEST_NOTE:
+        raise ValidationError(MSG_NOTE_LONG.format(most=LONGEST_NOTE))
+    if ended_on > timezone.localdate():
+        raise ValidationError(MSG_LEAVE_FUTURE)
+    with transaction.atomic():
+        cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+        if cadre.ended_on is not None:
+            raise ValidationError(
+                MSG_ENDED.format(
+                    name=cadre.name,
+                    post=cadre.get_post_display(),
+                    day=cn_date(cadre.ended_on),
+                    why=cadre.get_end_reason_display(),
+                )
+            )
+        if ended_on < cadre.started_on:
+            raise ValidationError(MSG_LEAVE_BEFORE.format(day=cn_date(cadre.started_on)))
+        cadre.ended_on = ended_on
+        cadre.end_reason = reason
+        cadre.end_note = note
+        cadre.save(update_fields=["ended_on", "end_reason", "end_note"])
+        summaries_refresh([(cadre.term_id, cadre.village_id)])
+        audit_record(
+            actor=actor,
+            action="roster.cadre_leave",
+            obj=cadre,
+            changes={
+                "body": cadre.body,
+                "post": cadre.post,
+                "term": cadre.term_number,
+                "ended_on": ended_on.isoformat(),
+                "reason": reason,
+                "note": note,
+            },
+        )
     return cadre

@@ -84,6 +84,14 @@ def cases() -> dict[str, Any]:
                 "tags": ["tag_veteran"],
             },
         ),
+        P + "cadres.cadre_leave": Case(
+            manage,
+            lambda w, at: {
+                "cadre": cadre_at(w, at),
+                "ended_on": R11,
+                "reason": "resigned",
+            },
+        ),
         P + "reserve.reserve_add": Case(
             manage,
             lambda w, at: {

@@ -10,7 +10,7 @@ from typing import Any
 from huanjie.conftest import COUNTY, TOWN, VILLAGE
 
 # The removal of a reserve cadre is a form on the reserve's edit page; its URL takes a POST.
-POST_ONLY = {"rosters:reserve_remove"}
+POST_ONLY = {"rosters:reserve_remove", "rosters:cadre_leave"}
 
 
 def walk_care(cast: Any, objects: dict[str, Any]) -> dict[str, Any]:
@@ -77,6 +77,7 @@ def routes(cast: Any, campaign: Any, objects: dict[str, Any]) -> dict[str, list[
     return {
         "rosters:village": [{"code": VILLAGE}],
         "rosters:cadre_edit": [{"pk": made["cadre"].pk}],
+        "rosters:cadre_leave": [{"pk": made["cadre"].pk}],
         "rosters:reserve": areas,
         "rosters:reserve_edit": [{"pk": made["reserve"].pk}],
         "rosters:reserve_remove": [{"pk": made["reserve"].pk}],
