@@ -24,6 +24,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
+from django.utils import timezone
+
 from huanjie.rosters.report_types import Figure, Report, Section
 
 # The groups of figures in the order a report reads them (report_types.Figure.group).
@@ -111,10 +113,19 @@ def chinese_date(day: date | str) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+IN_PROGRESS: Final = "（换届尚未完成：只统计已产生新一届名册的村(社区)，与上届的比较仅供参考）"
+
+
+def in_progress(report: Report, today: date | None = None) -> str:
+    """The warning of a term still being elected (a reference date not yet passed), or ""."""
+    day = (today or timezone.localdate()).isoformat()
+    return IN_PROGRESS if any(d > day for d in report.reference_dates) else ""
+
+
 def reference_line(report: Report) -> str:
     """The reference dates (ages are counted at each county's own date)."""
     days = "、".join(chinese_date(d) for d in report.reference_dates) or "未登记"
-    return f"统计基准日期：{days}"
+    return f"统计基准日期：{days}{in_progress(report)}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -264,3 +264,11 @@ def test_by_default_the_latest_term_whose_campaign_is_complete(world: w.World) -
     assert report(county, today=w.R11 - timedelta(days=1)).term_number == 10
     assert report(county, today=w.R11).term_number == 11
     assert report(county, 11, today=w.R11 - timedelta(days=1)).term_number == 11
+
+
+def test_a_term_still_being_elected_says_so(world: w.World) -> None:
+    from huanjie.rosters.report_text import IN_PROGRESS, in_progress
+
+    rep = county_report(11)
+    assert in_progress(rep, today=w.R11 - timedelta(days=1)) == IN_PROGRESS
+    assert in_progress(rep, today=w.R11) == ""

@@ -25,6 +25,7 @@ from typing import Any, Final
 from django.core.management.base import BaseCommand, CommandParser
 
 from huanjie.regions.models import Region
+from huanjie.rosters import report_text
 from huanjie.rosters.report import ReportError, report
 from huanjie.rosters.report_types import Figure, Report, Section
 
@@ -99,7 +100,7 @@ def summary_lines(rep: Report) -> list[str]:
         else "无上届名册可比较"
     )
     lines = [f"{scope.name}（{scope.code}）第{rep.term_number}届村干部结构统计"]
-    lines.append(f"基准日期：{dates}；{compared}")
+    lines.append(f"基准日期：{dates}；{compared}{report_text.in_progress(rep)}")
     group = ""
     for f in scope.figures:
         if f.group != group:
