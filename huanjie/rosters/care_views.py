@@ -23,7 +23,7 @@ from huanjie.regions.models import Region
 from huanjie.rosters import care_forms as f
 from huanjie.rosters.care import CADRE_BODIES, care_counts, counted_rows, departures
 from huanjie.rosters.models import TAGS, Cadre, ReserveCadre, Term
-from huanjie.rosters.selectors import today
+from huanjie.rosters.selectors import term_param, terms_covering, today
 from huanjie.rosters.services.cadres import cadre_leave, cadre_update
 from huanjie.rosters.services.care import departure_care_record
 from huanjie.rosters.services.reserve import reserve_add, reserve_remove, reserve_update
@@ -47,11 +47,6 @@ def _may(user: Any, code: str) -> bool:
     return can(user, Action.MANAGE_ROSTER) and in_scope(user, code)
 
 
-def _term_number(request: HttpRequest) -> int | None:
-    value = request.GET.get("term", "")
-    return int(value) if value.isdigit() and len(value) < 4 else None
-
-
 def _form_errors(form: Any) -> str:
     return "；".join(
         f"{form.fields[n].label}：{e}" if n in form.fields else str(e)
@@ -66,7 +61,7 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
     user, region = _region(request, code, Action.VIEW_PEOPLE)
     if not region.is_village_level:
         raise Http404("未找到")
-    view = village_roster(region, _term_number(request))
+    view = village_roster(region, term_param(request))
     return render(
         request,
         "rosters/village.html",
@@ -140,15 +135,6 @@ def cadre_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{url}?term={cadre.term_number}")
 
 
-def _latest_term(code: str) -> int | None:
-    return (
-        Term.objects.filter(county_id=code[:6])
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def reserve(request: HttpRequest, code: str) -> HttpResponse:
     """The reserve cadres of a county, town or village, and whether each entered the latest
@@ -169,7 +155,9 @@ def reserve(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect(reverse("rosters:reserve", args=[region.code]))
         else:
             messages.error(request, _form_errors(form))
-    number = _latest_term(region.code)
+    number = (
+        terms_covering(region.code).order_by("-number").values_list("number", flat=True).first()
+    )
     elected = counted_rows(number or 0).filter(
         village_id=OuterRef("village_id"), person_id=OuterRef("person_id"), body__in=CADRE_BODIES
     )
@@ -251,7 +239,7 @@ def departures_list(request: HttpRequest, code: str) -> HttpResponse:
         .order_by("-number")
         .values_list("number", flat=True)
     )
-    asked = _term_number(request)
+    asked = term_param(request)
     number = asked if asked in numbers else (numbers[0] if numbers else None)
     found = departures(region.code, number) if number else []
     totals = care_counts(region.code, number, len(region.code))[""] if number else None

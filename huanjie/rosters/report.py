@@ -39,6 +39,7 @@ from huanjie.regions.models import Region
 from huanjie.rosters import report_sql
 from huanjie.rosters.models import Term
 from huanjie.rosters.report_types import Breakdown, Figure, Report, Section, average, share
+from huanjie.rosters.selectors import terms_covering
 
 # key: (label, group, unit, base key): every figure of the report, in the order it reads
 # (seed 003 §二; design, "Figure keys"). A base key that is not a figure (secretaries,
@@ -107,7 +108,6 @@ CHILD_LENGTH: Final = {
     Region.Level.COUNTY: 9,
     Region.Level.TOWN: 12,
 }
-COUNTY_CODE_LENGTH: Final = 6
 UNKNOWN_ETHNICITY: Final = "民族未填"
 
 MSG_LEVEL: Final = "“{name}”是村级区划：统计报表的范围须为县级以上或乡镇（街道）"
@@ -188,8 +188,7 @@ def report(scope: Region, term_number: int | None = None, *, today: date | None 
 
 def _terms(scope: Region) -> dict[int, list[Term]]:
     by_number: dict[int, list[Term]] = defaultdict(list)
-    county_prefix = scope.code[:COUNTY_CODE_LENGTH]
-    for term in Term.objects.filter(county__code__startswith=county_prefix).order_by("county_id"):
+    for term in terms_covering(scope.code).order_by("county_id"):
         by_number[term.number].append(term)
     return by_number
 

@@ -33,6 +33,7 @@ from huanjie.rosters.report import ReportError, report
 from huanjie.rosters.report_docx import report_docx
 from huanjie.rosters.report_types import Report
 from huanjie.rosters.report_xlsx import report_xlsx
+from huanjie.rosters.selectors import terms_covering
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MSG_NO_TERMS = "本级尚无干部名册：导入名册或确认选举结果后即可统计"
@@ -59,16 +60,9 @@ def terms_of(region: Region) -> list[Term]:
     """The terms on record for the region's counties, newest first (one per number: the county
     with the latest reference date stands for it)."""
     found: dict[int, Term] = {}
-    for term in _terms(region.code).order_by("-number", "-reference_date"):
+    for term in terms_covering(region.code).order_by("-number", "-reference_date"):
         found.setdefault(term.number, term)
     return list(found.values())
-
-
-def _terms(code: str) -> Any:
-    """The terms of the counties a region code covers (a town's or village's: its county's)."""
-    if len(code) >= 6:
-        return Term.objects.filter(county_id=code[:6])
-    return Term.objects.filter(county_id__startswith=code)
 
 
 def _term_asked(request: HttpRequest, terms: list[Term]) -> int | None:
@@ -124,7 +118,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     terms = terms_of(region)
     counties: dict[int, list[Term]] = {}
-    for t in _terms(region.code).select_related("county").order_by("county_id"):
+    for t in terms_covering(region.code).select_related("county").order_by("county_id"):
         counties.setdefault(t.number, []).append(t)
     return render(
         request,

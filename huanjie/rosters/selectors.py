@@ -18,8 +18,9 @@ from django.utils import timezone
 from huanjie.accounts.permissions import Action, get_scoped_or_404
 from huanjie.elections.models import Body, Election, Post
 from huanjie.elections.services import election_profile
-from huanjie.rosters.models import ByElection, Cadre, Recall, RecallStatus
-from huanjie.rules.acting import Acting, OpenSeat, Term, acting, by_election_term, open_seats
+from huanjie.rosters.models import ByElection, Cadre, Recall, RecallStatus, Term
+from huanjie.rules.acting import Acting, OpenSeat, acting, by_election_term, open_seats
+from huanjie.rules.acting import Term as SeatTerm
 from huanjie.rules.errors import RulesError
 from huanjie.rules.profiles import Profile
 
@@ -100,7 +101,7 @@ class RosterView:
     seats: dict[str, int]
     open: list[OpenRow]
     presiding: Presiding | None
-    term: Term | None
+    term: SeatTerm | None
     recalls: list[Recall]
     by_elections: list[ByElection]
     version: Any  # the certified result version in force, or None
@@ -164,3 +165,24 @@ def recall_open(cadre: Cadre) -> Recall | None:
 
 def today() -> date:
     return timezone.localdate()
+
+
+# ---------------------------------------------------------------------------------------------
+# Terms (届) as the pages read them.
+
+COUNTY_CODE_LENGTH = 6
+
+
+def terms_covering(code: str) -> QuerySet[Term]:
+    """The terms of the counties a region code covers: its own county's for a county, a town or
+    a village; every county's under a city or a province."""
+    if len(code) >= COUNTY_CODE_LENGTH:
+        return Term.objects.filter(county_id=code[:COUNTY_CODE_LENGTH])
+    return Term.objects.filter(county__code__startswith=code)
+
+
+def term_param(request: Any) -> int | None:
+    """The term number a page was asked for (?term=N, digits only), None when absent or not a
+    number (the page then shows its default term)."""
+    text = request.GET.get("term", "")
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 4 else None

@@ -22,7 +22,8 @@ from huanjie.lib.xlsx import table_xlsx, xlsx_response
 from huanjie.people.models import Person
 from huanjie.polls.pages import refusal
 from huanjie.regions.models import Region
-from huanjie.rosters.models import Cadre, Kinship, StructureRules, Term
+from huanjie.rosters.models import Cadre, Kinship, StructureRules
+from huanjie.rosters.selectors import term_param, terms_covering
 from huanjie.rosters.services.structure import (
     kinship_record,
     kinship_remove,
@@ -40,13 +41,6 @@ from huanjie.rules.structure import CHECKS, SEVERITY_NAMES, Finding
 MSG_RULES_SAVED = "班子结构要求已保存"
 MSG_KIN_SAVED = "已登记：{a}与{b}为近亲属（{relation}）"
 MSG_KIN_REMOVED = "已删除{a}与{b}的近亲属关系"
-COUNTY_LENGTH = 6
-
-
-def _term(request: HttpRequest) -> int | None:
-    """?term=N: digits only, else the latest term."""
-    text = request.GET.get("term", "")
-    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 4 else None
 
 
 def _scope(user: Any, code: str) -> Region:
@@ -56,8 +50,7 @@ def _scope(user: Any, code: str) -> Region:
 
 
 def _term_numbers(scope: Region) -> list[int]:
-    prefix = scope.code[:COUNTY_LENGTH] if len(scope.code) >= COUNTY_LENGTH else scope.code
-    numbers = Term.objects.filter(county__code__startswith=prefix).values_list("number", flat=True)
+    numbers = terms_covering(scope.code).values_list("number", flat=True)
     return sorted(set(numbers), reverse=True)
 
 
@@ -72,7 +65,7 @@ def structure(request: HttpRequest, code: str) -> HttpResponse:
     """The live list of `code`'s villages breaking a structure check in the term."""
     user = current_user(request)
     scope = _scope(user, code)
-    found = structure_findings(scope, _term(request))
+    found = structure_findings(scope, term_param(request))
     check = request.GET.get("check", "")
     check = check if check in CHECKS else ""
     names = can(user, Action.VIEW_PEOPLE)
@@ -107,7 +100,7 @@ def structure_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     """The live list as a workbook: one row per finding (county-level ones first)."""
     user = current_user(request)
     scope = _scope(user, code)
-    found = structure_findings(scope, _term(request))
+    found = structure_findings(scope, term_param(request))
     check = request.GET.get("check", "")
     content = table_xlsx(
         "班子结构问题",

@@ -21,6 +21,7 @@ from huanjie.regions.models import Region
 from huanjie.rosters.care import CADRE_BODIES
 from huanjie.rosters.counting import why_not_counted
 from huanjie.rosters.models import TAGS, Cadre, RosterBody, Term
+from huanjie.rosters.selectors import terms_covering
 
 BODY_ORDER: Final = [b.value for b in RosterBody]
 POST_ORDER: Final = [p.value for p in Post]
@@ -82,7 +83,7 @@ def person_key(row: Cadre) -> Any:
 
 def village_roster(village: Region, term_number: int | None) -> VillageRoster:
     """The roster of `village` in its county's term `term_number` (the latest when None)."""
-    terms = list(Term.objects.filter(county_id=village.code[:6]).order_by("-number"))
+    terms = list(terms_covering(village.code).order_by("-number"))
     term = next((t for t in terms if t.number == term_number), None)
     if term is None and term_number is None and terms:
         term = terms[0]

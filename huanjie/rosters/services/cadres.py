@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
 from huanjie.audit.services import audit_record
 from huanjie.lib import ethnicity as ethnicities
 from huanjie.lib.cadre_codes import (
@@ -28,6 +27,7 @@ from huanjie.lib.cadre_codes import (
 )
 from huanjie.lib.dates import cn_date
 from huanjie.rosters.models import TAGS, Cadre, EndReason
+from huanjie.rosters.services.common import check_roster
 from huanjie.rosters.summary import summaries_refresh
 
 if TYPE_CHECKING:
@@ -53,11 +53,8 @@ DETAIL_FIELDS: Final = ("education", "political_status", "ethnicity", *TAG_FIELD
 
 
 def check_manage(actor: User, region_code: str, obj: Any) -> None:
-    """The actor holds MANAGE_ROSTER over the village (SECURITY.md C3); a refusal is logged
-    (SECURITY.md L1) and raises the one Chinese message."""
-    if not can(actor, Action.MANAGE_ROSTER) or not in_scope(actor, region_code):
-        audit_denied(actor, Action.MANAGE_ROSTER, obj=obj)
-        raise ValidationError(MSG_NOT_ALLOWED)
+    """The roster's check (common.check_roster) with the details' message."""
+    check_roster(actor, region_code, obj, MSG_NOT_ALLOWED)
 
 
 def education_code(value: str | None) -> str:

@@ -68,12 +68,12 @@ REASON_LABELS: Final = {
 }
 
 
-def check_roster(actor: User, region_code: str, obj: Any) -> None:
+def check_roster(actor: User, region_code: str, obj: Any, message: str = MSG_NOT_ALLOWED) -> None:
     """The actor holds MANAGE_ROSTER over the village (SECURITY.md C3); a refusal is logged
-    (SECURITY.md L1) and raises the one Chinese message."""
+    (SECURITY.md L1) and raises `message` (what the refused service does, in Chinese)."""
     if not can(actor, Action.MANAGE_ROSTER) or not in_scope(actor, region_code):
         audit_denied(actor, Action.MANAGE_ROSTER, obj=obj)
-        raise ValidationError(MSG_NOT_ALLOWED)
+        raise ValidationError(message)
 
 
 def text_field(value: str | None, label: str, most: int = LONGEST_REASON) -> str:

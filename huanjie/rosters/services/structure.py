@@ -15,6 +15,7 @@ from huanjie.elections.models import Campaign
 from huanjie.people.models import Person
 from huanjie.regions.models import Region
 from huanjie.rosters.models import Cadre, Kinship, Relation, StructureRules
+from huanjie.rosters.services.common import check_roster
 from huanjie.rules.structure import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -71,9 +72,7 @@ def structure_rules_set(
 
 
 def _check_kin(actor: User, village: Region, obj: Any) -> None:
-    if not can(actor, Action.MANAGE_ROSTER) or not in_scope(actor, village.code):
-        audit_denied(actor, Action.MANAGE_ROSTER, obj=obj)
-        raise ValidationError(MSG_KIN_NOT_ALLOWED)
+    check_roster(actor, village.code, obj, MSG_KIN_NOT_ALLOWED)
 
 
 def _person_of_village(actor: User, village: Region, person: Person | None) -> Person:
