@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "huanjie.polls",
     "huanjie.results",
     "huanjie.rosters",
+    "huanjie.progress",
+    "huanjie.ledgers",
+    "huanjie.oversight",
 ]
 
 MIDDLEWARE = [

@@ -55,6 +55,10 @@ class Action(enum.StrEnum):
     MANAGE_ROSTER = "manage_roster"  # the roster: import, details, kin, recall, by-election,
     # reserve cadres, the care of departing cadres
     VIEW_ROSTER_REPORT = "view_roster_report"  # the statistics report and the structure checks
+    VIEW_PROGRESS = "view_progress"  # the schedule, the progress board, the ledgers (read)
+    MANAGE_SCHEDULE = "manage_schedule"  # mark a village's stage done, with its day
+    MANAGE_LEDGERS = "manage_ledgers"  # the ledgers: assessment, rectification, audits, ...
+    RECORD_INSPECTIONS = "record_inspections"  # an inspection group's visits and problems
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
@@ -86,6 +90,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CORRECT_RESULTS: "更正选举结果与重新计票",
     Action.MANAGE_ROSTER: "管理干部名册（导入、罢免、补选、后备干部、离任关爱）",
     Action.VIEW_ROSTER_REPORT: "查看班子结构统计",
+    Action.VIEW_PROGRESS: "查看工作进度与台账",
+    Action.MANAGE_SCHEDULE: "登记工作日程完成情况",
+    Action.MANAGE_LEDGERS: "管理工作台账",
+    Action.RECORD_INSPECTIONS: "记录督导情况",
     Action.MANAGE_USERS: "管理用户",
     Action.VIEW_AUDIT: "查看审计日志",
     Action.EXPORT_AUDIT: "导出审计日志",
@@ -119,6 +127,10 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.CORRECT_RESULTS,
         Action.MANAGE_ROSTER,
         Action.VIEW_ROSTER_REPORT,
+        Action.VIEW_PROGRESS,
+        Action.MANAGE_SCHEDULE,
+        Action.MANAGE_LEDGERS,
+        Action.RECORD_INSPECTIONS,
     },
     Role.TOWN_OFFICER: _BUSINESS_READ
     | {
@@ -137,6 +149,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.CORRECT_RESULTS,
         Action.MANAGE_ROSTER,
         Action.VIEW_ROSTER_REPORT,
+        Action.VIEW_PROGRESS,
+        Action.MANAGE_SCHEDULE,
+        Action.MANAGE_LEDGERS,
     },
     # The village election committee takes the nominations of the committees it runs
     # (村民委员会组织法(2025) 第十五条); the Party's nominees are the town Party committee's, which
@@ -152,11 +167,17 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         # 第十五条); the town's guidance group settles differing entries and closes the poll.
         Action.MANAGE_POLLS,
         Action.ENTER_COUNT,
+        # Its own village's schedule: the committee records the stages it has done.
+        Action.VIEW_PROGRESS,
+        Action.MANAGE_SCHEDULE,
     },
     # A review department sees only the people sent to it, in its queue (huanjie.review), and
     # no campaign, roll or nominee page.
     Role.REVIEWER: frozenset({Action.VIEW_REGIONS, Action.ANSWER_REVIEW}),
-    Role.INSPECTOR: _BUSINESS_READ | {Action.VIEW_ROSTER_REPORT},
+    # 督导组: reads the campaign's progress and ledgers, and records its own visits and the
+    # problems found (PRODUCT.md "records visits and problems found").
+    Role.INSPECTOR: _BUSINESS_READ
+    | {Action.VIEW_ROSTER_REPORT, Action.VIEW_PROGRESS, Action.RECORD_INSPECTIONS},
     Role.SYSTEM_ADMIN: frozenset({Action.VIEW_SYSTEM}),
     Role.SECURITY_ADMIN: frozenset({Action.MANAGE_USERS}),
     Role.AUDIT_ADMIN: frozenset({Action.VIEW_AUDIT, Action.EXPORT_AUDIT}),

@@ -48,9 +48,12 @@ from huanjie.conftest import (
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.elections.services import campaign_create
 from huanjie.elections.tests.matrix import cases as rule_profile_cases
+from huanjie.ledgers.tests.matrix import cases as ledger_cases
 from huanjie.lib import idcard
 from huanjie.nomination.tests.matrix import cases as list_cases
+from huanjie.oversight.tests.matrix import cases as oversight_cases
 from huanjie.polls.tests.matrix import cases as poll_cases
+from huanjie.progress.tests.matrix import cases as progress_cases
 from huanjie.regions.models import Region
 from huanjie.results.tests.matrix import cases as result_cases
 from huanjie.review.tests.matrix import cases as review_cases
@@ -822,6 +825,9 @@ MATRIX: dict[str, Case] = {
     **poll_cases(),
     **result_cases(),
     **roster_cases(),
+    **progress_cases(),
+    **ledger_cases(),
+    **oversight_cases(),
 }
 SERVICES = discover()
 ROLES = list(Role)

@@ -1,0 +1,1 @@
+"""The ledgers (台账): see huanjie/ledgers/framework.py."""

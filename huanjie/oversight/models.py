@@ -1,0 +1,1 @@
+"""Inspections, petitions, training and the county's meetings and documents."""
