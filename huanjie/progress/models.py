@@ -88,6 +88,9 @@ class ScheduleStageHistory(models.Model):
         verbose_name_plural = "工作日程变更记录"
         ordering = ["stage_id", "at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.stage_id} {self.event}"
+
 
 class ElectionDayChange(models.Model):
     """A village's election day fixed or moved, with the reason (a move needs one) and who."""
@@ -117,6 +120,9 @@ class ElectionDayChange(models.Model):
                 name="electiondaychange_move_has_reason",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.old_date} → {self.new_date}"
 
 
 class Status(models.TextChoices):
