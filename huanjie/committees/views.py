@@ -5,9 +5,12 @@ region's answers 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +27,14 @@ from huanjie.elections.selectors import (
     access_campaign_village,
     campaign_villages_visible_to,
     campaigns_visible_to,
+)
+from huanjie.lib.dates import cn_date
+from huanjie.regions.subtotals import (
+    Column,
+    filter_villages,
+    list_xlsx,
+    subtotals_for,
+    wants_xlsx,
 )
 
 CRUMB_ROOT = ("村民选举委员会", None)
@@ -70,12 +81,42 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What a county sees per town above the villages' committees.
+COMMITTEE_SUBTOTALS = (
+    Column("纳入村(社区)"),
+    Column("已推选", Q(election_committee__isnull=False)),
+    Column("未推选", Q(election_committee__isnull=True)),
+)
+
+
+def _committee_cells(e: CampaignVillage) -> tuple[Any, ...]:
+    c = getattr(e, "election_committee", None)
+    if c is None:
+        return (e.region_id, e.region.display_name, "", "尚未登记", "", "")
+    return (
+        e.region_id,
+        e.region.display_name,
+        cn_date(c.chosen_on),
+        c.get_chosen_by_display(),
+        getattr(e, "serving", 0),
+        c.seats,
+    )
+
+
 @require_http_methods(["GET"])
 def village_list(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
-    villages = selectors.with_committees(
-        campaign_villages_visible_to(request.user, campaign).filter(included=True)
-    ).order_by("region_id")
+    included = campaign_villages_visible_to(request.user, campaign).filter(included=True)
+    subtotals = subtotals_for(request.user, included, COMMITTEE_SUBTOTALS)
+    included, q, town = filter_villages(request, included)
+    villages = selectors.with_committees(included).order_by("region_id")
+    if wants_xlsx(request):
+        return list_xlsx(
+            f"{campaign.name}村民选举委员会",
+            ("区划代码", "村(社区)", "推选日期", "推选方式", "在任成员", "名额"),
+            villages.select_related("region"),
+            _committee_cells,
+        )
     page = Paginator(villages, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -83,6 +124,9 @@ def village_list(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "page_obj": page,
+            "subtotals": subtotals,
+            "q": q,
+            "town": town,
             "breadcrumbs": [
                 CRUMB_ROOT,
                 ("换届列表", reverse("committees:index")),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,6 +16,7 @@ from huanjie.elections import selectors, services
 from huanjie.elections.forms import CampaignForm, ExcludeForm, RetentionForm
 from huanjie.lib.dates import cn_date
 from huanjie.regions.models import Region
+from huanjie.regions.subtotals import Column, list_xlsx, subtotals_for, wants_xlsx
 
 CRUMB_ROOT = ("换届工作", None)
 
@@ -112,9 +115,33 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# What a county sees per town above its villages.
+CAMPAIGN_SUBTOTALS = (
+    Column("村(社区)"),
+    Column("村", Q(region__kind=Region.Kind.VILLAGE)),
+    Column("社区", Q(region__kind=Region.Kind.COMMUNITY)),
+    Column("纳入", Q(included=True)),
+    Column("不纳入", Q(included=False)),
+    Column("已定选举日", Q(included=True, election_date__isnull=False)),
+)
+
+
+def _village_cells(e: Any) -> tuple[Any, ...]:
+    return (
+        e.region_id,
+        e.region.display_name,
+        e.region.parent.display_name if e.region.parent else "",
+        e.region.get_kind_display(),
+        "纳入" if e.included else "不纳入",
+        e.exclusion_reason,
+        cn_date(e.election_date) if e.election_date else "",
+    )
+
+
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.access_campaign(request.user, pk)
     rows = selectors.campaign_villages_visible_to(request.user, campaign)
+    subtotals = subtotals_for(request.user, rows, CAMPAIGN_SUBTOTALS)
     q = request.GET.get("q", "").strip()[:50]
     town = request.GET.get("town", "")
     status = request.GET.get("status", "")
@@ -137,6 +164,13 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "code": "region_id",
         "-code": "-region_id",
     }.get(request.GET.get("sort", ""), "region_id")
+    if wants_xlsx(request):
+        return list_xlsx(
+            f"{campaign.name}村(社区)",
+            ("区划代码", "村(社区)", "乡镇(街道)", "类别", "状态", "不纳入原因", "选举日"),
+            rows.select_related("region__parent").order_by(sort),
+            _village_cells,
+        )
     page = Paginator(rows.order_by(sort), 50).get_page(request.GET.get("page"))
     town_rows = Region.objects.filter(level=Region.Level.TOWN, code__startswith=campaign.region_id)
     prefix = current_user(request).region_id or ""
@@ -149,6 +183,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "page_obj": page,
+            "subtotals": subtotals,
             "summary": selectors.campaign_summary(request.user, campaign),
             "q": q,
             "town": town,

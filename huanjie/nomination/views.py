@@ -13,6 +13,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +29,13 @@ from huanjie.elections.selectors import (
 from huanjie.nomination import forms, services
 from huanjie.nomination import selectors_nominees as selectors
 from huanjie.nomination.models import Nominee, Stage
+from huanjie.regions.subtotals import (
+    Column,
+    filter_villages,
+    list_xlsx,
+    subtotals_for,
+    wants_xlsx,
+)
 
 CRUMB_ROOT = ("提名与候选人", None)
 
@@ -87,10 +95,46 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What a county sees per town above the villages' nominations.
+NOMINATION_SUBTOTALS = (
+    Column("纳入村(社区)"),
+    Column("已设置选举", Q(elections__isnull=False)),
+    Column("已有提名人选", Q(elections__nominees__isnull=False)),
+    Column("已确定候选人名单", Q(elections__posts__candidate_list__status="fixed")),
+)
+
+
+def _home_xlsx(request: HttpRequest, campaign: Any, entries: Any) -> HttpResponse:
+    """Every election of the filtered villages with its nominees per stage."""
+    elections = list(
+        selectors.elections_visible_to(request.user, campaign)
+        .filter(village__in=entries)
+        .select_related("village__region")
+        .order_by("village__region_id", "body")
+    )
+    counts = selectors.stage_counts(elections)
+    return list_xlsx(
+        f"{campaign.name}提名情况",
+        ("区划代码", "村(社区)", "选举", "提名方式", *(s.label for s in selectors.STAGE_ORDER)),
+        elections,
+        lambda e: (
+            e.village.region_id,
+            e.village.region.display_name,
+            e.get_body_display(),
+            e.get_nomination_method_display(),
+            *(counts[e.pk].get(s, 0) for s in selectors.STAGE_ORDER),
+        ),
+    )
+
+
 @require_http_methods(["GET"])
 def home(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
     entries = campaign_villages_visible_to(request.user, campaign).filter(included=True)
+    subtotals = subtotals_for(request.user, entries, NOMINATION_SUBTOTALS)
+    entries, q, town = filter_villages(request, entries)
+    if wants_xlsx(request):
+        return _home_xlsx(request, campaign, entries)
     page = Paginator(entries.order_by("region_id"), 50).get_page(request.GET.get("page"))
     elections = list(
         selectors.elections_visible_to(request.user, campaign).filter(
@@ -113,6 +157,9 @@ def home(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "page_obj": page,
             "rows": rows,
+            "subtotals": subtotals,
+            "q": q,
+            "town": town,
             "stages": [s.label for s in selectors.STAGE_ORDER],
             # The nominee file of the user's own area (a county, a town or a village).
             "import_area": user_area if can(request.user, Action.MANAGE_NOMINATION) else "",

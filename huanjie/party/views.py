@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,8 +21,15 @@ from huanjie.elections.selectors import (
 )
 from huanjie.party import selectors, services
 from huanjie.party.forms import BranchForm, MemberAddForm, MemberStatusForm, RegistrationForm
-from huanjie.party.models import MemberStatus, PartyBranch
+from huanjie.party.models import BranchKind, MemberStatus, PartyBranch
 from huanjie.regions.models import Region
+from huanjie.regions.subtotals import (
+    Column,
+    filter_villages,
+    list_xlsx,
+    subtotals_for,
+    wants_xlsx,
+)
 
 CRUMB_ROOT = ("党组织选举", None)
 
@@ -51,9 +59,58 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What a county sees per town above the villages' Party organisations.
+BRANCH_SUBTOTALS = (
+    Column("村党组织"),
+    Column("党委", Q(kind=BranchKind.COMMITTEE)),
+    Column("党总支", Q(kind=BranchKind.GENERAL_BRANCH)),
+    Column("党支部", Q(kind=BranchKind.BRANCH)),
+)
+
+
+def _branches_xlsx(campaign: Campaign, branches: Any) -> HttpResponse:
+    """Every filtered branch with its members and the meeting's expected attendance."""
+    rows = list(branches)
+    figures = selectors.attendance_of_branches(campaign, rows)
+    return list_xlsx(
+        f"{campaign.name}村党组织",
+        (
+            "区划代码",
+            "村(社区)",
+            "乡镇(街道)",
+            "党组织",
+            "类别",
+            "党员",
+            "有表决权",
+            "不计入",
+            "应到会",
+            "至少到会",
+        ),
+        rows,
+        lambda b: (
+            b.village_id,
+            b.village.display_name,
+            b.village.parent.display_name if b.village.parent else "",
+            b.name,
+            b.get_kind_display(),
+            figures[b.pk].total,
+            figures[b.pk].quorum.members,
+            figures[b.pk].quorum.excluded,
+            figures[b.pk].quorum.expected,
+            figures[b.pk].quorum.needed,
+        ),
+    )
+
+
 def branch_list(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
     branches = selectors.branches_of_campaign(request.user, campaign).order_by("village_id")
+    subtotals = subtotals_for(request.user, branches, BRANCH_SUBTOTALS, code_field="village_id")
+    branches, q, town = filter_villages(
+        request, branches, code_field="village_id", name_field="village__name"
+    )
+    if wants_xlsx(request):
+        return _branches_xlsx(campaign, branches)
     page = Paginator(branches, 50).get_page(request.GET.get("page"))
     figures = selectors.attendance_of_branches(campaign, page.object_list)
     return render(
@@ -62,6 +119,9 @@ def branch_list(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "page_obj": page,
+            "subtotals": subtotals,
+            "q": q,
+            "town": town,
             "rows": [figures[b.pk] for b in page.object_list],
             "can_manage": can(request.user, Action.MANAGE_PARTY),
             "breadcrumbs": [

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,10 +18,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from huanjie.accounts.permissions import Action, can, current_user, in_scope
 from huanjie.elections.models import Body
+from huanjie.lib.dates import cn_date
 from huanjie.polls.models import CheckExplanation, Poll, PollStatus
 from huanjie.polls.pages import run
 from huanjie.polls.selectors import access_election, access_poll, polls_of
 from huanjie.polls.services import closing, lifecycle
+from huanjie.regions.subtotals import (
+    Column,
+    filter_villages,
+    list_xlsx,
+    subtotals_for,
+    wants_xlsx,
+)
 
 
 def _act(request: HttpRequest, back: str, write: Callable[[], object], ok: str) -> HttpResponse:
@@ -63,15 +72,58 @@ def index(request: HttpRequest) -> HttpResponse:
         Action.VIEW_CAMPAIGNS,
         field="village__region__code",
     )
-    q = request.GET.get("q", "").strip()
-    if q:
-        ready = ready.filter(village__region__name__contains=q)
+    code = "village__region_id"
+    official = Q(polls__rehearsal=False)
+    subtotals = subtotals_for(
+        user,
+        ready,
+        (
+            Column("选举"),
+            Column("已建立投票", official),
+            Column("投票中", official & Q(polls__status=PollStatus.VOTING)),
+            Column("计票中", official & Q(polls__status=PollStatus.COUNTING)),
+            Column("已结束", official & Q(polls__status=PollStatus.CLOSED)),
+        ),
+        code_field=code,
+    )
+    ready, q, town = filter_villages(
+        request, ready, code_field=code, name_field="village__region__name"
+    )
+    if wants_xlsx(request):
+        return _index_xlsx(ready)
     page = Paginator(ready, 50).get_page(request.GET.get("page"))
     polls: dict[int, list[Poll]] = {}
     for p in Poll.objects.filter(election__in=[e.pk for e in page]).order_by("number"):
         polls.setdefault(p.election_id, []).append(p)
     rows = [(e, polls.get(e.pk, [])) for e in page]
-    return render(request, "polls/index.html", {"rows": rows, "page": page, "q": q})
+    return render(
+        request,
+        "polls/index.html",
+        {"rows": rows, "page_obj": page, "q": q, "town": town, "subtotals": subtotals},
+    )
+
+
+def _poll_label(p: Poll) -> str:
+    return f"{'演练·' if p.rehearsal else ''}第{p.number}轮{p.get_kind_display()}（{p.get_status_display()}）"
+
+
+def _index_xlsx(elections: Any) -> HttpResponse:
+    polls: dict[int, list[Poll]] = {}
+    for p in Poll.objects.filter(election__in=elections).order_by("number"):
+        polls.setdefault(p.election_id, []).append(p)
+    return list_xlsx(
+        "投票与计票",
+        ("换届", "区划代码", "村(社区)", "选举", "选举日", "投票"),
+        elections,
+        lambda e: (
+            e.village.campaign.name,
+            e.village.region_id,
+            e.village.region.display_name,
+            e.get_body_display(),
+            cn_date(e.village.election_date) if e.village.election_date else "未定",
+            "；".join(_poll_label(p) for p in polls.get(e.pk, [])) or "尚未建立",
+        ),
+    )
 
 
 @require_http_methods(["GET"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,8 +15,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from huanjie.accounts.permissions import Action, can, current_user, in_scope, scope_code, scoped
 from huanjie.elections.models import Election, Post
+from huanjie.lib.dates import cn_date
 from huanjie.polls.models import Poll, PollStatus
 from huanjie.polls.pages import run
+from huanjie.regions.subtotals import (
+    Column,
+    filter_villages,
+    list_xlsx,
+    subtotals_for,
+    wants_xlsx,
+)
 from huanjie.results import canonical
 from huanjie.results.models import ResultHistory, ResultVersion, VersionStatus
 from huanjie.results.selectors import access_election, access_version
@@ -43,26 +51,71 @@ def index(request: HttpRequest) -> HttpResponse:
         Action.VIEW_CAMPAIGNS,
         field="village__region__code",
     )
-    q = request.GET.get("q", "").strip()
-    if q:
-        elections = elections.filter(village__region__name__contains=q)
+    code = "village__region_id"
+    subtotals = subtotals_for(
+        user,
+        elections,
+        (
+            Column("已结束投票的选举"),
+            Column("待乡镇确认", ~Q(result__versions__status__in=_LIVE)),
+            Column("待县级确认", Q(result__versions__status=VersionStatus.TOWN_CERTIFIED)),
+            Column("已确认", Q(result__versions__status=VersionStatus.CERTIFIED)),
+        ),
+        code_field=code,
+    )
+    elections, q, town = filter_villages(
+        request, elections, code_field=code, name_field="village__region__name"
+    )
     state = request.GET.get("state", "")
     if state == "waiting_town":
         elections = elections.exclude(result__versions__status__in=_LIVE)
     elif state in _LIVE:
         elections = elections.filter(result__versions__status=state)
+    if wants_xlsx(request):
+        return _index_xlsx(elections.distinct())
     page = Paginator(elections.distinct(), 50).get_page(request.GET.get("page"))
-    live = {
-        v.result.election_id: v
-        for v in ResultVersion.objects.filter(
-            result__election__in=[e.pk for e in page], status__in=_LIVE
-        ).select_related("result")
-    }
+    live = _live_versions([e.pk for e in page])
     rows = [(e, live.get(e.pk)) for e in page]
     return render(
         request,
         "results/index.html",
-        {"rows": rows, "page": page, "q": q, "state": state, "states": _STATES},
+        {
+            "rows": rows,
+            "page_obj": page,
+            "q": q,
+            "town": town,
+            "state": state,
+            "states": _STATES,
+            "subtotals": subtotals,
+        },
+    )
+
+
+def _live_versions(elections: Any) -> dict[int, ResultVersion]:
+    return {
+        v.result.election_id: v
+        for v in ResultVersion.objects.filter(
+            result__election__in=elections, status__in=_LIVE
+        ).select_related("result")
+    }
+
+
+def _index_xlsx(elections: Any) -> HttpResponse:
+    live = _live_versions(elections.values("pk"))
+    return list_xlsx(
+        "选举结果",
+        ("换届", "区划代码", "村(社区)", "选举", "选举日", "结果", "版本", "核验码"),
+        elections,
+        lambda e: (
+            e.village.campaign.name,
+            e.village.region_id,
+            e.village.region.display_name,
+            e.get_body_display(),
+            cn_date(e.village.election_date) if e.village.election_date else "未定",
+            live[e.pk].get_status_display() if e.pk in live else "待乡镇确认",
+            f"第{live[e.pk].number}版" if e.pk in live else "",
+            live[e.pk].code if e.pk in live else "",
+        ),
     )
 
 

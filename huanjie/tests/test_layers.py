@@ -11,6 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# The apps of the schedule, the board and the ledgers, above all the others.
+TOP = ("progress", "ledgers", "oversight")
+
 # What an app's modules (tests included) must never import: the apps above it.
 ABOVE: dict[str, tuple[str, ...]] = {
     "lib": (
@@ -28,6 +31,9 @@ ABOVE: dict[str, tuple[str, ...]] = {
         "polls",
         "results",
         "rosters",
+        "progress",
+        "ledgers",
+        "oversight",
     ),
     "rules": (
         "lib.forms",
@@ -45,6 +51,9 @@ ABOVE: dict[str, tuple[str, ...]] = {
         "polls",
         "results",
         "rosters",
+        "progress",
+        "ledgers",
+        "oversight",
     ),
     "uploads": (
         "people",
@@ -57,6 +66,9 @@ ABOVE: dict[str, tuple[str, ...]] = {
         "polls",
         "results",
         "rosters",
+        "progress",
+        "ledgers",
+        "oversight",
     ),
     "people": (
         "elections",
@@ -68,6 +80,9 @@ ABOVE: dict[str, tuple[str, ...]] = {
         "polls",
         "results",
         "rosters",
+        "progress",
+        "ledgers",
+        "oversight",
     ),
     "elections": (
         "voters",
@@ -78,20 +93,28 @@ ABOVE: dict[str, tuple[str, ...]] = {
         "polls",
         "results",
         "rosters",
+        "progress",
+        "ledgers",
+        "oversight",
     ),
-    "voters": ("party", "nomination", "committees", "review", "polls", "results", "rosters"),
-    "party": ("voters", "nomination", "committees", "review", "polls", "results", "rosters"),
+    "voters": ("party", "nomination", "committees", "review", "polls", "results", "rosters", *TOP),
+    "party": ("voters", "nomination", "committees", "review", "polls", "results", "rosters", *TOP),
     # The village election committee sits on the rolls and below nomination, which withdraws
     # its members when they are nominated (nomination registers what committees must ask).
-    "committees": ("party", "nomination", "review", "polls", "results", "rosters"),
+    "committees": ("party", "nomination", "review", "polls", "results", "rosters", *TOP),
     # Nomination sits above elections, voters, people and committees; the joint review above it;
     # election day (polls) above them all.
-    "nomination": ("review", "polls", "results", "rosters"),
-    "review": ("polls", "results", "rosters"),
+    "nomination": ("review", "polls", "results", "rosters", *TOP),
+    "review": ("polls", "results", "rosters", *TOP),
     # Results sit on election day; the roster on the results (it follows their signal).
-    "polls": ("results", "rosters"),
-    "results": ("rosters",),
-    "rosters": (),
+    "polls": ("results", "rosters", *TOP),
+    "results": ("rosters", *TOP),
+    "rosters": TOP,
+    # The schedule and the board read every app below; the ledgers add their panels to the
+    # board's home page; the oversight ledgers count with the village ledgers.
+    "progress": ("ledgers", "oversight"),
+    "ledgers": ("oversight",),
+    "oversight": (),
 }
 
 

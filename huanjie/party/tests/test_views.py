@@ -51,10 +51,11 @@ def test_the_branch_list_shows_the_expected_attendance_in_constant_queries(world
         response = client.get(url)
     assert response.content.decode().count("<tr data-branch=") == 4
     assert len(many) == len(few)
-    # The page's own reads: the page count, the branches, their members, their registrations;
-    # the rest (session, user, roles, menu) is the layout's and the same on every page.
+    # The page's own reads: the town subtotals, the page count, the branches, their members,
+    # their registrations; the rest (session, user, roles, menu) is the layout's and the same on
+    # every page.
     party = [q["sql"] for q in few.captured_queries if '"party_' in q["sql"]]
-    assert len(party) == 4, party
+    assert len(party) == 5, party
 
 
 def test_a_town_officer_lists_only_the_branches_of_his_town(world):
