@@ -49,6 +49,7 @@ bench: install
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_count.py
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_board.py
 
 docs: install
 	$(BIN)/python -m huanjie.rules.docs > docs/rules.md

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from huanjie.accounts.permissions import Action, can, current_user, is_admin_account
 from huanjie.accounts.services import describe_roles
 from huanjie.elections.selectors import campaign_summary, campaigns_visible_to
+from huanjie.progress.home import panels_for
 from huanjie.regions.models import Region
 from huanjie.regions.selectors import breadcrumbs_for, child_counts, totals_of
 
@@ -32,6 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "summaries": summaries,
             "totals": totals,
             "roles": describe_roles(user),
+            # What this person must do today (progress.home: the clerk's next deadlines, the
+            # late villages, the headline figures, and the panels other apps register).
+            "panels": panels_for(user),
             "breadcrumbs": [
                 ("工作台", None),
                 *(breadcrumbs_for(user, region, link_last=True) if region else []),

@@ -198,6 +198,28 @@ EVENT_LABELS: Final[dict[str, str]] = {
     "poll.ballot_undo": "撤销唱票录入",
     "poll.display_link_issue": "发放大屏链接",
     "poll.display_link_revoke": "撤销大屏链接",
+    "ledgers.import": "导入工作台账",
+    "ledgers.import_expire": "工作台账导入预览过期",
+    "ledgers.export": "导出工作台账",
+    "ledgers.assessment_record": "登记摸底研判",
+    "ledgers.assessment_update": "修改摸底研判",
+    "ledgers.assessment_complex": "选情复杂村名单自动调整",
+    "ledgers.contingency_record": "登记一村一策预案",
+    "ledgers.contingency_update": "修改一村一策预案",
+    "ledgers.rectification_record": "登记整顿事项",
+    "ledgers.rectification_update": "修改整顿事项",
+    "ledgers.rectification_close": "整顿事项销号",
+    "ledgers.rectification_reopen": "整顿事项重新打开",
+    "ledgers.audit_plan": "安排离任审计",
+    "ledgers.audit_update": "修改离任审计",
+    "ledgers.audit_start": "离任审计进场",
+    "ledgers.audit_report": "离任审计出具报告",
+    "ledgers.candidate_record": "登记意向人选",
+    "ledgers.candidate_update": "修改意向人选",
+    "ledgers.candidate_confirm": "确定意向人选",
+    "ledgers.candidate_drop": "放弃意向人选",
+    "progress.stage_done": "登记工作日程环节完成",
+    "progress.stage_undone": "撤销工作日程环节完成",
 }
 
 GROUP_LABELS: Final[dict[str, str]] = {
@@ -222,6 +244,8 @@ GROUP_LABELS: Final[dict[str, str]] = {
     "committee": "村民选举委员会",
     "review": "资格联审",
     "rule_profile": "选举规则",
+    "progress": "工作日程",
+    "ledgers": "工作台账",
 }
 
 # Keys of `changes` → column names as the pages call them.

@@ -22,6 +22,7 @@ from huanjie.elections.models import (
     NominationMethod,
     Post,
 )
+from huanjie.elections.signals import campaign_created, election_day_set
 from huanjie.lib.dates import add_years, cn_date
 from huanjie.regions.models import Region
 from huanjie.rules.candidates import committee_size_check
@@ -169,6 +170,7 @@ def campaign_create(
                 ),
                 batch_size=500,
             )
+            campaign_created.send(sender=Campaign, campaign=campaign)
             audit_record(
                 actor=actor,
                 action="campaign.create",
@@ -263,13 +265,20 @@ def campaign_village_set(
 
 
 MSG_DATE_OUTSIDE_WINDOW = "选举日（{day}）应在换届工作期间（{start}至{end}）内"
+MSG_MOVE_REASON = "选举日已确定为{old}，变更选举日须填写变更原因"
+MSG_MOVE_REASON_LONG = "变更原因不能超过200字"
+MOVE_REASON_MAX = 200
 
 
 def campaign_village_set_election_date(
-    *, actor: User, entry: CampaignVillage, election_date: date
+    *, actor: User, entry: CampaignVillage, election_date: date, reason: str = ""
 ) -> CampaignVillage:
     """Fix a village's election day, the anchor of its legal calendar. A town officer sets it
-    for the villages of the town; the county for any of its villages."""
+    for the villages of the town; the county for any of its villages. Moving a day already
+    fixed needs its reason (issue 14: "moved only with a reason"); each fixing and move is an
+    ElectionDayChange row, and the village's schedule is counted again from the new day
+    (progress.signals, on `election_day_set`: due days recomputed, done days kept, history
+    rows)."""
     if not in_scope(actor, entry.region_id) or not can(actor, Action.SET_ELECTION_DATE):
         audit_denied(actor, Action.SET_ELECTION_DATE, obj=entry)  # SECURITY.md L1
         raise ValidationError(MSG_NOT_ALLOWED)
@@ -282,16 +291,26 @@ def campaign_village_set_election_date(
             )
         )
     old = entry.election_date
+    reason = reason.strip()
+    if old == election_date:
+        return entry
+    if old is not None and not reason:
+        raise ValidationError(MSG_MOVE_REASON.format(old=old))
+    if len(reason) > MOVE_REASON_MAX:
+        raise ValidationError(MSG_MOVE_REASON_LONG)
     with transaction.atomic():
         entry.election_date = election_date
         entry.save(update_fields=["election_date"])
+        changes: dict[str, object] = {
+            "election_date": {"old": str(old) if old else None, "new": str(election_date)}
+        }
+        if reason:
+            changes["reason"] = reason
         audit_record(
-            actor=actor,
-            action="campaign.village_election_date",
-            obj=entry,
-            changes={
-                "election_date": {"old": str(old) if old else None, "new": str(election_date)}
-            },
+            actor=actor, action="campaign.village_election_date", obj=entry, changes=changes
+        )
+        election_day_set.send(
+            sender=CampaignVillage, actor=actor, entry=entry, old=old, reason=reason
         )
     return entry
 

@@ -60,6 +60,16 @@ class ScheduleStage(models.Model):
         return f"{self.village} · {self.name}"
 
 
+class Event(models.TextChoices):
+    """What happened to a stage (ScheduleStageHistory.event)."""
+
+    DONE = "done", "登记完成"
+    UNDONE = "undone", "撤销完成"
+    RECORD = "record", "据业务记录完成"
+    RECORD_UNDONE = "record_undone", "业务记录撤回"
+    RECOMPUTED = "recomputed", "选举日变更重算"
+
+
 class ScheduleStageHistory(models.Model):
     """One change of a stage: done (by hand or from a record), undone, or its days recomputed
     after the election day moved."""
@@ -67,7 +77,7 @@ class ScheduleStageHistory(models.Model):
     stage = models.ForeignKey(
         ScheduleStage, verbose_name="环节", on_delete=models.CASCADE, related_name="history"
     )
-    event = models.CharField("事项", max_length=20)
+    event = models.CharField("事项", max_length=20, choices=Event.choices)
     old_done_on = models.DateField("原完成日期", null=True, blank=True)
     new_done_on = models.DateField("新完成日期", null=True, blank=True)
     old_due_on = models.DateField("原最迟日期", null=True, blank=True)

@@ -55,7 +55,7 @@ from huanjie.rules.poll import (
 from huanjie.rules.profiles import PROVINCE_PROFILES, Profile, effective_profile, law_version
 from huanjie.rules.proxies import ProxyRequest, proxy_check
 from huanjie.rules.recall import RecallResult, recall_motion_check, recall_vote
-from huanjie.rules.schedule import Deadline, legal_schedule
+from huanjie.rules.schedule import Deadline, PlanStage, legal_schedule, working_plan
 from huanjie.rules.tally import tally
 from huanjie.rules.verdict import Problem, Verdict
 from huanjie.rules.voters import (
@@ -87,6 +87,7 @@ __all__ = [
     "Finding",
     "NextPoll",
     "Person",
+    "PlanStage",
     "Poll",
     "PollFileError",
     "PostCount",
@@ -128,4 +129,5 @@ __all__ = [
     "voter_check",
     "voter_list_check",
     "voter_list_deadline",
+    "working_plan",
 ]

@@ -390,7 +390,11 @@ def _elections() -> dict[str, Case]:
         ),
         p + "campaign_village_set_election_date": Case(
             Action.SET_ELECTION_DATE,
-            lambda w, at: {"entry": w.entry(at), "election_date": date(2027, 1, 10)},
+            lambda w, at: {
+                "entry": w.entry(at),
+                "election_date": date(2027, 1, 10),
+                "reason": "统一调整选举日",
+            },
         ),
     }
 

@@ -54,6 +54,8 @@ class RollFilterForm(StyledFormMixin, forms.Form):
 
 class ElectionDateForm(StyledFormMixin, forms.Form):
     election_date = forms.DateField(label="选举日", widget=DateInput)
+    # Moving a day already fixed needs its reason (elections.services, issue 14).
+    reason = forms.CharField(label="变更原因", max_length=200, required=False)
 
 
 class IdNumberField(forms.CharField):

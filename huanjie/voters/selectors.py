@@ -4,6 +4,7 @@ scope; everything else answers the same 404 (SECURITY.md C3)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.elections.selectors import access_campaign, access_campaign_village
 from huanjie.lib.strokes import name_key
 from huanjie.regions.models import Region
+from huanjie.regions.subtotals import Subtotals, TownRow
 from huanjie.voters.models import (
     Category,
     ChangeReason,
@@ -183,7 +185,7 @@ def roll_figures(
             campaign=campaign, included=True, region__code__startswith=region.code
         )
         .filter(region__code__startswith=user.region_id or "-")
-        .select_related("region")
+        .select_related("region", "region__parent")
         .order_by("region_id")
     )
     rows = {e.region_id: VillageFigures(e.region, e.election_date) for e in entries}
@@ -236,8 +238,13 @@ def roll_figures(
         if r["village_id"] in rows:
             rows[r["village_id"]].published_on = r["first"]
             rows[r["village_id"]].versions = r["versions"]
+    return list(rows.values()), figures_total(region, rows.values())
+
+
+def figures_total(region: Region, rows: Iterable[VillageFigures]) -> VillageFigures:
+    """The sum of villages' figures (`versions`: the villages whose list is published)."""
     total = VillageFigures(region)
-    for f in rows.values():
+    for f in rows:
         for attr in ("registered", "men", "women", "objections_open", "proxies"):
             setattr(total, attr, getattr(total, attr) + getattr(f, attr))
         for name in ("by_category", "added", "removed"):
@@ -245,7 +252,40 @@ def roll_figures(
             for k, v in getattr(f, name).items():
                 into[k] = into.get(k, 0) + v
         total.versions += 1 if f.versions else 0
-    return list(rows.values()), total
+    return total
+
+
+# The counts of the figures page's town subtotals (分乡镇小计), in its columns' order.
+FIGURE_SUBTOTALS = (
+    ("村(社区)", lambda f: 1),
+    ("在册", lambda f: f.registered),
+    ("男", lambda f: f.men),
+    ("女", lambda f: f.women),
+    ("增加", lambda f: f.added_total),
+    ("减少", lambda f: f.removed_total),
+    ("待处理申诉", lambda f: f.objections_open),
+    ("委托投票", lambda f: f.proxies),
+    ("名单已公布", lambda f: 1 if f.versions else 0),
+)
+
+
+def figures_by_town(rows: list[VillageFigures]) -> Subtotals:
+    """The figures summed per town (a village code's first nine digits) and in all: what a
+    county sees above the list of its villages (regions.subtotals)."""
+    sums: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for f in rows:
+        code = f.region.code[:9]
+        counts = sums.setdefault(code, [0] * len(FIGURE_SUBTOTALS))
+        for i, (_, value) in enumerate(FIGURE_SUBTOTALS):
+            counts[i] += value(f)
+        if f.region.parent is not None:  # roll_figures selects it
+            names[code] = f.region.parent.display_name
+    towns = tuple(
+        TownRow(code, names.get(code, code), tuple(counts)) for code, counts in sorted(sums.items())
+    )
+    total = tuple(sum(t.counts[i] for t in towns) for i in range(len(FIGURE_SUBTOTALS)))
+    return Subtotals(tuple(label for label, _ in FIGURE_SUBTOTALS), towns, total)
 
 
 CATEGORY_LABELS = dict(Category.choices)

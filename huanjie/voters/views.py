@@ -22,6 +22,7 @@ from huanjie.elections.selectors import access_campaign, campaigns_visible_to
 from huanjie.elections.services import campaign_village_set_election_date
 from huanjie.people.forms import StatusRecordForm
 from huanjie.regions.models import Region
+from huanjie.regions.subtotals import list_xlsx, wants_xlsx
 from huanjie.rules import voters as voter_rules
 from huanjie.voters import forms, pdf, selectors, services, status
 from huanjie.voters.models import Category
@@ -121,13 +122,14 @@ def election_date(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     require(request.user, Action.SET_ELECTION_DATE)
     form = forms.ElectionDateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写有效的选举日")
+        _error(request, _invalid(form))
         return redirect(roll_url(entry))
     try:
         campaign_village_set_election_date(
             actor=current_user(request),
             entry=entry,
             election_date=form.cleaned_data["election_date"],
+            reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
         _error(request, exc)
@@ -489,6 +491,20 @@ def figures(request: HttpRequest, pk: int, region_code: str) -> HttpResponse:
         code=region_code,
     )
     rows, total = selectors.roll_figures(request.user, campaign, region)
+    # Above a town: the 分乡镇小计 of every village, and a town filter; then a page of villages.
+    subtotals = selectors.figures_by_town(rows) if region.level < Region.Level.TOWN else None
+    q = request.GET.get("q", "").strip()[:50]
+    town = request.GET.get("town", "")
+    shown = [
+        f
+        for f in rows
+        if f.region.code.startswith(town)
+        and (not q or q in f.region.name or q in f.region.display_name or f.region.code == q)
+    ]
+    categories = [c for c in Category.choices if c[0] in total.by_category] or Category.choices[:3]
+    if wants_xlsx(request):
+        return _figures_xlsx(campaign, region, shown, categories)
+    page = Paginator(shown, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "voters/figures.html",
@@ -496,10 +512,14 @@ def figures(request: HttpRequest, pk: int, region_code: str) -> HttpResponse:
             "campaign": campaign,
             "region": region,
             "can_import": can(request.user, Action.MANAGE_VOTERS),
-            "rows": rows,
-            "total": total,
-            "categories": [c for c in Category.choices if c[0] in total.by_category]
-            or Category.choices[:3],
+            "rows": list(page),
+            "page_obj": page,
+            "subtotals": subtotals,
+            "q": q,
+            "town": town,
+            # The 合计 of the villages the filters keep (all of them without a filter).
+            "total": selectors.figures_total(region, shown) if q or town else total,
+            "categories": categories,
             "reason_labels": selectors.REASON_LABELS,
             "can_resolve": can(request.user, Action.RESOLVE_DUPLICATES),
             "breadcrumbs": [
@@ -508,6 +528,43 @@ def figures(request: HttpRequest, pk: int, region_code: str) -> HttpResponse:
                 (f"{region.display_name}选民登记统计", None),
             ],
         },
+    )
+
+
+def _figures_xlsx(
+    campaign: Any, region: Region, rows: list[Any], categories: list[tuple[str, str]]
+) -> HttpResponse:
+    """The figures of the villages the page's filters keep, and their 合计, as one sheet."""
+    labels = dict(selectors.REASON_LABELS)
+
+    def reasons(counts: dict[str, int]) -> str:
+        return "；".join(f"{labels.get(k, k)} {v}" for k, v in counts.items())
+
+    def cells(item: tuple[Any, bool]) -> list[Any]:
+        f, is_total = item
+        published = (
+            f"已公布{f.versions}个"
+            if is_total
+            else (f"{f.published_on:%Y-%m-%d}" if f.published_on else "未公布")
+        )
+        return [
+            "" if is_total else f.region.code,
+            "合计" if is_total else f.region.display_name,
+            "" if is_total or not f.election_date else f"{f.election_date:%Y-%m-%d}",
+            f.registered, f.men, f.women,
+            *[f.by_category.get(code, 0) for code, _ in categories],
+            reasons(f.added), reasons(f.removed), f.objections_open, f.proxies, published,
+        ]  # fmt: skip
+
+    header = (
+        "区划代码", "村(社区)", "选举日", "在册", "男", "女", *[label for _, label in categories],
+        "增加", "减少", "待处理申诉", "委托投票", "名单公布",
+    )  # fmt: skip
+    return list_xlsx(
+        f"{region.display_name}选民登记统计",
+        header,
+        [*((f, False) for f in rows), (selectors.figures_total(region, rows), True)],
+        cells,
     )
 
 

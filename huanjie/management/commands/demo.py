@@ -19,10 +19,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from huanjie.accounts.demo import users_seed
 from huanjie.accounts.models import Role
 from huanjie.elections.demo import campaign_seed, election_days_seed, rule_profile_seed
+from huanjie.ledgers.demo import ledgers_seed
 from huanjie.nomination.demo import nomination_seed
 from huanjie.party.demo import party_seed
 from huanjie.people.demo import people_seed
 from huanjie.polls.demo import polls_seed
+from huanjie.progress.demo import schedule_seed
 from huanjie.regions.models import Region
 from huanjie.regions.services import regions_load
 from huanjie.results.demo import early_villages_seed, results_seed
@@ -113,6 +115,8 @@ class Command(BaseCommand):
         )
         self._line(polls_seed(campaign=campaign, officers=officers, county=officer, seed=seed))
         self._line(results_seed(campaign=campaign, officers=officers, county=officer, seed=seed))
+        self._line(schedule_seed(campaign=campaign, officers=officers))
+        self._line(ledgers_seed(campaign=campaign, officers=officers, county=officer))
         # The county's two previous terms, imported from xlsx like a county's old spreadsheets.
         self._line(rosters_seed(county_code=county.code, actor=officer, seed=seed))
         cared = care_seed(county_code=county.code, actor=officer)
