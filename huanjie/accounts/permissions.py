@@ -349,6 +349,7 @@ def menu_for(user: User) -> list[tuple[str, list[MenuItem]]]:
         ("换届工作", "干部名册", "rosters:index", Action.VIEW_ROSTER_REPORT),
         ("换届工作", "换届进度", "progress:board", Action.VIEW_PROGRESS),
         ("换届工作", "工作台账", "ledgers:index", Action.VIEW_PROGRESS),
+        ("换届工作", "督导、信访与培训", "oversight:index", Action.VIEW_PROGRESS),
         ("基础数据", "行政区划", "regions:home", Action.VIEW_REGIONS),
         ("系统管理", "用户与角色", "accounts:user_list", Action.MANAGE_USERS),
         ("系统管理", "系统状态", "accounts:system_status", Action.VIEW_SYSTEM),

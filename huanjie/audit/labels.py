@@ -220,6 +220,26 @@ EVENT_LABELS: Final[dict[str, str]] = {
     "ledgers.candidate_drop": "放弃意向人选",
     "progress.stage_done": "登记工作日程环节完成",
     "progress.stage_undone": "撤销工作日程环节完成",
+    "oversight.group_create": "新建督导组",
+    "oversight.group_update": "修改督导组",
+    "oversight.visit_record": "登记督导记录",
+    "oversight.visit_update": "修改督导记录",
+    "oversight.problem_record": "登记督导发现问题",
+    "oversight.problem_update": "修改督导发现问题",
+    "oversight.problem_follow_up": "登记问题整改措施",
+    "oversight.problem_close": "督导问题整改销号",
+    "oversight.problem_reopen": "督导问题重新整改",
+    "oversight.petition_receive": "受理信访举报",
+    "oversight.petition_update": "修改信访举报",
+    "oversight.petition_handle": "登记信访举报办理情况",
+    "oversight.petition_extend": "延长信访举报办理期限",
+    "oversight.petition_settle": "信访举报办结",
+    "oversight.training_record": "登记培训",
+    "oversight.training_update": "修改培训",
+    "oversight.attendee_add": "登记参训人员",
+    "oversight.attendee_update": "修改参训人员",
+    "oversight.work_record_add": "登记会议文件",
+    "oversight.work_record_update": "修改会议文件",
 }
 
 GROUP_LABELS: Final[dict[str, str]] = {
@@ -246,6 +266,7 @@ GROUP_LABELS: Final[dict[str, str]] = {
     "rule_profile": "选举规则",
     "progress": "工作日程",
     "ledgers": "工作台账",
+    "oversight": "督导、信访与培训",
 }
 
 # Keys of `changes` → column names as the pages call them.

@@ -41,7 +41,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from huanjie.accounts.models import User
-from huanjie.accounts.permissions import Action, can, not_found, scope_code, scoped
+from huanjie.accounts.permissions import Action, audit_denied, can, not_found, scope_code, scoped
 from huanjie.elections.models import Campaign
 from huanjie.lib import sheets
 from huanjie.lib.forms import DateInput, StyledFormMixin
@@ -208,6 +208,19 @@ class LedgerKind:
 
     def writable_by(self, user: Any) -> bool:
         return self.readable_by(user) and can(user, self.action)
+
+    def require_read(self, user: Any) -> None:
+        """404 for a user who may not read this ledger, audited as a refused access (SECURITY.md
+        L1), as `accounts.permissions.require` does for an action."""
+        if not self.readable_by(user):
+            audit_denied(user, self.view_action)
+            raise Http404("未找到")
+
+    def require_write(self, user: Any) -> None:
+        """404 for a user who may not write this ledger, audited (SECURITY.md L1)."""
+        if not self.writable_by(user):
+            audit_denied(user, self.action)
+            raise Http404("未找到")
 
 
 _KINDS: dict[str, LedgerKind] = {}

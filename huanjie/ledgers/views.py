@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from huanjie.accounts.permissions import Action, audit_denied, current_user, require, scope_code
+from huanjie.accounts.permissions import Action, current_user, require, scope_code
 from huanjie.audit.services import audit_record
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.elections.selectors import access_campaign, campaigns_visible_to
@@ -55,16 +55,12 @@ def _campaign(request: HttpRequest, pk: int) -> Campaign:
 
 def _kind(request: HttpRequest, key: str) -> fw.LedgerKind:
     kind = fw.kind_of(key)
-    if not kind.readable_by(request.user):
-        audit_denied(request.user, kind.view_action)
-        raise Http404("未找到")
+    kind.require_read(request.user)
     return kind
 
 
 def _writable(request: HttpRequest, kind: fw.LedgerKind) -> None:
-    if not kind.writable_by(request.user):
-        audit_denied(request.user, kind.action)
-        raise Http404("未找到")
+    kind.require_write(request.user)
 
 
 def _breadcrumbs(campaign: Campaign, *more: tuple[str, str | None]) -> list[tuple[str, str | None]]:

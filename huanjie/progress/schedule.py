@@ -59,18 +59,18 @@ def plan_of(entry: CampaignVillage) -> tuple[PlanStage, ...]:
     )
 
 
-def schedule_build(entry: CampaignVillage, *, actor: User | None = None, note: str = "") -> None:
+def schedule_build(entry: CampaignVillage, *, by: User | None = None, note: str = "") -> None:
     """Write `entry`'s stages from its working plan (see schedules_build)."""
-    schedules_build([entry], actor=actor, note=note)
+    schedules_build([entry], by=by, note=note)
 
 
 def schedules_build(
-    entries: Iterable[CampaignVillage], *, actor: User | None = None, note: str = ""
+    entries: Iterable[CampaignVillage], *, by: User | None = None, note: str = ""
 ) -> int:
     """Write the stages of `entries` (with campaign and region loaded) from their working plans,
     in a few statements whatever their number: new stages created; a stage whose window or
     last day changed updated, its done day kept, with a `recomputed` history row naming
-    `actor` and `note` (the reason the day moved) when its last day changed; a stage the plan
+    `by` and `note` (the reason the day moved) when its last day changed; a stage the plan
     no longer has (proxies under a rule that forbids them) removed unless it was done. The
     caller refreshes VillageProgress. Returns the number of stages written. Call inside a
     transaction."""
@@ -119,7 +119,7 @@ def schedules_build(
                         old_due_on=old_due,
                         new_due_on=step.due,
                         note=note[:200],
-                        actor=actor,
+                        actor=by,
                     )
                 )
         gone += [s.pk for s in have.values() if s.done_on is None]
@@ -157,5 +157,5 @@ def schedule_rebuild(entry: CampaignVillage, *, by: User, reason: str = "") -> N
     service's transaction."""
     from huanjie.progress.refresh import refresh_villages
 
-    schedule_build(entry, actor=by, note=reason)
+    schedule_build(entry, by=by, note=reason)
     refresh_villages([entry.pk])

@@ -21,6 +21,7 @@ from huanjie.accounts.models import Role
 from huanjie.elections.demo import campaign_seed, election_days_seed, rule_profile_seed
 from huanjie.ledgers.demo import ledgers_seed
 from huanjie.nomination.demo import nomination_seed
+from huanjie.oversight.demo import oversight_seed
 from huanjie.party.demo import party_seed
 from huanjie.people.demo import people_seed
 from huanjie.polls.demo import polls_seed
@@ -117,6 +118,7 @@ class Command(BaseCommand):
         self._line(results_seed(campaign=campaign, officers=officers, county=officer, seed=seed))
         self._line(schedule_seed(campaign=campaign, officers=officers))
         self._line(ledgers_seed(campaign=campaign, officers=officers, county=officer))
+        self._line(oversight_seed(campaign=campaign, officers=officers))
         # The county's two previous terms, imported from xlsx like a county's old spreadsheets.
         self._line(rosters_seed(county_code=county.code, actor=officer, seed=seed))
         cared = care_seed(county_code=county.code, actor=officer)
