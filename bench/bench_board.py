@@ -40,14 +40,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.pgdb import recreate  # noqa: E402
+from bench.pgdb import (  # noqa: E402
+    PROVINCE,
+    REGION_COLUMNS,
+    copy_rows,
+    province_regions,
+    recreate,
+)
 
 DB = "huanjie_bench_board"
 DEFAULT_URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 COUNTY = "980101"
-PROVINCE = "99"
-CITIES = 10
-COUNTIES_PER_CITY = 10
 NOW = datetime(2026, 12, 4, 4, 0, tzinfo=UTC)
 TODAY = date(2026, 12, 4)
 COUNTY_TARGET_MS = 100
@@ -94,8 +97,6 @@ def main(argv: list[str] | None = None) -> int:
 # ---------------------------------------------------------------------------------------------
 # The regions, the campaigns and their rows.
 
-REGION_COLUMNS = "code, name, short_name, level, parent_id, kind, kind_corrected, kind_doubtful"
-
 
 def _county_regions() -> Iterator[tuple[Any, ...]]:
     """Province 98, city 9801, county 980101: 22 towns, 313 units (the last 24 communities)."""
@@ -115,42 +116,6 @@ def _county_regions() -> Iterator[tuple[Any, ...]]:
             kind = "community" if community else "village"
             name = f"第{v}社区" if community else f"第{v}村"
             yield (code, f"{name}委员会", name, 5, town, kind, False, False)
-
-
-def _province_regions(villages: int) -> Iterator[tuple[Any, ...]]:
-    counties = CITIES * COUNTIES_PER_CITY
-    towns_per_county = max(1, villages // counties // 20)
-    yield (PROVINCE, "测试省", "测试省", 1, None, "", False, False)
-    made = 0
-    for c in range(1, CITIES + 1):
-        city = f"{PROVINCE}{c:02d}"
-        yield (city, f"第{c}市", f"第{c}市", 2, PROVINCE, "", False, False)
-        for k in range(1, COUNTIES_PER_CITY + 1):
-            county = f"{city}{k:02d}"
-            yield (county, f"第{c}-{k}县", f"第{c}-{k}县", 3, city, "", False, False)
-            for t in range(towns_per_county):
-                town = f"{county}{100 + t:03d}"
-                yield (town, f"第{t}镇", f"第{t}镇", 4, county, "", False, False)
-                for v in range(20):
-                    if made == villages:
-                        break
-                    made += 1
-                    code = f"{town}{200 + v:03d}"
-                    yield (code, f"第{v}村村委会", f"第{v}村", 5, town, "village", False, False)
-
-
-def _copy(table: str, columns: str, rows: Iterator[tuple[Any, ...]]) -> int:
-    from django.db import connection
-
-    n = 0
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-            n += 1
-    return n
 
 
 ENTRY_COLUMNS = "id, campaign_id, region_id, included, exclusion_reason, election_date"
@@ -216,8 +181,8 @@ def _load(villages: int) -> dict[str, int]:
     from huanjie.elections.models import Campaign
 
     with transaction.atomic():
-        _copy("regions_region", REGION_COLUMNS, _county_regions())
-        _copy("regions_region", REGION_COLUMNS, _province_regions(villages))
+        copy_rows("regions_region", REGION_COLUMNS, _county_regions())
+        copy_rows("regions_region", REGION_COLUMNS, province_regions(villages))
         county_officer = User.objects.create(username="county", full_name="县级", region_id=COUNTY)
         province_officer = User.objects.create(
             username="province", full_name="省级", region_id=PROVINCE
@@ -246,8 +211,10 @@ def _load(villages: int) -> dict[str, int]:
                 )
                 .fetchall()
             ]
-            _copy("elections_campaignvillage", ENTRY_COLUMNS, _entries(campaign.pk, units, next_id))
-            _copy(
+            copy_rows(
+                "elections_campaignvillage", ENTRY_COLUMNS, _entries(campaign.pk, units, next_id)
+            )
+            copy_rows(
                 "progress_villageprogress", PROGRESS_COLUMNS, _progress(campaign.pk, units, next_id)
             )
             next_id += len(units)

@@ -41,13 +41,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.pgdb import recreate  # noqa: E402
+from bench.pgdb import (  # noqa: E402
+    PROVINCE,
+    REGION_COLUMNS,
+    copy_rows,
+    province_regions,
+    recreate,
+)
 
 DB = "huanjie_bench_report"
 DEFAULT_URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
-PROVINCE = "99"
-CITIES = 10
-COUNTIES_PER_CITY = 10
 TERMS = {10: date(2022, 1, 15), 11: date(2027, 1, 15)}
 NOW = datetime(2027, 2, 1, tzinfo=UTC)
 PEOPLE_PER_VILLAGE = 9  # six cadres per term, two newcomers in term 11, one supervision member
@@ -107,53 +110,16 @@ def _build_summaries() -> float:
 # The province.
 
 
-def _regions(villages: int) -> Iterator[tuple[Any, ...]]:
-    """(code, name, short_name, level, parent_id, kind, kind_corrected, kind_doubtful)."""
-    counties = CITIES * COUNTIES_PER_CITY
-    towns_per_county = max(1, villages // counties // 20)
-    yield (PROVINCE, "测试省", "测试省", 1, None, "", False, False)
-    made = 0
-    for c in range(1, CITIES + 1):
-        city = f"{PROVINCE}{c:02d}"
-        yield (city, f"第{c}市", f"第{c}市", 2, PROVINCE, "", False, False)
-        for k in range(1, COUNTIES_PER_CITY + 1):
-            county = f"{city}{k:02d}"
-            yield (county, f"第{c}-{k}县", f"第{c}-{k}县", 3, city, "", False, False)
-            for t in range(towns_per_county):
-                town = f"{county}{100 + t:03d}"
-                yield (town, f"第{t}镇", f"第{t}镇", 4, county, "", False, False)
-                for v in range(20):
-                    if made == villages:
-                        break
-                    made += 1
-                    code = f"{town}{200 + v:03d}"
-                    yield (code, f"第{v}村村委会", f"第{v}村", 5, town, "village", False, False)
-
-
-def _copy(table: str, columns: str, rows: Iterator[tuple[Any, ...]]) -> int:
-    from django.db import connection
-
-    n = 0
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-            n += 1
-    return n
-
-
 def _load(villages: int) -> dict[str, int]:
     from django.db import connection, transaction
 
     from huanjie.rosters.models import Term
 
     with transaction.atomic():
-        _copy(
+        copy_rows(
             "regions_region",
-            "code, name, short_name, level, parent_id, kind, kind_corrected, kind_doubtful",
-            _regions(villages),
+            REGION_COLUMNS,
+            province_regions(villages),
         )
         codes = [
             c
@@ -169,21 +135,21 @@ def _load(villages: int) -> dict[str, int]:
                 pk = 2 * i + j + 1
                 terms[(county, number)] = pk
                 term_rows.append((pk, county, number, reference, NOW))
-        _copy(
+        copy_rows(
             "rosters_term",
             "id, county_id, number, reference_date, created_at",
             iter(term_rows),
         )
-        people = _copy(
+        people = copy_rows(
             "people_person",
             "id, id_cipher, id_hash, id_masked, name, sex, birth_date, ethnicity, region_id, "
             "group_name, household_no, created_at",
             _people(codes),
         )
-        rows = _copy("rosters_cadre", CADRE_COLUMNS, _cadres(codes, terms))
+        rows = copy_rows("rosters_cadre", CADRE_COLUMNS, _cadres(codes, terms))
         clerk = _clerk()
-        _copy("rosters_reservecadre", RESERVE_COLUMNS, _reserve(codes, clerk))
-        _copy("rosters_departurecare", CARE_COLUMNS, _care(codes, terms, clerk))
+        copy_rows("rosters_reservecadre", RESERVE_COLUMNS, _reserve(codes, clerk))
+        copy_rows("rosters_departurecare", CARE_COLUMNS, _care(codes, terms, clerk))
         with connection.cursor() as cursor:
             for table in ("rosters_term", "people_person", "rosters_cadre"):
                 cursor.execute(

@@ -119,12 +119,12 @@ class LedgerColumn:
 
 @dataclass(frozen=True)
 class Transition:
-    """A move of an item's status from `source` to `target` through `service`, which gets the
-    values of `fields` (column keys) and of `extra` as keyword arguments:
-    `rectification_close(actor=, item=, closed_on=, close_note=)`. `label` is its button
-    (销号)."""
+    """A move of an item's status from `source` (one status, or several that move alike) to
+    `target` through `service`, which gets the values of `fields` (column keys) and of `extra`
+    as keyword arguments: `rectification_close(actor=, item=, closed_on=, close_note=)`.
+    `label` is its button (销号)."""
 
-    source: str
+    source: str | tuple[str, ...]
     target: str
     label: str
     service: Callable[..., Any]
@@ -133,6 +133,12 @@ class Transition:
     # Values the service takes that are no column of the ledger (the reason of a reopening):
     # asked on the item's page; a file gives none.
     extra: tuple[LedgerColumn, ...] = ()
+    # What this move needs when it is not the kind's own `action` (an inspection problem is
+    # recorded and reopened by the inspection group, followed up and closed by the town).
+    action: Action | None = None
+
+    def starts_at(self, status: str) -> bool:
+        return status == self.source if isinstance(self.source, str) else status in self.source
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,10 @@ class LedgerKind:
     status: str = ""
     action: Action = Action.MANAGE_LEDGERS
     view_action: Action = Action.VIEW_PROGRESS
+    # What importing a file needs when it is not `action`: the town imports its follow-up of
+    # the inspection problems (the rows' transitions), which the group records; each row is
+    # still written by the services, which refuse what the user may not do.
+    import_action: Action | None = None
     reader_levels: tuple[int, ...] = ALL_LEVELS
     unique_by: tuple[str, ...] = ()
     search: tuple[str, ...] = ()
@@ -214,6 +224,24 @@ class LedgerKind:
         L1), as `accounts.permissions.require` does for an action."""
         if not self.readable_by(user):
             audit_denied(user, self.view_action)
+            raise Http404("未找到")
+
+    def importable_by(self, user: Any) -> bool:
+        return self.readable_by(user) and can(user, self.import_action or self.action)
+
+    def require_import(self, user: Any) -> None:
+        """404 for a user who may not import this ledger's files, audited (SECURITY.md L1)."""
+        if not self.importable_by(user):
+            audit_denied(user, self.import_action or self.action)
+            raise Http404("未找到")
+
+    def may_move(self, user: Any, move: Transition) -> bool:
+        return self.readable_by(user) and can(user, move.action or self.action)
+
+    def require_move(self, user: Any, move: Transition) -> None:
+        """404 for a user who may not make this move, audited (SECURITY.md L1)."""
+        if not self.may_move(user, move):
+            audit_denied(user, move.action or self.action)
             raise Http404("未找到")
 
     def require_write(self, user: Any) -> None:
@@ -438,7 +466,7 @@ def form_values(kind: LedgerKind, cleaned: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def transitions_from(kind: LedgerKind, status: str) -> list[Transition]:
-    return [t for t in kind.transitions if t.source == status]
+    return [t for t in kind.transitions if t.starts_at(status)]
 
 
 def path_between(kind: LedgerKind, source: str, target: str) -> list[Transition] | None:
@@ -883,7 +911,7 @@ class LedgerImporter(Importer):
 
     def authorize(self, actor: User, job: UploadJob) -> str | None:
         refusal = super().authorize(actor, job)
-        if refusal is None and not self.ledger.writable_by(actor):
+        if refusal is None and not self.ledger.importable_by(actor):
             return "没有导入该文件的权限"
         return refusal
 
@@ -931,7 +959,7 @@ def importer_for(kind: LedgerKind) -> LedgerImporter:
             "label": kind.label,
             "job_model": LedgerImport,
             "schema": schema_of(kind),
-            "action": kind.action,
+            "action": kind.import_action or kind.action,
         },
     )
     return cls()  # type: ignore[no-any-return]

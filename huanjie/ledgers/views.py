@@ -175,7 +175,7 @@ def ledger_list(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "q": state["q"],
             "town": state["town"],
             "may_write": ledger.writable_by(user),
-            "may_import": ledger.writable_by(user) and len(scope_code(user) or "") in (6, 9),
+            "may_import": ledger.importable_by(user) and len(scope_code(user) or "") in (6, 9),
             "links": [(label, reverse(name, args=[campaign.pk])) for label, name in ledger.links],
             "breadcrumbs": _breadcrumbs(campaign, (ledger.label, None)),
         },
@@ -265,11 +265,11 @@ def ledger_item(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResp
                 messages.success(request, MSG_SAVED)
                 return redirect("ledgers:item", pk=campaign.pk, kind=ledger.key, item=found.pk)
     status = getattr(found, ledger.status) if ledger.status else ""
-    moves = (
-        [(t, fw.transition_form(ledger, t)) for t in fw.transitions_from(ledger, status)]
-        if may_write
-        else []
-    )
+    moves = [
+        (t, fw.transition_form(ledger, t))
+        for t in fw.transitions_from(ledger, status)
+        if ledger.may_move(user, t)
+    ]
     return render(
         request,
         "ledgers/item.html",
@@ -296,13 +296,13 @@ def ledger_move(request: HttpRequest, pk: int, kind: str, item: int, to: str) ->
     """One transition of an item (its form's values), through the kind's guarded service."""
     campaign = _campaign(request, pk)
     ledger = _kind(request, kind)
-    _writable(request, ledger)
     user = current_user(request)
     found = fw.access_item(user, ledger, campaign, item)
     status = getattr(found, ledger.status) if ledger.status else ""
     move = next((t for t in fw.transitions_from(ledger, status) if t.target == to), None)
     if move is None:
         raise Http404("未找到")
+    ledger.require_move(user, move)
     form = fw.transition_form(ledger, move, request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -332,7 +332,7 @@ def ledger_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The upload page of a kind (the user's county or town), its template and recent jobs."""
     campaign = _campaign(request, pk)
     ledger = _kind(request, kind)
-    _writable(request, ledger)
+    ledger.require_import(request.user)
     area = _import_scope(request)
     importer = importer_of(ledger.importer_kind)
     form = upload_form(request, importer, scope=area, campaign=campaign)
@@ -360,7 +360,7 @@ def ledger_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def ledger_template(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     _campaign(request, pk)
     ledger = _kind(request, kind)
-    _writable(request, ledger)
+    ledger.require_import(request.user)
     area = _import_scope(request)
     return xlsx_response(
         fw.ledger_template(ledger, area), f"{area.display_name}{ledger.label}模板.xlsx"

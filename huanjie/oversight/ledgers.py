@@ -130,22 +130,16 @@ PROBLEMS = LedgerKind(
             "登记整改措施",
             inspections.problem_follow_up,
             fields=("measures",),
+            action=Action.MANAGE_LEDGERS,
         ),
         Transition(
-            ProblemStatus.OPEN,
+            (ProblemStatus.OPEN, ProblemStatus.RECTIFYING),
             ProblemStatus.CLOSED,
             "整改销号",
             inspections.problem_close,
             fields=("closed_on", "close_note"),
             tone="success",
-        ),
-        Transition(
-            ProblemStatus.RECTIFYING,
-            ProblemStatus.CLOSED,
-            "整改销号",
-            inspections.problem_close,
-            fields=("closed_on", "close_note"),
-            tone="success",
+            action=Action.MANAGE_LEDGERS,
         ),
         Transition(
             ProblemStatus.CLOSED,
@@ -156,9 +150,10 @@ PROBLEMS = LedgerKind(
             tone="warning",
         ),
     ),
-    # The owner town (or the county) follows up and closes; the group records (its own page,
-    # oversight:visit) and reopens (its service checks the group).
-    action=Action.MANAGE_LEDGERS,
+    # The inspection group records, corrects and reopens (its services check the group); the
+    # owner town (or the county) follows up and closes, on the page or by its follow-up file.
+    action=Action.RECORD_INSPECTIONS,
+    import_action=Action.MANAGE_LEDGERS,
     search=("description", "requirement", "measures", "visit__group__name"),
     history=problem_history,
     links=(("督导记录", "oversight:campaign"),),
@@ -231,15 +226,7 @@ PETITIONS = LedgerKind(
             tone="warning",
         ),
         Transition(
-            PetitionStatus.RECEIVED,
-            PetitionStatus.SETTLED,
-            "办结",
-            petitions.petition_settle,
-            fields=("settled_on", "outcome"),
-            tone="success",
-        ),
-        Transition(
-            PetitionStatus.HANDLING,
+            (PetitionStatus.RECEIVED, PetitionStatus.HANDLING),
             PetitionStatus.SETTLED,
             "办结",
             petitions.petition_settle,

@@ -237,7 +237,12 @@ def early_villages_seed(
     today = min(max(date.today(), campaign.window_start), campaign.window_end)
     for entry_ in chosen:
         village_ready(entry=entry_, actor=town, rng=rng)
-        campaign_village_set_election_date(actor=town, entry=entry_, election_date=today)
+        campaign_village_set_election_date(
+            actor=town,
+            entry=entry_,
+            election_date=today,
+            reason="确定为换届先行村，经县级指导组同意提前选举",
+        )
     names = "、".join(e.region.display_name for e in chosen)
     return f"提前选举：{names}的候选人名单已确定，选举日提前到 {today.isoformat()}"
 

@@ -152,7 +152,7 @@ class PlanRow:
 COUNTY_PLAN: tuple[PlanRow, ...] = (
     PlanRow(
         "party_election", "村党组织换届选举", "社区党组织换届选举", -60, -40,
-        "县级工作方案：先党组织后村委会（WORKFLOW.md §2），D-60～D-40",
+        "县级工作方案：先党组织后村委会，D-60～D-40",
     ),
     PlanRow(
         "committee", "推选村民选举委员会", "推选居民选举委员会", -35, -34,
