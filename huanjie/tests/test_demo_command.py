@@ -61,6 +61,27 @@ def test_the_demo_loads_the_county_and_reloads_idempotently():
         assert proxy.principal.person.household_no == proxy.holder.person.household_no
     assert AuditEvent.objects.filter(action="voter.proxy_record").count() == proxies.count()
     assert "人员变动：城关镇" in text and "委托投票：西关村" in text
+    # The schedule, the board's rows and the ledgers (issue 14): every village has its row,
+    # some are late, the ledgers and the inspections are filled, 21 二类村 turned 一类.
+    from django.utils import timezone
+
+    from huanjie.ledgers.selectors import ledger_counts
+    from huanjie.oversight.models import InspectionGroup, InspectionVisit, Petition
+    from huanjie.progress.models import ScheduleStage, VillageProgress
+
+    progress = VillageProgress.objects.filter(campaign=campaign)
+    assert progress.count() == 313
+    assert progress.filter(next_due__lt=timezone.localdate()).exists()
+    assert ScheduleStage.objects.filter(village__campaign=campaign).count() > 313 * 10
+    counts = ledger_counts(campaign, "630121")
+    assert counts["category_upgrades"] == 21 and counts["complex_villages"] > 0
+    assert counts["rectification_closed"] > 0 and counts["dual_role_missing"] > 0
+    assert InspectionGroup.objects.filter(campaign=campaign).count() == 4
+    assert InspectionVisit.objects.filter(campaign=campaign).exists()
+    assert Petition.objects.filter(campaign=campaign).exists()
+    assert "工作日程：" in text and "工作台账：" in text and "督导：" in text
+    stages = ScheduleStage.objects.count()
+    visits = InspectionVisit.objects.count()
     again = io.StringIO()
     call_command("demo", scale=0.02, stdout=again)
     assert Person.objects.count() == people
@@ -70,3 +91,6 @@ def test_the_demo_loads_the_county_and_reloads_idempotently():
     assert PersonStatusChange.objects.count() == changes.count()
     assert Proxy.objects.count() == proxies.count()
     assert "人员变动：已存在" in again.getvalue() and "委托投票：已存在" in again.getvalue()
+    assert ScheduleStage.objects.count() == stages
+    assert InspectionVisit.objects.count() == visits
+    assert ledger_counts(campaign, "630121") == counts
