@@ -160,13 +160,10 @@ class InspectionProblem(models.Model):
         )
 
 
-class InspectionProblemEvent(models.Model):
-    """One transition of a problem (recorded, followed up, closed, reopened): who, from → to,
-    the note, the day."""
+class Event(models.Model):
+    """One transition of an item (who, from → to, the day, the note): the fields every history
+    table of this app has; each adds the foreign key to its item."""
 
-    problem = models.ForeignKey(
-        InspectionProblem, verbose_name="问题", on_delete=models.CASCADE, related_name="events"
-    )
     event = models.CharField("事项", max_length=20)
     old_status = models.CharField("原状态", max_length=12, blank=True)
     new_status = models.CharField("新状态", max_length=12)
@@ -176,6 +173,17 @@ class InspectionProblemEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="操作人"
     )
     at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class InspectionProblemEvent(Event):
+    """One transition of a problem (recorded, followed up, closed, reopened)."""
+
+    problem = models.ForeignKey(
+        InspectionProblem, verbose_name="问题", on_delete=models.CASCADE, related_name="events"
+    )
 
     class Meta:
         verbose_name = "督导问题处理记录"
@@ -266,21 +274,12 @@ class Petition(models.Model):
         return self.status != PetitionStatus.SETTLED and self.due_on < timezone.localdate()
 
 
-class PetitionEvent(models.Model):
+class PetitionEvent(Event):
     """One transition of a petition (received, handled, extended, settled)."""
 
     petition = models.ForeignKey(
         Petition, verbose_name="信访举报", on_delete=models.CASCADE, related_name="events"
     )
-    event = models.CharField("事项", max_length=20)
-    old_status = models.CharField("原状态", max_length=10, blank=True)
-    new_status = models.CharField("新状态", max_length=10)
-    on = models.DateField("日期")
-    note = models.CharField("说明", max_length=TEXT, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="操作人"
-    )
-    at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "信访举报办理记录"
