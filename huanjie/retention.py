@@ -12,6 +12,10 @@ removes it, one campaign a transaction:
   check-in registers, attendance, mobile-box lists and staff (polls.retention; the frozen counts
   stay, as do the certified results, their versions and the signed tally sheets: the election's
   archive);
+- its schedule's notes and election-day reasons (progress.retention), and what names or
+  describes a person in its ledgers (ledgers.retention: intended candidates, responsible
+  leaders, audited cadres, free text) and in its inspections, petitions and training
+  (oversight.retention: petitioners, attendees, free text); the items stay and still count;
 - each person it names (roll, nominations, committees, reviews, poll staff) whom nothing still kept names
   (no campaign within its end date, no Party member, no post in force on a roster, no running
   deprivation of political rights) is erased: the ID's ciphertext and lookup
@@ -38,11 +42,13 @@ from huanjie.committees.retention import (
 )
 from huanjie.elections.models import Campaign
 from huanjie.elections.services import campaign_mark_purged, campaigns_due_for_purge
+from huanjie.ledgers.retention import ledgers_personal_data_purge
 from huanjie.nomination.retention import (
     named_by_kept_nominations,
     named_by_nomination,
     nomination_personal_data_purge,
 )
+from huanjie.oversight.retention import oversight_personal_data_purge
 from huanjie.party.services import kept_by_party, party_personal_data_purge
 from huanjie.people.models import Person
 from huanjie.people.services import people_erase
@@ -51,6 +57,7 @@ from huanjie.polls.retention import (
     named_by_polls,
     polls_personal_data_purge,
 )
+from huanjie.progress.retention import schedule_personal_data_purge
 from huanjie.results.retention import public_checks_prune
 from huanjie.review.retention import (
     named_by_kept_reviews,
@@ -103,6 +110,9 @@ def campaign_personal_data_purge(campaign: Campaign, today: date) -> Purged | No
             **committees_personal_data_purge(locked),
             **review_personal_data_purge(locked),
             **polls_personal_data_purge(locked),
+            **schedule_personal_data_purge(locked),
+            **ledgers_personal_data_purge(locked),
+            **oversight_personal_data_purge(locked),
             "people_erased": erased,
         }
         campaign_mark_purged(campaign=locked, today=today, counts=counts)
