@@ -82,3 +82,50 @@ def test_the_purge_removes_who_the_ledgers_name_and_keeps_what_they_count(cast, 
     petition = Petition.objects.get()
     assert (petition.petitioner_name, petition.petitioner_phone) == (PURGED_TEXT, "")
     assert not ElectionDayChange.objects.exclude(reason__in=("", PURGED_TEXT)).exists()
+
+
+def test_a_purged_campaigns_ledgers_refuse_every_write_in_chinese(cast, campaign):
+    import pytest
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from huanjie.elections.services import MSG_PURGED
+    from huanjie.ledgers.services import rectification
+    from huanjie.ledgers.tests.world import rectification_values
+    from huanjie.lib.dates import cn_date
+    from huanjie.oversight.services import petitions
+    from huanjie.regions.models import Region
+
+    items = make_world(cast, campaign)
+    petition = ow.petition(campaign, VILLAGE, cast.county_officer)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        window_start=date(2021, 11, 1),
+        window_end=date(2022, 3, 31),
+        retention_until=date(2022, 4, 1),
+    )
+    purge_expired()
+    campaign.refresh_from_db()
+    refusal = MSG_PURGED.format(day=cn_date(timezone.localdate()))
+    village = Region.objects.get(code=VILLAGE)
+    attempts = [
+        lambda: rectification.rectification_save(
+            actor=cast.county_officer,
+            campaign=campaign,
+            region=village,
+            item=None,
+            values=rectification_values(),
+        ),
+        lambda: rectification.rectification_close(
+            actor=cast.county_officer,
+            item=items["rectification"],
+            closed_on=date(2026, 12, 1),
+            close_note="已整改",
+        ),
+        lambda: petitions.petition_settle(
+            actor=cast.county_officer, item=petition, settled_on=date(2026, 12, 1), outcome="已办结"
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError) as exc:
+            attempt()
+        assert exc.value.messages == [refusal]

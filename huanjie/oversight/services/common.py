@@ -11,12 +11,13 @@ from django.db.models import Model
 from django.utils import timezone
 
 from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
+from huanjie.elections.models import Campaign
+from huanjie.elections.services import check_not_purged
 from huanjie.oversight.models import TEXT
 from huanjie.regions.models import Region
 
 if TYPE_CHECKING:
     from huanjie.accounts.models import User
-    from huanjie.elections.models import Campaign
 
 MSG_REQUIRED: Final = "{label}：请填写"
 MSG_TOO_LONG: Final = "{label}：不能超过{most}个字"
@@ -37,10 +38,23 @@ def refuse(actor: User, action: Action, obj: Model | None, message: str) -> NoRe
     raise ValidationError(message)
 
 
-def check(actor: User, action: Action, code: str, obj: Model | None, message: str) -> None:
-    """The actor holds `action` over the region `code` (SECURITY.md C1, C3), else refused."""
+def check(
+    actor: User,
+    action: Action,
+    code: str,
+    obj: Model | None,
+    message: str,
+    *,
+    campaign: Campaign | None = None,
+) -> None:
+    """The actor holds `action` over the region `code` (SECURITY.md C1, C3), else refused; and
+    the campaign (`campaign`, or the object's) still holds its personal data (SECURITY.md P7:
+    a purged campaign is read-only)."""
     if not can(actor, action) or not in_scope(actor, code):
         refuse(actor, action, obj, message)
+    held = campaign or (obj if isinstance(obj, Campaign) else getattr(obj, "campaign", None))
+    if held is not None:
+        check_not_purged(held)
 
 
 def text(value: str | None, label: str, most: int, *, required: bool = True) -> str:

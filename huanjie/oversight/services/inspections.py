@@ -22,6 +22,7 @@ from django.utils import timezone
 from huanjie.accounts.models import Role
 from huanjie.accounts.permissions import Action, can, in_scope, roles_of
 from huanjie.audit.services import audit_record
+from huanjie.elections.services import check_not_purged
 from huanjie.oversight.models import (
     InspectionGroup,
     InspectionProblem,
@@ -190,6 +191,7 @@ def _check_recorder(actor: User, group: InspectionGroup, place: Region, obj: Mod
     place lies in one of the group's towns."""
     if not may_record(actor, group, place.code):
         refuse(actor, Action.RECORD_INSPECTIONS, obj or group, MSG_NOT_MEMBER)
+    check_not_purged(group.campaign)  # SECURITY.md P7: a purged campaign is read-only
     if not group.towns.filter(code=place.code[:9]).exists():
         raise ValidationError(MSG_NOT_COVERED.format(name=place.display_name, group=group.name))
 

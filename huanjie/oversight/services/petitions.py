@@ -132,7 +132,7 @@ def petition_save(
 ) -> Petition:
     """Receive a petition or report (`item` None) about the town or village `region`, or correct
     one not yet settled; the handling limit follows the day of acceptance."""
-    check(actor, Action.MANAGE_LEDGERS, region.code, item, MSG_NOT_ALLOWED)
+    check(actor, Action.MANAGE_LEDGERS, region.code, item, MSG_NOT_ALLOWED, campaign=campaign)
     if item is not None:
         check(actor, Action.MANAGE_LEDGERS, item.region_id, item, MSG_NOT_ALLOWED)
         if item.status == PetitionStatus.SETTLED:

@@ -35,7 +35,7 @@ def work_record_save(
 ) -> WorkRecord:
     """A meeting the county or town `region` held, or a document it issued (`item` None), or a
     correction of one."""
-    check(actor, Action.MANAGE_LEDGERS, region.code, item, MSG_NOT_ALLOWED)
+    check(actor, Action.MANAGE_LEDGERS, region.code, item, MSG_NOT_ALLOWED, campaign=campaign)
     if item is not None:
         check(actor, Action.MANAGE_LEDGERS, item.region_id, item, MSG_NOT_ALLOWED)
         if item.region_id != region.code:

@@ -42,7 +42,7 @@ def training_save(
     values: Mapping[str, Any],
 ) -> TrainingSession:
     """A session the county or the town `region` held (`item` None), or a correction of one."""
-    check(actor, Action.MANAGE_LEDGERS, region.code, item, MSG_NOT_ALLOWED)
+    check(actor, Action.MANAGE_LEDGERS, region.code, item, MSG_NOT_ALLOWED, campaign=campaign)
     if item is not None:
         check(actor, Action.MANAGE_LEDGERS, item.region_id, item, MSG_NOT_ALLOWED)
     fields: dict[str, Any] = {
@@ -116,7 +116,7 @@ def attendee_save(
 ) -> TrainingAttendee:
     """One who attended the session `values["session"]` (its 编号) of the organiser `region`:
     the name, the post, the village (within the organiser's area) or the unit."""
-    check(actor, Action.MANAGE_LEDGERS, region.code, item, MSG_NOT_ALLOWED)
+    check(actor, Action.MANAGE_LEDGERS, region.code, item, MSG_NOT_ALLOWED, campaign=campaign)
     if item is not None:
         check(actor, Action.MANAGE_LEDGERS, item.region_id, item, MSG_NOT_ALLOWED)
     session = session_numbered(campaign, region, values.get("session"))
