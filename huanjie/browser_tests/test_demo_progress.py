@@ -67,6 +67,18 @@ def test_the_demo_county_and_its_inspector_walk_issue_14(page, live_server):  # 
     assert "/schedule/630121100" in page.url
     assert "逾期" in page.content()
     shot(page, "demo-late-village-schedule")
+    # The late stage recorded done (htmx): its row and the summary above follow at once.
+    summary = page.get_by_test_id("schedule-summary")
+    before = summary.inner_text()
+    late = page.locator("tr", has=page.locator("[data-testid=stage-state]", has_text="逾期")).first
+    late.locator("input[name=done_on]").fill(timezone.localdate().isoformat())
+    late.locator("input[name=note]").fill("党组织换届选举已完成，结果已报乡镇党委")
+    late.get_by_role("button", name="登记完成").click()
+    page.wait_for_function(
+        "before => document.querySelector('[data-testid=schedule-summary]').innerText !== before",
+        arg=before,
+    )
+    assert "已完成" in page.content()
 
     # An open rectification item of a complex village, closed (销号).
     item = RectificationItem.objects.filter(status="open").order_by("pk").first()

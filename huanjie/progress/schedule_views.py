@@ -102,7 +102,15 @@ def _answer(request: HttpRequest, stage: ScheduleStage, error: str = "") -> Http
     post goes back to the page with a message."""
     if request.headers.get("HX-Request"):
         row = _row(stage, timezone.localdate())
-        context = {"row": row, "entry": stage.village, "can_manage": True, "error": error}
+        context = {
+            "row": row,
+            "entry": stage.village,
+            "can_manage": True,
+            "error": error,
+            # The summary card above the table follows the row (htmx out-of-band swap).
+            "oob": True,
+            "progress": VillageProgress.objects.filter(village=stage.village).first(),
+        }
         return render(request, "progress/schedule_stage.html", context)
     if error:
         messages.error(request, error)

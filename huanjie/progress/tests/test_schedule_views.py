@@ -60,6 +60,10 @@ def test_a_stage_is_done_and_undone_by_htmx(cast, campaign):
     assert answer.status_code == 200
     assert "已完成" in answer.content.decode() and "撤销" in answer.content.decode()
     assert progress(found).status == "under_way"
+    # The summary card above the table follows the row, swapped out of band.
+    summary = answer.content.decode().split('id="schedule-summary"', 1)[1]
+    assert 'hx-swap-oob="true"' in summary.split(">", 1)[0]
+    assert f"{progress(found).stages_done} / {progress(found).stages_total}" in summary
     answer = client.post(_url(campaign, tail=f"stages/{party.pk}/undo/"), {"note": ""}, **htmx)
     assert "撤销原因" in answer.content.decode()
     answer = client.post(_url(campaign, tail=f"stages/{party.pk}/undo/"), {"note": "误"}, **htmx)
