@@ -360,6 +360,20 @@ def routes_to_fill(cast: Cast, campaign: Campaign, objects: dict[str, Any]) -> d
     return routes
 
 
+def part_modules(package: str, parts: tuple[str, ...]) -> list[Any]:
+    """The modules `package.<part>` of an app's tests that exist (an app's routes and matrix
+    gathered from the files of its parts)."""
+    import importlib
+
+    found = []
+    for part in parts:
+        try:
+            found.append(importlib.import_module(f"{package}.{part}"))
+        except ModuleNotFoundError:
+            continue
+    return found
+
+
 def app_route_modules() -> list[Any]:
     """The `tests/routes.py` modules of the installed huanjie apps that have one."""
     import importlib

@@ -3,18 +3,15 @@ gathered from its parts (matrix_*.py beside this file)."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
+
+from huanjie.conftest import part_modules
 
 PARTS = ("matrix_ledgers",)
 
 
 def cases() -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for part in PARTS:
-        try:
-            module = importlib.import_module(f"huanjie.ledgers.tests.{part}")
-        except ModuleNotFoundError:
-            continue
+    for module in part_modules(__package__ or "", PARTS):
         found |= module.cases()
     return found

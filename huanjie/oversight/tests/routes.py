@@ -3,27 +3,18 @@ gathered from its parts (routes_*.py beside this file), each with its own POST_O
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
+from huanjie.conftest import part_modules
+
 PARTS = ("routes_oversight",)
+MODULES = part_modules(__package__ or "", PARTS)
 
-
-def _modules() -> list[Any]:
-    found = []
-    for part in PARTS:
-        try:
-            found.append(importlib.import_module(f"huanjie.oversight.tests.{part}"))
-        except ModuleNotFoundError:
-            continue
-    return found
-
-
-POST_ONLY: set[str] = set().union(*(getattr(m, "POST_ONLY", set()) for m in _modules()))
+POST_ONLY: set[str] = set().union(*(getattr(m, "POST_ONLY", set()) for m in MODULES))
 
 
 def routes(cast: Any, campaign: Any, objects: dict[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for module in _modules():
+    for module in MODULES:
         found |= module.routes(cast, campaign, objects)
     return found
