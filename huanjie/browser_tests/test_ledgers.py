@@ -4,6 +4,8 @@ note; the village leaves the complex list with its last item; the list exported 
 
 from __future__ import annotations
 
+import io
+
 import openpyxl
 import pytest
 from django.utils import timezone
@@ -63,7 +65,8 @@ def test_a_county_officer_closes_the_last_rectification_item_of_a_complex_villag
     with page.expect_download() as download:
         page.goto(f"{live_server.url}/ledgers/{campaign.pk}/rectification/")
         page.get_by_test_id("export-xlsx").first.click()
-    sheet = openpyxl.load_workbook(download.value.path()).active
+    # The download's path has no extension, which openpyxl insists on: read its bytes.
+    sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "编号"
     assert any("已销号" in [str(c) for c in r] for r in rows[1:])
