@@ -3,9 +3,10 @@ transition with its PetitionEvent, by the town the petition concerns or the coun
 (MANAGE_LEDGERS).
 
 The handling limit: 60 days from acceptance, which may be extended once by at most 30 days with
-the reason (信访工作条例(2022) 第三十二条 — the article number as recalled, its text not read
-here; the 60 and 30 days are confirmed by a 信访局's public answer citing the 条例: "信访事项应当
-自受理之日起60日内办结……延长期限不得超过30日"). A petition not settled by `due_on` is overdue.
+the reason (信访工作条例(2022) 第三十四条: "应当自受理之日起60日内办结；情况复杂的，经本机关、单位
+负责人批准，可以适当延长办理期限，但延长期限不得超过30日" — SECONDARY: quoted so by two public
+codebases, which put the review (复查) in 第三十五条; the 条例's own text not read here. The 2005
+信访条例 had it as 第三十三条). A petition not settled by `due_on` is overdue.
 The petitioner's name and phone are optional (an anonymous report is still a report); the phone
 is shown and audited masked (SECURITY.md P3)."""
 
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from huanjie.accounts.models import User
     from huanjie.elections.models import Campaign
 
-# 信访工作条例(2022) 第三十二条 (as recalled; see the module docstring).
+# 信访工作条例(2022) 第三十四条 (SECONDARY; see the module docstring).
 HANDLING_DAYS: Final = 60
 EXTENSION_DAYS: Final = 30
 # Near the limit: the home panel and the list flag what falls due within a week.
@@ -201,7 +202,7 @@ def petition_handle(
 
 
 def petition_extend(*, actor: User, item: Petition, extension_reason: str) -> Petition:
-    """Extend the handling limit once, by 30 days, with the reason (第三十二条, as recalled)."""
+    """Extend the handling limit once, by 30 days, with the reason (信访工作条例(2022) 第三十四条)."""
     check(actor, Action.MANAGE_LEDGERS, item.region_id, item, MSG_NOT_ALLOWED)
     reason = text(extension_reason, "延期理由", 200)
     with transaction.atomic():
