@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -33,6 +32,7 @@ from huanjie.elections.selectors import access_campaign, campaigns_visible_to
 from huanjie.lib.dates import cn_date
 from huanjie.progress.models import Status, VillageProgress
 from huanjie.regions.models import Region
+from huanjie.rosters.report_types import share
 
 # The length of a child's code under a region of each level (province → city → county → town).
 CHILD_DIGITS = {1: 4, 2: 6, 3: 9}
@@ -48,11 +48,10 @@ BOARD_STATUSES: dict[str, str] = {
 
 
 def percent(part: int, whole: int) -> str:
-    """A share to one decimal, rounded half up, as the reports print it; "—" of nothing."""
-    if not whole:
-        return "—"
-    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return f"{value}%"
+    """A share as the reports print it (rosters.report_types.share: one decimal, half up);
+    "—" of nothing."""
+    value = share(part, whole)
+    return "—" if value is None else f"{value}%"
 
 
 @dataclass
