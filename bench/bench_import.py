@@ -123,6 +123,7 @@ def make_regions_and_campaign(term: int = 12):  # type: ignore[no-untyped-def]
         # Each term five years on: one person, one village, one term (overlapping windows).
         window_start=date(2026 + 5 * (term - 12), 11, 1),
         window_end=date(2027 + 5 * (term - 12), 3, 31),
+        retention_until=date(2032 + 5 * (term - 12), 3, 31),
         created_by=User.objects.get(username="bench"),
     )
     day = date(2027 + 5 * (term - 12), 1, 15)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -226,6 +227,14 @@ CONTENT_SECURITY_POLICY = {
 # is refused once used (django-otp keeps the last step) and after failures django-otp throttles.
 OTP_TOTP_ISSUER = "换届通"
 OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Imports check big files in worker processes (huanjie.uploads.importers): how many (0: none),
+# and after how many rows they start (a small file is checked in the process that reads it).
+HUANJIE_IMPORT_WORKERS = envint("HUANJIE_IMPORT_WORKERS", 2 if (os.cpu_count() or 1) > 1 else 0)
+HUANJIE_IMPORT_PARALLEL_AFTER = envint("HUANJIE_IMPORT_PARALLEL_AFTER", 20_000)
+# How a roll import writes on PostgreSQL (docs/voters.md): "auto" picks the bulk path for a file
+# that outweighs the tables it goes into, "bulk" or "general" force one.
+HUANJIE_ROLL_LOAD = envstr("HUANJIE_ROLL_LOAD", "auto")
 
 TASKS = {
     "default": {

@@ -689,6 +689,19 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
+def rows_estimate(path: Path, kind: Kind) -> int:
+    """About how many rows a file holds, before reading it, for a choice that only needs the
+    order of magnitude (the roll import's bulk path): a csv's line breaks (counted at about
+    2 GB/s), a spreadsheet's compressed size at about 40 bytes a row."""
+    if kind != "csv":
+        return path.stat().st_size // 40
+    lines = 0
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            lines += block.count(b"\n")
+    return lines
+
+
 def open_sheet(path: Path, kind: Kind, limits: Limits) -> Sheet:
     """The first sheet of a file that `file_kind` accepted as `kind`. A spreadsheet is refused
     if its used range is past `limits`, before any sheet is built; a csv's rows are counted as

@@ -11,12 +11,16 @@ app's ``AppConfig.ready`` imports the module); the lifecycle (``uploads.services
 
 from __future__ import annotations
 
+import multiprocessing
+import pickle
+import queue
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Final
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connections, transaction
 
 from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action, audit_denied, can, in_scope
@@ -29,6 +33,10 @@ from huanjie.uploads.models import UploadJob
 
 Progress = Callable[[str, int], None]
 PROGRESS_EVERY = 10_000
+
+# Rows per chunk handed to a checking process (a few MB in flight per chunk).
+PARALLEL_CHUNK = 2_000
+MSG_CHECKER_DIED = "检查文件的后台进程意外退出（退出码 {code}），未导入任何数据，请重试"
 
 MSG_DENIED = "没有导入该文件的权限"
 MSG_SCOPE_LEVEL = "{label}只能按{levels}导入"
@@ -46,8 +54,16 @@ class Load:
     into `outcome`) and returns what the writer needs, or None; `write` consumes the checked
     rows inside the run's transaction. `close` runs after the transaction, whatever happened."""
 
+    # `read` needs nothing but the load's own state (no database): past the first
+    # HUANJIE_IMPORT_PARALLEL_AFTER rows, it runs in HUANJIE_IMPORT_WORKERS processes.
+    parallel: ClassVar[bool] = False
+
     def __init__(self, outcome: FileOutcome) -> None:
         self.outcome = outcome
+        # The data rows the file holds, as estimated before reading it (run_file sets it), and
+        # whether this is the file's second run, after `write` raised RunAgain.
+        self.rows_estimate = 0
+        self.again = False
 
     def read(self, number: int, cells: list[Any]) -> Any:
         """`check` for a row with anything in it, BLANK for an empty one. An import with a
@@ -227,17 +243,27 @@ class _Rollback(Exception):
     pass
 
 
+class RunAgain(Exception):
+    """Raised by a Load's `write` to have the whole file read and written once more with its
+    `again` set, the run so far rolled back (the roll's bulk path, when a row breaks a unique
+    index: the general path then finds the rows and says why)."""
+
+
 def _checked(
     rows: Iterator[tuple[int, list[Any]]],
     load: Load,
     limits: Limits,
     progress: Progress,
 ) -> Iterator[Any]:
-    """The checked rows the writer consumes: blank rows skipped, the rest counted (the file is
-    refused past the row limit), progress reported every PROGRESS_EVERY rows."""
+    """The checked rows the writer consumes, in file order: blank rows skipped, the rest
+    counted (the file is refused past the row limit), progress reported every PROGRESS_EVERY
+    rows. A `parallel` load's rows past the first HUANJIE_IMPORT_PARALLEL_AFTER are checked in
+    worker processes while this one reads on and the writer writes."""
     outcome = load.outcome
     read = load.read
     max_rows = limits.max_rows
+    workers = settings.HUANJIE_IMPORT_WORKERS if load.parallel else 0
+    after = settings.HUANJIE_IMPORT_PARALLEL_AFTER if workers else -1
     total = 0
     for number, cells in rows:
         item = read(number, cells)
@@ -251,7 +277,130 @@ def _checked(
             progress("checking", total)
         if item is not None:
             yield item
+        if total == after:
+            break
+    else:
+        outcome.total = total
+        return
+    with _Checkers(load, workers) as checkers:
+        for counted, items in checkers.run(rows):
+            before, total = total, total + counted
+            if total > max_rows:
+                raise ImportRefused(workbooks.MSG_TOO_MANY_ROWS.format(n=max_rows))
+            if total // PROGRESS_EVERY != before // PROGRESS_EVERY:
+                outcome.total = total
+                progress("checking", total)
+            yield from items
     outcome.total = total
+
+
+class _Checkers:
+    """Worker processes that run a load's `read` over chunks of rows: this process reads the
+    file and hands out chunks of PARALLEL_CHUNK rows; the checked rows (and each chunk's
+    issues) come back in file order. At most four chunks per worker are out at once, so memory
+    stays bounded whatever the file's size (back-pressure: the reader waits for the checkers,
+    the checkers for the writer)."""
+
+    def __init__(self, load: Load, workers: int) -> None:
+        # fork: a worker starts with the load as prepared (villages, caches, keys) and never
+        # touches the database (its connections are forgotten, never closed: closing would end
+        # the parent's session); multiprocessing ends a forked worker with os._exit.
+        context = multiprocessing.get_context("fork")
+        self.load, self.ahead = load, 4 * workers
+        self.tasks: Any = context.Queue()
+        self.results: Any = context.Queue()
+        self.processes = [
+            context.Process(target=_check_chunks, args=(load, self.tasks, self.results))
+            for _ in range(workers)
+        ]
+
+    def __enter__(self) -> _Checkers:
+        for p in self.processes:
+            p.daemon = True
+            p.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for _ in self.processes:
+            self.tasks.put(None)
+        for p in self.processes:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.terminate()
+                p.join()
+        for q in (self.tasks, self.results):
+            q.close()
+            q.cancel_join_thread()
+
+    def run(self, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+        """(rows counted, checked items) per chunk, in file order."""
+        issues = self.load.outcome.issues
+        sent = received = 0
+        done: dict[int, tuple[int, list[Any], list[Any]]] = {}
+        more = True
+        while more or received < sent:
+            while more and sent - received < self.ahead:
+                chunk = [row for _, row in zip(range(PARALLEL_CHUNK), rows, strict=False)]
+                if not chunk:
+                    more = False
+                    break
+                self.tasks.put((sent, chunk))
+                sent += 1
+            while received not in done and received < sent:
+                seq, counted, items, found = self._next()
+                done[seq] = (counted, items, found)
+            if received < sent:
+                counted, items, found = done.pop(received)
+                received += 1
+                issues.extend(found)
+                yield counted, items
+
+    def _next(self) -> tuple[int, int, list[Any], list[Any]]:
+        while True:
+            try:
+                message = self.results.get(timeout=1)
+            except queue.Empty:
+                for p in self.processes:
+                    if p.exitcode is not None:  # a worker leaves only when told to
+                        raise RuntimeError(MSG_CHECKER_DIED.format(code=p.exitcode)) from None
+                continue
+            if isinstance(message, bytes):  # a pickled exception: the file's, or a bug
+                raise pickle.loads(message)
+            return message  # type: ignore[no-any-return]
+
+
+_INHERITED: list[Any] = []
+
+
+def _check_chunks(load: Load, tasks: Any, results: Any) -> None:
+    """A worker: check the chunks it is handed until told to stop (None)."""
+    for conn in connections.all(initialized_only=True):
+        # The parent's connection: kept referenced, so that nothing here finalises it (closing
+        # it would end the parent's PostgreSQL session, or roll back its SQLite transaction in
+        # the shared file); any database use here would open a connection of its own.
+        _INHERITED.append(conn.connection)
+        conn.connection = None
+    issues, read = load.outcome.issues, load.read
+    del issues[:]
+    while (task := tasks.get()) is not None:
+        seq, chunk = task
+        try:
+            counted, items = 0, []
+            for number, cells in chunk:
+                item = read(number, cells)
+                if item is BLANK:
+                    continue
+                counted += 1
+                if item is not None:
+                    items.append(item)
+            results.put((seq, counted, items, issues[:]))
+            del issues[:]
+        except Exception as exc:
+            try:
+                results.put(pickle.dumps(exc))
+            except Exception:  # an exception that does not pickle
+                results.put(pickle.dumps(RuntimeError(repr(exc))))
+            return
 
 
 def run_file(
@@ -262,6 +411,7 @@ def run_file(
     commit: bool,
     progress: Progress = no_progress,
     limits: Limits | None = None,
+    again: bool = False,
 ) -> FileOutcome:
     """Read, check and (when `commit` and no row has an error) write one file, in one
     transaction, with the audit event of the write inside it. Raises ImportRefused when the
@@ -273,6 +423,8 @@ def run_file(
     outcome = importer.new_outcome()
     outcome.unknown_columns = header.unknown
     load = importer.prepare(job, header, outcome, progress)
+    load.rows_estimate = workbooks.rows_estimate(path, kind)
+    load.again = again
     try:
         with transaction.atomic():
             progress("checking", 0)
@@ -291,8 +443,16 @@ def run_file(
             )
     except _Rollback:
         pass
+    except RunAgain:
+        if again:
+            raise RuntimeError("an import asked to run a second time again") from None
+        again = True
     finally:
         load.close()
+    if again and not load.again:
+        return run_file(
+            importer, job, path, commit=commit, progress=progress, limits=limits, again=True
+        )
     return outcome
 
 

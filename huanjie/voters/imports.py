@@ -20,9 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,7 +31,13 @@ from huanjie.accounts.models import User
 from huanjie.accounts.permissions import Action
 from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.elections.services import purged_refusal
-from huanjie.lib.bulk import copy_rows, create_temp_table
+from huanjie.lib.bulk import (
+    copy_rows,
+    create_temp_table,
+    put_back_foreign_keys,
+    put_back_indexes,
+    set_aside,
+)
 from huanjie.lib.crypto import FieldSealer
 from huanjie.lib.dates import cn_date
 from huanjie.lib.idcard import mask
@@ -48,6 +55,7 @@ from huanjie.uploads.importers import (
     Importer,
     Load,
     Progress,
+    RunAgain,
     no_progress,
     register,
     run_file,
@@ -105,6 +113,8 @@ _VILLAGE_CATEGORIES = {
     Category.INCOMER_OR_WORKER,
 }
 STAGE = "voters_import_stage"
+# A file this big that outweighs the tables it goes into takes the bulk path (RollLoad._bulk).
+BULK_MIN_ROWS = 50_000
 _STAGE_COLUMNS = (
     ("row_no", "integer"),
     ("village_id", "varchar(12)"),
@@ -120,6 +130,7 @@ _STAGE_COLUMNS = (
     ("category", "varchar(30)"),
     ("flag", "varchar(200)"),
 )
+_STAGE_NAMES = [name for name, _ in _STAGE_COLUMNS]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,6 +245,7 @@ class RollLoad(Load):
     writes people and registrations (`_write`)."""
 
     outcome: Outcome_
+    parallel = True
 
     def __init__(
         self,
@@ -319,39 +331,291 @@ class RollLoad(Load):
                 flag)  # fmt: skip
 
     def write(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Each checked row as it comes: the same person twice in the file is an error (found
+        here, by keyed hash); a new person goes straight into the people and the roll; a row
+        naming a person already known is staged for `_write`."""
         outcome = self.outcome
+        issues = outcome.issues
         create_temp_table(STAGE, _STAGE_COLUMNS)
+        # Before any person is looked up: another import, or a registration by hand, of the
+        # same term in another county finishes first, and this one finds the people it created
+        # and sees the registrations it made (村民委员会组织法 第十三条 / SECURITY.md V3). One
+        # lock for the file, held to the commit; the preview takes it too, so its counts are
+        # the run's.
+        people_lock(exclusive=True)
+        sink = _Sink(self.campaign, list(self.villages), bulk=self._bulk())
+        # The first 16 bytes of the keyed hash (HMAC-SHA256) of each ID number seen → its row.
+        seen: dict[bytes, int] = {}
+        later: dict[int, tuple[str, list[int]]] = {}
+        batch: list[tuple[Any, ...]] = []
         with _timed("stage total"):
-            self._stage(rows)
+            for row in rows:
+                row_no, masked = row[0], row[4]
+                first = seen.setdefault(bytes.fromhex(row[2][:32]), row_no)
+                if first != row_no:
+                    later.setdefault(first, (masked, []))[1].append(row_no)
+                    issues.append(
+                        Issue(row_no, "公民身份号码", masked, MSG_SAME_FILE_AGAIN.format(row=first))
+                    )
+                    continue
+                batch.append(row)
+                if len(batch) >= CHUNK:
+                    sink.add(batch, issues)
+                    batch = []
+            sink.add(batch, issues)
+        del seen
+        for first, (masked, others) in later.items():
+            message = MSG_SAME_FILE_FIRST.format(rows="、".join(map(str, others)))
+            issues.append(Issue(first, "公民身份号码", masked, message, "doubtful"))
         if outcome.total == 0:
             return
-        if connection.vendor == "postgresql":
-            # Temporary tables are never auto-analysed: without statistics the planner
-            # guesses a few thousand rows and picks nested loops for a million.
-            _execute(f"ANALYZE {STAGE}", (), phase="sql: analyze stage")
         self.progress("writing", outcome.total)
-        _in_file_duplicates(outcome)
-        if not outcome.errors:
-            _write(self.campaign, self.villages, outcome, self.filename, self.actor)
+        if sink.add([], issues):
+            outcome.accepted = sink.accepted
+            sink.finish(
+                lambda: _write(self.campaign, self.villages, outcome, self.filename, self.actor)
+            )
 
-    def _stage(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        columns = [c for c, _ in _STAGE_COLUMNS]
-        batch: list[tuple[Any, ...]] = []
-        append = batch.append
-        for row in rows:
-            append(row)
-            if len(batch) >= CHUNK:
-                with _timed("stage COPY"):
-                    copy_rows(STAGE, columns, batch)
-                batch.clear()
-        with _timed("stage COPY"):
-            copy_rows(STAGE, columns, batch)
+    def _bulk(self) -> bool:
+        """The bulk path (docs/voters.md): on PostgreSQL, for a file of at least BULK_MIN_ROWS
+        rows that outweighs the people and registrations already held (or as
+        HUANJIE_ROLL_LOAD says); never on a second run."""
+        if connection.vendor != "postgresql" or self.again:
+            return False
+        mode = settings.HUANJIE_ROLL_LOAD
+        if mode in ("bulk", "general"):
+            return mode == "bulk"
+        rows = self.rows_estimate
+        if rows < BULK_MIN_ROWS:
+            return False
+        held = max(
+            _rows_held(Person._meta.db_table, rows),
+            _rows_held(VoterRegistration._meta.db_table, rows),
+        )
+        return held <= rows
 
     def close(self) -> None:
         if connection.vendor == "sqlite":  # PostgreSQL drops them at the transaction's end
             with connection.cursor() as cursor:
-                for table in (STAGE, MATCHED, NEW):
+                for table in (STAGE, MATCHED):
                     cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _rows_held(table: str, enough: int) -> int:
+    """About how many rows `table` holds (the planner's estimate; counted up to `enough` + 1
+    when the table was never analysed)."""
+    estimate = _query("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])[0][0]
+    if estimate >= 0:
+        return int(estimate)
+    return int(
+        _query(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT %s) t", [enough + 1])[0][0]
+    )
+
+
+_PERSON_COLUMNS = ("id", "id_cipher", "id_hash", "id_masked", "name", "sex", "birth_date",
+                   "ethnicity", "region_id", "group_name", "household_no", "created_at")  # fmt: skip
+_REGISTRATION_COLUMNS = ("campaign_id", "village_id", "person_id", "category", "group_name",
+                         "active", "added_reason", "removed_reason", "flag", "created_at")  # fmt: skip
+KNOWN = "voters_import_known"
+
+
+class _Sink:
+    """Where one file's checked rows go, a batch at a time, inside the import's transaction.
+
+    The rows of people nobody knows yet (a first load: all of them) are written straight into
+    the real tables with COPY, their ids taken from the people's sequence in file order; the
+    rows naming a known person (found by keyed hash, a query per batch) are staged for
+    `_write`, which decides them set-based. Two ways, both ending in the same rows:
+
+    - bulk (pg_restore's order, `lib.bulk`): the two tables are locked, their secondary
+      indexes, unique constraints and foreign keys set aside; the people known before are
+      copied aside with their hashes indexed; the rows go in; the indexes are rebuilt, the
+      known rows decided, the foreign keys re-added and validated set-based.
+    - general: the rows go into the indexed tables; on PostgreSQL, where the role may set
+      session_replication_role (a superuser, or `GRANT SET ON PARAMETER
+      session_replication_role`), the foreign keys' row-by-row triggers are off for these
+      COPYs and the references are checked set-based instead, the rows they point at locked
+      (FOR KEY SHARE) from the start; elsewhere the triggers check them.
+
+    Once any row has an error nothing more is written: the run is rolled back."""
+
+    def __init__(self, campaign: Campaign, villages: list[str], *, bulk: bool) -> None:
+        self.campaign_id = campaign.pk
+        self.postgres = connection.vendor == "postgresql"
+        self.bulk, self.replica = bulk, False
+        self.now = timezone.now()
+        self.accepted = 0
+        self.scanned = 0  # issues looked at for errors so far
+        self.failed = False
+        self.first_person: int | None = None
+        self.last_id: int | None = None  # SQLite: the last person id given
+        self.person = Person._meta.db_table
+        self.registration = VoterRegistration._meta.db_table
+        self.lookup = self.person
+        self.any_known = True
+        if bulk:
+            with _timed("sql: set aside"):
+                _execute(
+                    f"CREATE TEMP TABLE {KNOWN} ON COMMIT DROP AS SELECT id_hash FROM {self.person}"
+                )
+                _execute(f"CREATE INDEX ON {KNOWN} (id_hash)")
+                self.any_known = bool(_query(f"SELECT EXISTS (SELECT 1 FROM {KNOWN})")[0][0])
+                self.lookup = KNOWN
+                self.aside = set_aside((self.person, self.registration))
+        elif self.postgres:
+            self.registrations_before = _query(
+                f"SELECT COALESCE(MAX(id), 0) FROM {self.registration}"
+            )[0][0]
+            self.replica = _triggers_off(campaign, villages)
+
+    def add(self, batch: list[tuple[Any, ...]], issues: list[Issue]) -> bool:
+        """Write `batch` unless a row so far has an error; True while none has."""
+        if not self.failed:
+            self.failed = any(i.level == "error" for i in issues[self.scanned :])
+            self.scanned = len(issues)
+        if self.failed or not batch:
+            return not self.failed
+        with _timed("stage COPY"):
+            known = self._known([row[2] for row in batch]) if self.any_known else set()
+            new = [row for row in batch if row[2] not in known]
+            ids = self._ids(len(new))
+            now, campaign = self.now, self.campaign_id
+            copy_rows(
+                self.person,
+                _PERSON_COLUMNS,
+                [(i, r[3], r[2], r[4], r[5], r[6], r[7], r[8], r[1], r[9], r[10], now)
+                 for i, r in zip(ids, new, strict=True)],
+            )  # fmt: skip
+            copy_rows(
+                self.registration,
+                _REGISTRATION_COLUMNS,
+                [(campaign, r[1], i, r[11], r[9], True, "new", "", r[12], now)
+                 for i, r in zip(ids, new, strict=True)],
+            )  # fmt: skip
+            if known:
+                copy_rows(STAGE, _STAGE_NAMES, [row for row in batch if row[2] in known])
+            self.accepted += len(new)
+        return True
+
+    def _known(self, hashes: list[str]) -> set[str]:
+        if self.postgres:
+            return {
+                h
+                for (h,) in _query(
+                    f"SELECT id_hash FROM {self.lookup} WHERE id_hash = ANY(%s)",
+                    [hashes],
+                    phase="sql: known people",
+                )
+            }
+        found: set[str] = set()
+        for i in range(0, len(hashes), 900):  # SQLite caps a statement's parameters
+            part = hashes[i : i + 900]
+            marks = ", ".join(["%s"] * len(part))
+            found.update(
+                h
+                for (h,) in _query(
+                    f"SELECT id_hash FROM {self.person} WHERE id_hash IN ({marks})",
+                    part,
+                    phase="sql: known people",
+                )
+            )
+        return found
+
+    def _ids(self, n: int) -> list[int]:
+        """`n` new people's ids, ascending: the roll's order within a group and a household's
+        order follow the file."""
+        if not n:
+            return []
+        if self.postgres:
+            sequence = _query("SELECT pg_get_serial_sequence(%s, 'id')", [self.person])[0][0]
+            ids = [
+                i
+                for (i,) in _query(
+                    "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1",
+                    [sequence, n],
+                    phase="sql: new ids",
+                )
+            ]
+        else:
+            if self.last_id is None:
+                # SQLite: one writer at a time, so the ids after the largest ever given are ours.
+                self.last_id = int(
+                    _query(
+                        f"""SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM {self.person}
+                        UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)""",
+                        [self.person],
+                        phase="sql: new ids",
+                    )[0][0]
+                    or 0
+                )
+            ids = list(range(self.last_id + 1, self.last_id + n + 1))
+            self.last_id += n
+        if self.first_person is None:
+            self.first_person = ids[0]
+        return ids
+
+    def finish(self, write_known: Callable[[], None]) -> None:
+        """After the last batch: the indexes, the rows naming known people (`write_known`),
+        the references."""
+        if self.bulk:
+            with _timed("sql: indexes"):
+                try:
+                    put_back_indexes(self.aside)
+                except IntegrityError:
+                    raise RunAgain from None
+        elif self.replica:
+            _execute("SET LOCAL session_replication_role = origin", phase="sql: references")
+        if self.postgres:
+            # Temporary tables are never auto-analysed: without statistics the planner
+            # guesses a few thousand rows and picks nested loops for many.
+            _execute(f"ANALYZE {STAGE}", phase="sql: analyze stage")
+        write_known()
+        if self.bulk:
+            with _timed("sql: foreign keys"):
+                put_back_foreign_keys(self.aside)
+        elif self.replica:
+            self._check_references()
+
+    def _check_references(self) -> None:
+        """What the foreign keys' triggers would have checked row by row, for the rows this
+        load wrote, in two set-based queries."""
+        with _timed("sql: references"):
+            broken = _query(
+                f"""SELECT
+                    (SELECT COUNT(*) FROM {self.person} p WHERE p.id >= %s AND NOT EXISTS
+                        (SELECT 1 FROM {Region._meta.db_table} g WHERE g.code = p.region_id)),
+                    (SELECT COUNT(*) FROM {self.registration} r WHERE r.id > %s AND (
+                        NOT EXISTS (SELECT 1 FROM {CampaignVillage._meta.db_table} v
+                            WHERE v.campaign_id = r.campaign_id AND v.region_id = r.village_id)
+                        OR NOT EXISTS (SELECT 1 FROM {self.person} p WHERE p.id = r.person_id)))""",
+                [self.first_person or 2**62, self.registrations_before],
+            )[0]
+        if any(broken):
+            raise IntegrityError(f"roll import: rows without what they refer to: {broken}")
+
+
+def _triggers_off(campaign: Campaign, villages: list[str]) -> bool:
+    """Lock the rows the new rows will refer to (the campaign's villages and their regions,
+    FOR KEY SHARE: nobody deletes them or changes their keys until the commit), then turn the
+    foreign keys' row-by-row triggers off for the rest of the transaction, if the role may.
+    False when it may not (the triggers then check every row)."""
+    _execute(
+        f"""SELECT 1 FROM {CampaignVillage._meta.db_table} WHERE campaign_id = %s
+            AND region_id = ANY(%s) FOR KEY SHARE""",
+        [campaign.pk, villages],
+        phase="sql: references",
+    )
+    _execute(
+        f"SELECT 1 FROM {Region._meta.db_table} WHERE code = ANY(%s) FOR KEY SHARE",
+        [villages],
+        phase="sql: references",
+    )
+    try:
+        with transaction.atomic():
+            _execute("SET LOCAL session_replication_role = replica", phase="sql: references")
+    except DatabaseError:
+        return False
+    return True
 
 
 class RollImporter(Importer):
@@ -578,37 +842,7 @@ def _execute(sql: str, params: Iterable[Any] = (), phase: str = "sql") -> int:
         return cursor.rowcount
 
 
-def _in_file_duplicates(outcome: Outcome_) -> None:
-    rows = _query(
-        f"""SELECT s.row_no, s.id_masked, d.first_row FROM {STAGE} s
-            JOIN (SELECT id_hash, MIN(row_no) AS first_row FROM {STAGE}
-                  GROUP BY id_hash HAVING COUNT(*) > 1) d ON d.id_hash = s.id_hash
-            ORDER BY s.row_no""",
-        (),
-        phase="sql: in-file duplicates",
-    )
-    later: dict[int, list[int]] = {}
-    for row_no, masked, first_row in rows:
-        if row_no != first_row:
-            later.setdefault(first_row, []).append(row_no)
-            outcome.issues.append(
-                Issue(row_no, "公民身份号码", masked, MSG_SAME_FILE_AGAIN.format(row=first_row))
-            )
-    masks = {r[0]: r[1] for r in rows}
-    for first_row, others in later.items():
-        outcome.issues.append(
-            Issue(
-                first_row,
-                "公民身份号码",
-                masks[first_row],
-                MSG_SAME_FILE_FIRST.format(rows="、".join(map(str, others))),
-                "doubtful",
-            )
-        )
-
-
 MATCHED = "voters_import_matched"
-NEW = "voters_import_new"
 
 
 def _write(
@@ -618,29 +852,18 @@ def _write(
     filename: str,
     actor: User | None = None,
 ) -> None:
-    """Write the staged rows (no errors, no in-file duplicates left): new people, conflicts,
-    registrations. Set-based, and shaped for a province's million rows:
-
-    - the people the file names who are already known are joined once (``MATCHED``); only
-      they can differ in name, be registered elsewhere or already be on this roll;
-    - new people get their ids in file order (``NEW``: the roll's order within a group and a
-      household's order follow the file), but go into the table in id_hash order, so the
-      unique index on the keyed hash is filled left to right instead of at random places;
-    - new people's registrations need no "already registered" check, and registrations go in
-      (village, file order), which fills the (campaign, village, person) index the same way.
-    """
+    """Decide the staged rows, each naming a person already known (no errors so far, no
+    in-file duplicates), set-based: a name that differs is flagged, a dead or deprived person
+    refuses the file, a person active in another village of the term becomes a conflict, one
+    already in this village is unchanged (or flagged); the rest are registered (counted into
+    `outcome.accepted`). The people lock is held (RollLoad.write)."""
     reg = VoterRegistration._meta.db_table
     person = Person._meta.db_table
     now = timezone.now()
     issues = outcome.issues
     postgres = connection.vendor == "postgresql"
-    # Before the people are matched: another import, or a registration by hand, of the same
-    # term in another county finishes first, and this one matches the people it created and
-    # sees the registrations it made (村民委员会组织法 第十三条 / SECURITY.md V3). One lock for
-    # the file, held to the commit; the preview takes it too, so its counts are the run's.
-    people_lock(exclusive=True)
     if postgres:
-        # The sorts below hold a million rows; in memory they take a fraction of the time.
+        # The sorts below may hold a million rows; in memory they take a fraction of the time.
         _execute("SET LOCAL work_mem = '256MB'", (), phase="sql: settings")
 
     _execute(f"DROP TABLE IF EXISTS {MATCHED}", (), phase="sql: matched")
@@ -653,7 +876,9 @@ def _write(
         (),
         phase="sql: matched",
     )
-    if not postgres:
+    if postgres:
+        _execute(f"ANALYZE {MATCHED}", (), phase="sql: matched")
+    else:
         # SQLite plans the joins on row_no below as nested loops: without these indexes a
         # county's file (every person known) would compare every row with every other.
         _execute(f"CREATE INDEX {STAGE}_row ON {STAGE} (row_no)", (), phase="sql: matched")
@@ -668,51 +893,6 @@ def _write(
         phase="sql: names differ",
     ):
         issues.append(Issue(row_no, "姓名", masked, MSG_NAME_DIFFERS.format(name=name), "doubtful"))
-
-    _execute(f"DROP TABLE IF EXISTS {NEW}", (), phase="sql: new ids")
-    if postgres:
-        # nextval is evaluated after the subquery's ORDER BY: ids follow the file.
-        sequence = _query(
-            "SELECT pg_get_serial_sequence(%s, 'id')", [person], phase="sql: new ids"
-        )[0][0]
-        next_id = f"nextval('{sequence}')"
-    else:
-        # SQLite: one writer at a time, so the ids after the largest ever given are ours.
-        last_id = (
-            _query(
-                f"""SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM {person}
-                UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)""",
-                [person],
-                phase="sql: new ids",
-            )[0][0]
-            or 0
-        )
-        next_id = f"{int(last_id)} + ROW_NUMBER() OVER (ORDER BY q.row_no)"
-    _execute(
-        f"""CREATE TEMP TABLE {NEW} {"ON COMMIT DROP" if postgres else ""} AS
-            SELECT q.row_no, {next_id} AS person_id FROM (
-                SELECT s.row_no FROM {STAGE} s
-                WHERE NOT EXISTS (SELECT 1 FROM {MATCHED} m WHERE m.row_no = s.row_no)
-                ORDER BY s.row_no) q""",
-        (),
-        phase="sql: new ids",
-    )
-    if postgres:
-        _execute(f"ANALYZE {MATCHED}", (), phase="sql: new ids")
-        _execute(f"ANALYZE {NEW}", (), phase="sql: new ids")
-    else:
-        _execute(f"CREATE INDEX {NEW}_row ON {NEW} (row_no)", (), phase="sql: new ids")
-
-    _execute(
-        f"""INSERT INTO {person} (id, id_cipher, id_hash, id_masked, name, sex, birth_date,
-                ethnicity, region_id, group_name, household_no, created_at)
-            SELECT n.person_id, s.id_cipher, s.id_hash, s.id_masked, s.name, s.sex, s.birth_date,
-                s.ethnicity, s.village_id, s.group_name, s.household_no, %s
-            FROM {NEW} n JOIN {STAGE} s ON s.row_no = n.row_no
-            ORDER BY s.id_hash""",
-        [now],
-        phase="sql: insert person",
-    )
 
     # Registered in another village of this campaign, or anywhere in a campaign of the same term
     # (one person, one village, one term: 村民委员会组织法(2025) 第十六条): the first registration
@@ -751,20 +931,17 @@ def _write(
             )
         )
 
-    outcome.accepted = _execute(
+    outcome.accepted += _execute(
         f"""INSERT INTO {reg} (campaign_id, village_id, person_id, category, group_name, active,
                 added_reason, removed_reason, flag, created_at)
-            SELECT %s, s.village_id, k.person_id, s.category, s.group_name, %s, 'new', '',
+            SELECT %s, s.village_id, m.person_id, s.category, s.group_name, %s, 'new', '',
                 s.flag, %s
-            FROM (SELECT row_no, person_id FROM {NEW}
-                  UNION ALL
-                  SELECT m.row_no, m.person_id FROM {MATCHED} m
-                  JOIN {STAGE} t ON t.row_no = m.row_no
-                  WHERE NOT EXISTS (SELECT 1 FROM {reg} r WHERE r.person_id = m.person_id
-                      AND r.campaign_id IN ({in_term})
-                      AND (r.active OR r.campaign_id = %s AND r.village_id = t.village_id))) k
-            JOIN {STAGE} s ON s.row_no = k.row_no
-            ORDER BY s.village_id, s.row_no""",
+            FROM {MATCHED} m
+            JOIN {STAGE} s ON s.row_no = m.row_no
+            WHERE NOT EXISTS (SELECT 1 FROM {reg} r WHERE r.person_id = m.person_id
+                AND r.campaign_id IN ({in_term})
+                AND (r.active OR r.campaign_id = %s AND r.village_id = s.village_id))
+            ORDER BY m.person_id""",
         [campaign.pk, True, now, *term, campaign.pk],
         phase="sql: insert registration",
     )
