@@ -81,6 +81,11 @@ def set_aside(tables: Sequence[str]) -> SetAside:
     transactional: a rollback or a crash leaves the tables as they were."""
     aside = SetAside()
     with connection.cursor() as cursor:
+        # Foreign keys are checked at commit (Django makes them DEFERRABLE INITIALLY DEFERRED):
+        # rows written earlier in this transaction still wait for theirs, and a table with
+        # checks pending cannot be altered. Run them now, then defer again.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
         cursor.execute(
             """SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid),

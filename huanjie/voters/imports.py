@@ -402,13 +402,14 @@ class RollLoad(Load):
 
 
 def _rows_held(table: str, enough: int) -> int:
-    """About how many rows `table` holds (the planner's estimate; counted up to `enough` + 1
-    when the table was never analysed)."""
-    estimate = _query("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])[0][0]
-    if estimate >= 0:
-        return int(estimate)
+    """How many rows `table` holds, counted up to `enough` + 1 (the planner's estimate lags
+    until the table is analysed again: a load just committed would not be in it)."""
     return int(
-        _query(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT %s) t", [enough + 1])[0][0]
+        _query(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT %s) t",
+            [enough + 1],
+            phase="sql: choose path",
+        )[0][0]
     )
 
 
@@ -453,6 +454,8 @@ class _Sink:
         self.registration = VoterRegistration._meta.db_table
         self.lookup = self.person
         self.any_known = True
+        if self.postgres:
+            self.sequence = _query("SELECT pg_get_serial_sequence(%s, 'id')", [self.person])[0][0]
         if bulk:
             with _timed("sql: set aside"):
                 _execute(
@@ -526,13 +529,21 @@ class _Sink:
         order follow the file."""
         if not n:
             return []
-        if self.postgres:
-            sequence = _query("SELECT pg_get_serial_sequence(%s, 'id')", [self.person])[0][0]
+        if self.bulk:
+            # The table is locked: no one else takes ids from its sequence now (an INSERT waits
+            # for the lock before it evaluates nextval), so a block of n is ours.
+            last = _query(
+                "SELECT setval(%s, nextval(%s) + %s - 1)",
+                [self.sequence, self.sequence, n],
+                phase="sql: new ids",
+            )[0][0]
+            ids = list(range(last - n + 1, last + 1))
+        elif self.postgres:
             ids = [
                 i
                 for (i,) in _query(
                     "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1",
-                    [sequence, n],
+                    [self.sequence, n],
                     phase="sql: new ids",
                 )
             ]
@@ -579,17 +590,30 @@ class _Sink:
     def _check_references(self) -> None:
         """What the foreign keys' triggers would have checked row by row, for the rows this
         load wrote, in two set-based queries."""
-        with _timed("sql: references"):
-            broken = _query(
-                f"""SELECT
-                    (SELECT COUNT(*) FROM {self.person} p WHERE p.id >= %s AND NOT EXISTS
-                        (SELECT 1 FROM {Region._meta.db_table} g WHERE g.code = p.region_id)),
-                    (SELECT COUNT(*) FROM {self.registration} r WHERE r.id > %s AND (
-                        NOT EXISTS (SELECT 1 FROM {CampaignVillage._meta.db_table} v
-                            WHERE v.campaign_id = r.campaign_id AND v.region_id = r.village_id)
-                        OR NOT EXISTS (SELECT 1 FROM {self.person} p WHERE p.id = r.person_id)))""",
-                [self.first_person or 2**62, self.registrations_before],
-            )[0]
+        person, registration = self.person, self.registration
+        region, village = Region._meta.db_table, CampaignVillage._meta.db_table
+        broken = [
+            _query(sql, [since], phase="sql: references")[0][0]
+            for sql, since in (
+                (
+                    f"""SELECT COUNT(*) FROM {person} p LEFT JOIN {region} g ON g.code = p.region_id
+                    WHERE p.id >= %s AND g.code IS NULL""",
+                    self.first_person or 2**62,
+                ),
+                (
+                    f"""SELECT COUNT(*) FROM {registration} r LEFT JOIN {village} v
+                        ON v.campaign_id = r.campaign_id AND v.region_id = r.village_id
+                    WHERE r.id > %s AND v.id IS NULL""",
+                    self.registrations_before,
+                ),
+                (
+                    f"""SELECT COUNT(*) FROM {registration} r LEFT JOIN {person} p
+                        ON p.id = r.person_id
+                    WHERE r.id > %s AND p.id IS NULL""",
+                    self.registrations_before,
+                ),
+            )
+        ]
         if any(broken):
             raise IntegrityError(f"roll import: rows without what they refer to: {broken}")
 
