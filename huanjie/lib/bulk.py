@@ -32,6 +32,14 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
             cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(rows))
 
 
+def copy_text(table: str, columns: Sequence[str], text: str) -> None:
+    """COPY `text` (lines in COPY's text format, fields in the order of `columns`) into
+    `table` (PostgreSQL): what a worker process formatted is written with no Python per row."""
+    cols = ", ".join(columns)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+        copy.write(text)
+
+
 def create_temp_table(table: str, columns: Sequence[tuple[str, str]]) -> None:
     """A temporary staging table (name, SQL type) that lives until the transaction ends on
     PostgreSQL; on SQLite it lives for the connection, so drop any leftover first."""

@@ -69,6 +69,20 @@ def test_the_command_line_imports_a_roll_file_as_that_user(cast, campaign, tmp_p
     assert list(uploads_dir().glob("*.csv")) == []
 
 
+def test_the_command_line_may_set_the_row_and_size_limits(cast, campaign, tmp_path):
+    # A province loads its roll in one file past the web's limits; the limits given reach the
+    # preview and the run alike (here lowered, to see them bite).
+    from huanjie.lib import workbooks
+
+    code, out = _import(tmp_path, csv_bytes(GOOD), *_roll_args(cast, campaign, "--max-rows", "2"))
+    assert code == 2 and workbooks.MSG_TOO_MANY_ROWS.format(n=2) in out
+    code, out = _import(tmp_path, csv_bytes(GOOD), *_roll_args(cast, campaign, "--max-mb", "0"))
+    assert code == 2 and "须为正整数" in out
+    code, out = _import(tmp_path, csv_bytes(GOOD), *_roll_args(cast, campaign, "--max-rows", "3"))
+    assert code == 0, out
+    assert VoterRegistration.objects.count() == 3
+
+
 def test_the_command_line_refuses_a_bad_file_with_exit_2_and_writes_nothing(
     cast, campaign, tmp_path
 ):

@@ -79,6 +79,11 @@ class Load:
     def write(self, rows: Iterable[Any]) -> None:
         raise NotImplementedError
 
+    def pack(self, items: list[Any]) -> list[Any]:
+        """In a checking worker, a chunk's checked rows as they go to `write` (a `parallel`
+        load may hand over fewer, bigger items: the roll's ready COPY text)."""
+        return items
+
     def close(self) -> None:
         pass
 
@@ -404,7 +409,7 @@ def _check_chunks(load: Load, tasks: Any, results: Any) -> None:
                 counted += 1
                 if item is not None:
                     items.append(item)
-            results.put((seq, counted, items, issues[:]))
+            results.put((seq, counted, load.pack(items), issues[:]))
             del issues[:]
         except Exception as exc:
             try:

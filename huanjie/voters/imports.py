@@ -33,6 +33,7 @@ from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.elections.services import purged_refusal
 from huanjie.lib.bulk import (
     copy_rows,
+    copy_text,
     create_temp_table,
     put_back_foreign_keys,
     put_back_indexes,
@@ -274,6 +275,7 @@ class RollLoad(Load):
         self.village_of: dict[str, Village | None] = {}
         self.clean: dict[tuple[str, date | None, str, date], bool] = {}
         self.read = self._fast_reader()  # type: ignore[method-assign, assignment]
+        self.packed, self.now_text = False, ""  # set by write, for pack
 
     def _fast_reader(self) -> Callable[[int, list[Any]], Any]:
         """`read` with the fast path first: a common row (FastReader) in a usable village that
@@ -344,26 +346,42 @@ class RollLoad(Load):
         # the run's.
         people_lock(exclusive=True)
         sink = _Sink(self.campaign, list(self.villages), bulk=self._bulk())
+        # Read by the checking workers, forked when they start (after this): pack the rows?
+        self.packed = sink.packed
+        self.now_text = sink.now.isoformat()
         # The first 16 bytes of the keyed hash (HMAC-SHA256) of each ID number seen → its row.
         seen: dict[bytes, int] = {}
         later: dict[int, tuple[str, list[int]]] = {}
         batch: list[tuple[Any, ...]] = []
+
+        def again(row_no: int, key: bytes, masked: str) -> bool:
+            first = seen.setdefault(key, row_no)
+            if first == row_no:
+                return False
+            later.setdefault(first, (masked, []))[1].append(row_no)
+            issues.append(
+                Issue(row_no, "公民身份号码", masked, MSG_SAME_FILE_AGAIN.format(row=first))
+            )
+            return True
+
         with _timed("stage total"):
             for row in rows:
-                row_no, masked = row[0], row[4]
-                first = seen.setdefault(bytes.fromhex(row[2][:32]), row_no)
-                if first != row_no:
-                    later.setdefault(first, (masked, []))[1].append(row_no)
-                    issues.append(
-                        Issue(row_no, "公民身份号码", masked, MSG_SAME_FILE_AGAIN.format(row=first))
-                    )
+                if type(row) is _Block:
+                    if batch:
+                        sink.add(batch, issues)
+                        batch = []
+                    twice = [again(*r) for r in zip(row.numbers, row.keys, row.masks, strict=True)]
+                    if not any(twice):
+                        sink.add_block(row, issues)
+                    continue
+                if again(row[0], bytes.fromhex(row[2][:32]), row[4]):
                     continue
                 batch.append(row)
                 if len(batch) >= CHUNK:
                     sink.add(batch, issues)
                     batch = []
             sink.add(batch, issues)
-        del seen
+        seen.clear()
         for first, (masked, others) in later.items():
             message = MSG_SAME_FILE_FIRST.format(rows="、".join(map(str, others)))
             issues.append(Issue(first, "公民身份号码", masked, message, "doubtful"))
@@ -373,8 +391,38 @@ class RollLoad(Load):
         if sink.add([], issues):
             outcome.accepted = sink.accepted
             sink.finish(
-                lambda: _write(self.campaign, self.villages, outcome, self.filename, self.actor)
+                lambda unchecked: _write(
+                    self.campaign, self.villages, outcome, self.filename, self.actor,
+                    unchecked=unchecked,
+                )
+            )  # fmt: skip
+
+    def pack(self, items: list[Any]) -> list[Any]:
+        """In a checking worker: a chunk's checked rows as one _Block of COPY text for the
+        bulk path when nobody was known before (the person's id left for the writer)."""
+        if not self.packed or not items:
+            return items
+        campaign, now = self.campaign.pk, self.now_text
+        people, registrations = [], []
+        for r in items:
+            _, village, digest, token, masked, name, sex, birth, eth, group, house, cat, flag = r
+            group, flag = _text(group), _text(flag)
+            people.append(
+                f"{token}\t{digest}\t{masked}\t{_text(name)}\t{sex}\t{birth.isoformat()}\t{eth}\t"
+                f"{village}\t{group}\t{_text(house)}\t{now}\n"
             )
+            registrations.append(
+                f"{campaign}\t{village}\t{cat}\t{group}\tt\tnew\t\t{flag}\t{now}\n"
+            )
+        return [
+            _Block(
+                [r[0] for r in items],
+                [bytes.fromhex(r[2][:32]) for r in items],
+                [r[4] for r in items],
+                people,
+                registrations,
+            )
+        ]
 
     def _bulk(self) -> bool:
         """The bulk path (docs/voters.md): on PostgreSQL, for a file of at least BULK_MIN_ROWS
@@ -397,7 +445,7 @@ class RollLoad(Load):
     def close(self) -> None:
         if connection.vendor == "sqlite":  # PostgreSQL drops them at the transaction's end
             with connection.cursor() as cursor:
-                for table in (STAGE, MATCHED):
+                for table in (STAGE, MATCHED, NEW):
                     cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -415,28 +463,49 @@ def _rows_held(table: str, enough: int) -> int:
 
 _PERSON_COLUMNS = ("id", "id_cipher", "id_hash", "id_masked", "name", "sex", "birth_date",
                    "ethnicity", "region_id", "group_name", "household_no", "created_at")  # fmt: skip
-_REGISTRATION_COLUMNS = ("campaign_id", "village_id", "person_id", "category", "group_name",
+_REGISTRATION_COLUMNS = ("person_id", "campaign_id", "village_id", "category", "group_name",
                          "active", "added_reason", "removed_reason", "flag", "created_at")  # fmt: skip
 KNOWN = "voters_import_known"
 
 
+class _Block(NamedTuple):
+    """A chunk's rows as a checking worker made them for the bulk path (RollLoad.pack): each
+    row's number, the first 16 bytes of its keyed hash and its masked ID number (for the
+    in-file duplicates), and its person and registration as COPY text lines, less the person's
+    id (which this process gives, in file order)."""
+
+    numbers: list[int]
+    keys: list[bytes]
+    masks: list[str]
+    people: list[str]
+    registrations: list[str]
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value: str) -> str:
+    """`value` as a field of COPY's text format."""
+    return value.translate(_ESCAPES) if ("\\" in value or not value.isprintable()) else value
+
+
 class _Sink:
     """Where one file's checked rows go, a batch at a time, inside the import's transaction.
+    Two ways, both ending in the same rows:
 
-    The rows of people nobody knows yet (a first load: all of them) are written straight into
-    the real tables with COPY, their ids taken from the people's sequence in file order; the
-    rows naming a known person (found by keyed hash, a query per batch) are staged for
-    `_write`, which decides them set-based. Two ways, both ending in the same rows:
-
-    - bulk (pg_restore's order, `lib.bulk`): the two tables are locked, their secondary
-      indexes, unique constraints and foreign keys set aside; the people known before are
-      copied aside with their hashes indexed; the rows go in; the indexes are rebuilt, the
-      known rows decided, the foreign keys re-added and validated set-based.
-    - general: the rows go into the indexed tables; on PostgreSQL, where the role may set
+    - general (tables that already hold data; SQLite always): every row is staged (a temporary
+      table, COPY); `_write` then finds the people already known in one pass and writes the
+      rest set-based, new people in keyed-hash order. On PostgreSQL, where the role may set
       session_replication_role (a superuser, or `GRANT SET ON PARAMETER
-      session_replication_role`), the foreign keys' row-by-row triggers are off for these
-      COPYs and the references are checked set-based instead, the rows they point at locked
-      (FOR KEY SHARE) from the start; elsewhere the triggers check them.
+      session_replication_role`), the foreign keys' row-by-row triggers are off for its two
+      inserts and the references are checked set-based afterwards, the rows they point at
+      locked (FOR KEY SHARE) from the start; elsewhere the triggers check them.
+    - bulk (pg_restore's order, `lib.bulk`): the two tables are locked and their secondary
+      indexes, unique constraints and foreign keys set aside; the people known before are
+      copied aside with their hashes indexed; rows naming a new person go straight into the
+      real tables (COPY, ids in file order; from the workers as ready COPY text when nobody
+      was known), the others are staged for `_write`; then the indexes are rebuilt, the staged
+      rows decided, the foreign keys re-added and validated set-based.
 
     Once any row has an error nothing more is written: the run is rolled back."""
 
@@ -448,14 +517,9 @@ class _Sink:
         self.accepted = 0
         self.scanned = 0  # issues looked at for errors so far
         self.failed = False
-        self.first_person: int | None = None
-        self.last_id: int | None = None  # SQLite: the last person id given
         self.person = Person._meta.db_table
         self.registration = VoterRegistration._meta.db_table
-        self.lookup = self.person
         self.any_known = True
-        if self.postgres:
-            self.sequence = _query("SELECT pg_get_serial_sequence(%s, 'id')", [self.person])[0][0]
         if bulk:
             with _timed("sql: set aside"):
                 _execute(
@@ -463,22 +527,36 @@ class _Sink:
                 )
                 _execute(f"CREATE INDEX ON {KNOWN} (id_hash)")
                 self.any_known = bool(_query(f"SELECT EXISTS (SELECT 1 FROM {KNOWN})")[0][0])
-                self.lookup = KNOWN
                 self.aside = set_aside((self.person, self.registration))
+                self.sequence = _query("SELECT pg_get_serial_sequence(%s, 'id')", [self.person])[0][
+                    0
+                ]
         elif self.postgres:
-            self.registrations_before = _query(
-                f"SELECT COALESCE(MAX(id), 0) FROM {self.registration}"
-            )[0][0]
+            self.before = _query(
+                f"""SELECT (SELECT COALESCE(MAX(id), 0) FROM {self.person}),
+                    (SELECT COALESCE(MAX(id), 0) FROM {self.registration})"""
+            )[0]
             self.replica = _triggers_off(campaign, villages)
 
-    def add(self, batch: list[tuple[Any, ...]], issues: list[Issue]) -> bool:
-        """Write `batch` unless a row so far has an error; True while none has."""
+    @property
+    def packed(self) -> bool:
+        """Whether checking workers should hand over _Blocks (RollLoad.pack)."""
+        return self.bulk and not self.any_known
+
+    def _ok(self, issues: list[Issue]) -> bool:
         if not self.failed:
             self.failed = any(i.level == "error" for i in issues[self.scanned :])
             self.scanned = len(issues)
-        if self.failed or not batch:
+        return not self.failed
+
+    def add(self, batch: list[tuple[Any, ...]], issues: list[Issue]) -> bool:
+        """Write `batch` unless a row so far has an error; True while none has."""
+        if not self._ok(issues) or not batch:
             return not self.failed
         with _timed("stage COPY"):
+            if not self.bulk:
+                copy_rows(STAGE, _STAGE_NAMES, batch)
+                return True
             known = self._known([row[2] for row in batch]) if self.any_known else set()
             new = [row for row in batch if row[2] not in known]
             ids = self._ids(len(new))
@@ -492,7 +570,7 @@ class _Sink:
             copy_rows(
                 self.registration,
                 _REGISTRATION_COLUMNS,
-                [(campaign, r[1], i, r[11], r[9], True, "new", "", r[12], now)
+                [(i, campaign, r[1], r[11], r[9], True, "new", "", r[12], now)
                  for i, r in zip(ids, new, strict=True)],
             )  # fmt: skip
             if known:
@@ -500,87 +578,59 @@ class _Sink:
             self.accepted += len(new)
         return True
 
-    def _known(self, hashes: list[str]) -> set[str]:
-        if self.postgres:
-            return {
-                h
-                for (h,) in _query(
-                    f"SELECT id_hash FROM {self.lookup} WHERE id_hash = ANY(%s)",
-                    [hashes],
-                    phase="sql: known people",
-                )
-            }
-        found: set[str] = set()
-        for i in range(0, len(hashes), 900):  # SQLite caps a statement's parameters
-            part = hashes[i : i + 900]
-            marks = ", ".join(["%s"] * len(part))
-            found.update(
-                h
-                for (h,) in _query(
-                    f"SELECT id_hash FROM {self.person} WHERE id_hash IN ({marks})",
-                    part,
-                    phase="sql: known people",
-                )
+    def add_block(self, block: _Block, issues: list[Issue]) -> None:
+        """Write a worker's _Block (bulk, nobody known) unless a row so far has an error."""
+        if not self._ok(issues) or not block.numbers:
+            return
+        with _timed("stage COPY"):
+            ids = self._ids(len(block.numbers))
+            copy_text(
+                self.person,
+                _PERSON_COLUMNS,
+                "".join([f"{i}\t{line}" for i, line in zip(ids, block.people, strict=True)]),
             )
-        return found
+            copy_text(self.registration, _REGISTRATION_COLUMNS,
+                      "".join([f"{i}\t{line}"
+                               for i, line in zip(ids, block.registrations, strict=True)]))  # fmt: skip
+            self.accepted += len(ids)
+
+    def _known(self, hashes: list[str]) -> set[str]:
+        """Those of `hashes` whose people were known before the load (bulk)."""
+        found = _query(
+            f"SELECT id_hash FROM {KNOWN} WHERE id_hash = ANY(%s)",
+            [hashes],
+            phase="sql: known people",
+        )
+        return {h for (h,) in found}
 
     def _ids(self, n: int) -> list[int]:
-        """`n` new people's ids, ascending: the roll's order within a group and a household's
+        """`n` new people's ids, ascending, for the bulk path: the table is locked, so no one
+        else takes ids from its sequence now (an INSERT waits for the lock before it evaluates
+        nextval) and a block of n is ours. The roll's order within a group and a household's
         order follow the file."""
         if not n:
             return []
-        if self.bulk:
-            # The table is locked: no one else takes ids from its sequence now (an INSERT waits
-            # for the lock before it evaluates nextval), so a block of n is ours.
-            last = _query(
-                "SELECT setval(%s, nextval(%s) + %s - 1)",
-                [self.sequence, self.sequence, n],
-                phase="sql: new ids",
-            )[0][0]
-            ids = list(range(last - n + 1, last + 1))
-        elif self.postgres:
-            ids = [
-                i
-                for (i,) in _query(
-                    "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1",
-                    [self.sequence, n],
-                    phase="sql: new ids",
-                )
-            ]
-        else:
-            if self.last_id is None:
-                # SQLite: one writer at a time, so the ids after the largest ever given are ours.
-                self.last_id = int(
-                    _query(
-                        f"""SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM {self.person}
-                        UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)""",
-                        [self.person],
-                        phase="sql: new ids",
-                    )[0][0]
-                    or 0
-                )
-            ids = list(range(self.last_id + 1, self.last_id + n + 1))
-            self.last_id += n
-        if self.first_person is None:
-            self.first_person = ids[0]
-        return ids
+        last = _query(
+            "SELECT setval(%s, nextval(%s) + %s - 1)",
+            [self.sequence, self.sequence, n],
+            phase="sql: new ids",
+        )[0][0]
+        return list(range(last - n + 1, last + 1))
 
-    def finish(self, write_known: Callable[[], None]) -> None:
-        """After the last batch: the indexes, the rows naming known people (`write_known`),
-        the references."""
+    def finish(self, write: Callable[[bool], None]) -> None:
+        """After the last batch: the indexes (bulk), the staged rows (`write`, told whether
+        its inserts may run unchecked), the references."""
         if self.bulk:
             with _timed("sql: indexes"):
                 try:
                     put_back_indexes(self.aside)
                 except IntegrityError:
                     raise RunAgain from None
-        elif self.replica:
-            _execute("SET LOCAL session_replication_role = origin", phase="sql: references")
         if self.postgres:
             # Temporary tables are never auto-analysed: without statistics the planner
             # guesses a few thousand rows and picks nested loops for many.
             _execute(f"ANALYZE {STAGE}", phase="sql: analyze stage")
-        write_known()
+        write(self.replica)
         if self.bulk:
             with _timed("sql: foreign keys"):
                 put_back_foreign_keys(self.aside)
@@ -589,28 +639,29 @@ class _Sink:
 
     def _check_references(self) -> None:
         """What the foreign keys' triggers would have checked row by row, for the rows this
-        load wrote, in two set-based queries."""
+        load wrote: three set-based anti-joins."""
         person, registration = self.person, self.registration
         region, village = Region._meta.db_table, CampaignVillage._meta.db_table
+        people_before, registrations_before = self.before
         broken = [
             _query(sql, [since], phase="sql: references")[0][0]
             for sql, since in (
                 (
                     f"""SELECT COUNT(*) FROM {person} p LEFT JOIN {region} g ON g.code = p.region_id
-                    WHERE p.id >= %s AND g.code IS NULL""",
-                    self.first_person or 2**62,
+                    WHERE p.id > %s AND g.code IS NULL""",
+                    people_before,
                 ),
                 (
                     f"""SELECT COUNT(*) FROM {registration} r LEFT JOIN {village} v
                         ON v.campaign_id = r.campaign_id AND v.region_id = r.village_id
                     WHERE r.id > %s AND v.id IS NULL""",
-                    self.registrations_before,
+                    registrations_before,
                 ),
                 (
                     f"""SELECT COUNT(*) FROM {registration} r LEFT JOIN {person} p
                         ON p.id = r.person_id
                     WHERE r.id > %s AND p.id IS NULL""",
-                    self.registrations_before,
+                    registrations_before,
                 ),
             )
         ]
@@ -620,9 +671,8 @@ class _Sink:
 
 def _triggers_off(campaign: Campaign, villages: list[str]) -> bool:
     """Lock the rows the new rows will refer to (the campaign's villages and their regions,
-    FOR KEY SHARE: nobody deletes them or changes their keys until the commit), then turn the
-    foreign keys' row-by-row triggers off for the rest of the transaction, if the role may.
-    False when it may not (the triggers then check every row)."""
+    FOR KEY SHARE: nobody deletes them or changes their keys until the commit), and tell
+    whether the role may turn the foreign keys' row-by-row triggers off (`_unchecked`)."""
     _execute(
         f"""SELECT 1 FROM {CampaignVillage._meta.db_table} WHERE campaign_id = %s
             AND region_id = ANY(%s) FOR KEY SHARE""",
@@ -637,9 +687,23 @@ def _triggers_off(campaign: Campaign, villages: list[str]) -> bool:
     try:
         with transaction.atomic():
             _execute("SET LOCAL session_replication_role = replica", phase="sql: references")
+            _execute("SET LOCAL session_replication_role = origin", phase="sql: references")
     except DatabaseError:
         return False
     return True
+
+
+@contextmanager
+def _unchecked(on: bool) -> Iterator[None]:
+    """The statements inside run without the foreign keys' triggers when `on` (_Sink then
+    checks the references set-based)."""
+    if on:
+        _execute("SET LOCAL session_replication_role = replica", phase="sql: references")
+    try:
+        yield
+    finally:
+        if on:
+            _execute("SET LOCAL session_replication_role = origin", phase="sql: references")
 
 
 class RollImporter(Importer):
@@ -867,6 +931,7 @@ def _execute(sql: str, params: Iterable[Any] = (), phase: str = "sql") -> int:
 
 
 MATCHED = "voters_import_matched"
+NEW = "voters_import_new"
 
 
 def _write(
@@ -875,19 +940,30 @@ def _write(
     outcome: Outcome_,
     filename: str,
     actor: User | None = None,
+    unchecked: bool = False,
 ) -> None:
-    """Decide the staged rows, each naming a person already known (no errors so far, no
-    in-file duplicates), set-based: a name that differs is flagged, a dead or deprived person
-    refuses the file, a person active in another village of the term becomes a conflict, one
-    already in this village is unchanged (or flagged); the rest are registered (counted into
-    `outcome.accepted`). The people lock is held (RollLoad.write)."""
+    """Write the staged rows (no errors, no in-file duplicates left): new people, conflicts,
+    registrations. Set-based, and shaped for a province's million rows:
+
+    - the people the file names who are already known are joined once (``MATCHED``); only
+      they can differ in name, be registered elsewhere or already be on this roll;
+    - new people get their ids in file order (``NEW``: the roll's order within a group and a
+      household's order follow the file), but go into the table in id_hash order, so the
+      unique index on the keyed hash is filled left to right instead of at random places;
+    - new people's registrations need no "already registered" check, and registrations go in
+      (village, file order), which fills the (campaign, village, person) index the same way.
+
+    The people lock is held (RollLoad.write). `unchecked`: the two inserts run without the
+    foreign keys' triggers (_Sink checks the references afterwards, set-based). Registrations
+    are counted into `outcome.accepted`.
+    """
     reg = VoterRegistration._meta.db_table
     person = Person._meta.db_table
     now = timezone.now()
     issues = outcome.issues
     postgres = connection.vendor == "postgresql"
     if postgres:
-        # The sorts below may hold a million rows; in memory they take a fraction of the time.
+        # The sorts below hold a million rows; in memory they take a fraction of the time.
         _execute("SET LOCAL work_mem = '256MB'", (), phase="sql: settings")
 
     _execute(f"DROP TABLE IF EXISTS {MATCHED}", (), phase="sql: matched")
@@ -900,9 +976,7 @@ def _write(
         (),
         phase="sql: matched",
     )
-    if postgres:
-        _execute(f"ANALYZE {MATCHED}", (), phase="sql: matched")
-    else:
+    if not postgres:
         # SQLite plans the joins on row_no below as nested loops: without these indexes a
         # county's file (every person known) would compare every row with every other.
         _execute(f"CREATE INDEX {STAGE}_row ON {STAGE} (row_no)", (), phase="sql: matched")
@@ -917,6 +991,52 @@ def _write(
         phase="sql: names differ",
     ):
         issues.append(Issue(row_no, "姓名", masked, MSG_NAME_DIFFERS.format(name=name), "doubtful"))
+
+    _execute(f"DROP TABLE IF EXISTS {NEW}", (), phase="sql: new ids")
+    if postgres:
+        # nextval is evaluated after the subquery's ORDER BY: ids follow the file.
+        sequence = _query(
+            "SELECT pg_get_serial_sequence(%s, 'id')", [person], phase="sql: new ids"
+        )[0][0]
+        next_id = f"nextval('{sequence}')"
+    else:
+        # SQLite: one writer at a time, so the ids after the largest ever given are ours.
+        last_id = (
+            _query(
+                f"""SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM {person}
+                UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)""",
+                [person],
+                phase="sql: new ids",
+            )[0][0]
+            or 0
+        )
+        next_id = f"{int(last_id)} + ROW_NUMBER() OVER (ORDER BY q.row_no)"
+    _execute(
+        f"""CREATE TEMP TABLE {NEW} {"ON COMMIT DROP" if postgres else ""} AS
+            SELECT q.row_no, {next_id} AS person_id FROM (
+                SELECT s.row_no FROM {STAGE} s
+                WHERE NOT EXISTS (SELECT 1 FROM {MATCHED} m WHERE m.row_no = s.row_no)
+                ORDER BY s.row_no) q""",
+        (),
+        phase="sql: new ids",
+    )
+    if postgres:
+        _execute(f"ANALYZE {MATCHED}", (), phase="sql: new ids")
+        _execute(f"ANALYZE {NEW}", (), phase="sql: new ids")
+    else:
+        _execute(f"CREATE INDEX {NEW}_row ON {NEW} (row_no)", (), phase="sql: new ids")
+
+    with _unchecked(unchecked):
+        _execute(
+            f"""INSERT INTO {person} (id, id_cipher, id_hash, id_masked, name, sex, birth_date,
+                ethnicity, region_id, group_name, household_no, created_at)
+            SELECT n.person_id, s.id_cipher, s.id_hash, s.id_masked, s.name, s.sex, s.birth_date,
+                s.ethnicity, s.village_id, s.group_name, s.household_no, %s
+            FROM {NEW} n JOIN {STAGE} s ON s.row_no = n.row_no
+            ORDER BY s.id_hash""",
+            [now],
+            phase="sql: insert person",
+        )
 
     # Registered in another village of this campaign, or anywhere in a campaign of the same term
     # (one person, one village, one term: 村民委员会组织法(2025) 第十六条): the first registration
@@ -955,20 +1075,24 @@ def _write(
             )
         )
 
-    outcome.accepted += _execute(
-        f"""INSERT INTO {reg} (campaign_id, village_id, person_id, category, group_name, active,
+    with _unchecked(unchecked):
+        outcome.accepted += _execute(
+            f"""INSERT INTO {reg} (campaign_id, village_id, person_id, category, group_name, active,
                 added_reason, removed_reason, flag, created_at)
-            SELECT %s, s.village_id, m.person_id, s.category, s.group_name, %s, 'new', '',
+            SELECT %s, s.village_id, k.person_id, s.category, s.group_name, %s, 'new', '',
                 s.flag, %s
-            FROM {MATCHED} m
-            JOIN {STAGE} s ON s.row_no = m.row_no
-            WHERE NOT EXISTS (SELECT 1 FROM {reg} r WHERE r.person_id = m.person_id
-                AND r.campaign_id IN ({in_term})
-                AND (r.active OR r.campaign_id = %s AND r.village_id = s.village_id))
-            ORDER BY m.person_id""",
-        [campaign.pk, True, now, *term, campaign.pk],
-        phase="sql: insert registration",
-    )
+            FROM (SELECT row_no, person_id FROM {NEW}
+                  UNION ALL
+                  SELECT m.row_no, m.person_id FROM {MATCHED} m
+                  JOIN {STAGE} t ON t.row_no = m.row_no
+                  WHERE NOT EXISTS (SELECT 1 FROM {reg} r WHERE r.person_id = m.person_id
+                      AND r.campaign_id IN ({in_term})
+                      AND (r.active OR r.campaign_id = %s AND r.village_id = t.village_id))) k
+            JOIN {STAGE} s ON s.row_no = k.row_no
+            ORDER BY s.village_id, s.row_no""",
+            [campaign.pk, True, now, *term, campaign.pk],
+            phase="sql: insert registration",
+        )
 
 
 class _Elsewhere(NamedTuple):

@@ -2,12 +2,14 @@
 pipeline as the upload page (the same checks, all or nothing, the same audit event as that
 user), for provinces and counties that load files in batches. An import whose job has fields of
 its own (`Importer.job_fields`: the roster's `--term N --reference-date YYYY-MM-DD`) takes them
-as options. Prints a Chinese summary and every problem by row; exits 0 when the file was
+as options. A province loading its roll in one file may raise the row and size limits the web
+keeps (`--max-rows 2000000 --max-mb 400`); a spreadsheet stays within its cell limit. Prints a Chinese summary and every problem by row; exits 0 when the file was
 accepted, 2 when it was refused."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from huanjie.accounts.models import User
 from huanjie.elections.models import Campaign
+from huanjie.lib import workbooks
 from huanjie.regions.models import Region
 from huanjie.uploads import services
 from huanjie.uploads.importers import Importer, importer_of, importers
@@ -35,6 +38,16 @@ class Command(BaseCommand):
         parser.add_argument("--campaign", type=int, help="换届编号（选民名单、党员名册须填）")
         parser.add_argument("--user", required=True, help="以哪个用户的身份导入（用户名）")
         parser.add_argument("--dry-run", action="store_true", help="只检查、预览，不写入")
+        parser.add_argument(
+            "--max-rows",
+            type=int,
+            help=f"数据行数上限（默认 {workbooks.MAX_ROWS}，仅命令行可放宽）",
+        )
+        parser.add_argument(
+            "--max-mb",
+            type=int,
+            help=f"文件大小上限，MB（默认 {workbooks.MAX_FILE_BYTES // 2**20}，仅命令行可放宽）",
+        )
         added: set[str] = set()
         for importer in importers():
             for f in importer.job_fields:
@@ -82,6 +95,18 @@ class Command(BaseCommand):
                 fields[f.name] = f.parse(text)
             except ValueError:
                 return self._fail(f"{f.option}“{text}”不是有效的{f.help}")
+        limits = importer.limits
+        rows, mb = options.get("max_rows"), options.get("max_mb")
+        if rows is not None or mb is not None:
+            if (rows is not None and rows < 1) or (mb is not None and mb < 1):
+                return self._fail("--max-rows、--max-mb 须为正整数")
+            size = mb * 2**20 if mb else limits.max_bytes
+            limits = replace(
+                limits,
+                max_rows=rows or limits.max_rows,
+                max_bytes=size,
+                max_uncompressed=max(limits.max_uncompressed, 5 * size),
+            )
         try:
             job = services.upload_preview(
                 importer=importer,
@@ -90,9 +115,12 @@ class Command(BaseCommand):
                 upload=path,
                 campaign=campaign,
                 fields=fields,
+                limits=limits,
             )
             if job.status == UploadJob.Status.PREVIEW and not options["dry_run"]:
-                job = services.upload_confirm(importer=importer, actor=user, job=job, wait=True)
+                job = services.upload_confirm(
+                    importer=importer, actor=user, job=job, wait=True, limits=limits
+                )
         except ValidationError as exc:
             return self._fail("；".join(exc.messages))
         self._report(importer, job, dry_run=options["dry_run"])
