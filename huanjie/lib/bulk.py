@@ -7,11 +7,13 @@ work; COPY through Django's own connection runs at 250k+ rows/s. Call these insi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model, QuerySet
 
 M = TypeVar("M", bound=Model)
@@ -36,7 +38,10 @@ def copy_text(table: str, columns: Sequence[str], text: str) -> None:
     """COPY `text` (lines in COPY's text format, fields in the order of `columns`) into
     `table` (PostgreSQL): what a worker process formatted is written with no Python per row."""
     cols = ", ".join(columns)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+    ):
         copy.write(text)
 
 
@@ -140,3 +145,47 @@ def put_back_foreign_keys(aside: SetAside) -> None:
     with connection.cursor() as cursor:
         for table, name, definition in aside.foreign_keys:
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+class Behind:
+    """Database writes run in a thread on this thread's connection, one at a time and in
+    order, while this thread goes on reading and checking (it must not use the database until
+    the block ends): the server ingests one batch while the next is made. At most `ahead`
+    writes wait (back-pressure). The block's end waits for the last write; an error a write
+    raised is raised again here (at the next `put`, or at the end), and nothing after it runs.
+
+        with Behind() as behind:
+            behind.put(lambda: copy_rows(...))
+    """
+
+    def __init__(self, ahead: int = 2) -> None:
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.jobs: queue.Queue[Callable[[], Any] | None] = queue.Queue(maxsize=ahead)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="huanjie-bulk-writer", daemon=True)
+
+    def __enter__(self) -> Behind:
+        self.connection.inc_thread_sharing()
+        self.thread.start()
+        return self
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+        self.connection.dec_thread_sharing()
+        if exc is None and self.error is not None:
+            raise self.error
+
+    def put(self, job: Callable[[], Any]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.jobs.put(job)
+
+    def _run(self) -> None:
+        connections[DEFAULT_DB_ALIAS] = self.connection  # this thread's handle: the same one
+        while (job := self.jobs.get()) is not None:
+            if self.error is None:
+                try:
+                    job()
+                except BaseException as exc:  # handed to the thread that put the job
+                    self.error = exc
