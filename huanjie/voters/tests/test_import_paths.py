@@ -215,14 +215,14 @@ def test_a_bulk_load_that_breaks_a_unique_index_runs_again_the_general_way(
 @postgres_only
 def test_the_path_is_chosen_by_the_size_of_the_file_and_of_the_tables(cast, campaign, monkeypatch):
     chosen: list[bool] = []
-    monkeypatch.setattr(imports, "BULK_MIN_ROWS", 30)
+    monkeypatch.setattr(imports, "BULK_MIN_ROWS", 10)
     monkeypatch.setattr(imports.RollLoad, "_bulk", recording(imports.RollLoad._bulk, chosen))
+    people = [row for row in roll_rows()[1:] if row[0]]
     with override_settings(HUANJIE_ROLL_LOAD="auto"):
-        run(cast, preview(cast, campaign, csv_bytes(roll_rows()[:20])))  # too small a file
-        run(cast, preview(cast, campaign, csv_bytes(roll_rows())))  # outweighs 19 people
-        people = [row for row in roll_rows()[1:] if row[0]][:30]
-        more = [[row[0], pid(300 + n), *row[2:]] for n, row in enumerate(people)]
-        run(cast, preview(cast, campaign, csv_bytes([roll_rows()[0], *more])))  # 30 into 40
+        run(cast, preview(cast, campaign, csv_bytes([HEADER, *people[:8]])))  # too small a file
+        run(cast, preview(cast, campaign, csv_bytes([HEADER, *people])))  # 40 rows into 8 people
+        more = [[row[0], pid(300 + n), *row[2:]] for n, row in enumerate(people[:12])]
+        run(cast, preview(cast, campaign, csv_bytes([HEADER, *more])))  # 12 into 40: over 3 × 12
     assert chosen == [False, False, True, True, False, False]
 
 
@@ -274,3 +274,22 @@ def test_the_keyed_hash_is_compared_byte_by_byte(db: None):
                WHERE table_name = 'people_person' AND column_name = 'id_hash'"""
         )
         assert cursor.fetchone()[0] == "C"
+
+
+def test_a_write_that_fails_behind_the_reading_fails_the_job_and_writes_nothing(
+    cast, campaign, monkeypatch
+):
+    job = preview(cast, campaign, csv_bytes(roll_rows()))
+    assert job.status == ImportJob.Status.PREVIEW
+
+    def breaks(self: Any, batch: list[Any], issues: list[Any]) -> bool:
+        if batch:
+            raise RuntimeError("the disk is full")
+        return True
+
+    monkeypatch.setattr(imports._Sink, "add", breaks)
+    with way("workers", monkeypatch):
+        job = run(cast, job)
+    assert job.status == ImportJob.Status.FAILED
+    assert not VoterRegistration.objects.exists()
+    assert not Person.objects.exists()
