@@ -248,9 +248,15 @@ def test_a_checking_process_that_dies_fails_the_job_and_writes_nothing(cast, cam
 
         return or_dies
 
+    fails_whole(cast, campaign, monkeypatch, imports.RollLoad, "_fast_reader", dies)
+
+
+def fails_whole(cast: Any, campaign: Any, monkeypatch: Any, owner: Any, name: str, by: Any) -> None:
+    """A file previewed as it should be, then run with `owner.name` replaced `by`: the job
+    fails, and nothing of it is written."""
     job = preview(cast, campaign, csv_bytes(roll_rows()))
     assert job.status == ImportJob.Status.PREVIEW
-    monkeypatch.setattr(imports.RollLoad, "_fast_reader", dies)
+    monkeypatch.setattr(owner, name, by)
     with way("workers", monkeypatch):
         job = run(cast, job)
     assert job.status == ImportJob.Status.FAILED
@@ -279,17 +285,9 @@ def test_the_keyed_hash_is_compared_byte_by_byte(db: None):
 def test_a_write_that_fails_behind_the_reading_fails_the_job_and_writes_nothing(
     cast, campaign, monkeypatch
 ):
-    job = preview(cast, campaign, csv_bytes(roll_rows()))
-    assert job.status == ImportJob.Status.PREVIEW
-
     def breaks(self: Any, batch: list[Any], issues: list[Any]) -> bool:
         if batch:
             raise RuntimeError("the disk is full")
         return True
 
-    monkeypatch.setattr(imports._Sink, "add", breaks)
-    with way("workers", monkeypatch):
-        job = run(cast, job)
-    assert job.status == ImportJob.Status.FAILED
-    assert not VoterRegistration.objects.exists()
-    assert not Person.objects.exists()
+    fails_whole(cast, campaign, monkeypatch, imports._Sink, "add", breaks)
