@@ -266,7 +266,7 @@ def _checked(
     counted (the file is refused past the row limit), progress reported every PROGRESS_EVERY
     rows. A `parallel` load's rows past the first HUANJIE_IMPORT_PARALLEL_AFTER are checked in
     worker processes while this one reads on and the writer writes (`text_only`: every cell is
-    a str without NUL, as a csv's are)."""
+    a str without NUL, as a csv's without a NUL byte are)."""
     outcome = load.outcome
     read = load.read
     max_rows = limits.max_rows
@@ -353,12 +353,10 @@ class _Checkers:
                     more = False
                     break
                 numbers = [n for n, _ in chunk]
-                rows_out: list[Any] = [cells for _, cells in chunk]
                 if self.text_only:  # a row as one string: a sixth of the cost to pass on
-                    texts = ["\0".join(cells) for cells in rows_out]
-                    if sum(t.count("\0") for t in texts) == sum(len(c) - 1 for c in rows_out if c):
-                        rows_out = texts  # (no cell held a NUL itself)
-                self.tasks.put((sent, numbers, rows_out))
+                    self.tasks.put((sent, numbers, ["\0".join(cells) for _, cells in chunk]))
+                else:
+                    self.tasks.put((sent, numbers, [cells for _, cells in chunk]))
                 sent += 1
             while received not in done and received < sent:
                 seq, counted, items, found = self._next()
@@ -448,7 +446,8 @@ def run_file(
     try:
         with transaction.atomic():
             progress("checking", 0)
-            load.write(_checked(rows, load, limits, progress, text_only=kind == "csv"))
+            text_only = kind == "csv" and not workbooks.holds_nul(path)
+            load.write(_checked(rows, load, limits, progress, text_only=text_only))
             if outcome.total == 0:
                 raise ImportRefused(sheets.MSG_NO_ROWS)
             outcome.issues.sort(key=lambda i: (i.row, i.level != "error"))

@@ -372,11 +372,14 @@ class RollLoad(Load):
             first = seen.setdefault(key, row_no)
             if first == row_no:
                 return False
+            twice(row_no, first, masked)
+            return True
+
+        def twice(row_no: int, first: int, masked: str) -> None:
             later.setdefault(first, (masked, []))[1].append(row_no)
             issues.append(
                 Issue(row_no, "公民身份号码", masked, MSG_SAME_FILE_AGAIN.format(row=first))
             )
-            return True
 
         blocks: list[_Block] = []
         in_blocks = 0
@@ -388,8 +391,12 @@ class RollLoad(Load):
                     if batch:
                         behind.put(partial(sink.add, batch, issues))
                         batch = []
-                    twice = [again(*r) for r in zip(row.numbers, row.keys, row.masks, strict=True)]
-                    if not any(twice):
+                    setdefault = seen.setdefault
+                    dups = [i for i, (n, k) in enumerate(zip(row.numbers, row.keys, strict=True))
+                            if setdefault(k, n) != n]  # fmt: skip
+                    for i in dups:
+                        twice(row.numbers[i], seen[row.keys[i]], row.masks[i])
+                    if not dups:
                         blocks.append(row)
                         in_blocks += len(row.numbers)
                         if in_blocks >= CHUNK:

@@ -291,3 +291,31 @@ def test_a_write_that_fails_behind_the_reading_fails_the_job_and_writes_nothing(
         return True
 
     fails_whole(cast, campaign, monkeypatch, imports._Sink, "add", breaks)
+
+
+def test_into_empty_tables_every_way_ends_alike_and_finds_the_same_person_twice(
+    cast, campaign, monkeypatch
+):
+    # Nobody known: the bulk path takes the workers' ready COPY text (RollLoad.pack).
+    blocks: list[int] = []
+    add_blocks = imports._Sink.add_blocks
+
+    def counted(self: Any, given: list[Any], issues: list[Any]) -> None:
+        blocks.extend(len(b.numbers) for b in given)
+        add_blocks(self, given, issues)
+
+    monkeypatch.setattr(imports._Sink, "add_blocks", counted)
+    found = each_way(cast, campaign, csv_bytes(roll_rows()), monkeypatch)
+    assert found["here"][1][:3] == (ImportJob.Status.SUCCEEDED, 40, 40)
+    assert sum(blocks) == (2 * 37 if connection.vendor == "postgresql" else 0)  # preview, run
+    for name in WAYS[1:]:
+        assert found[name] == found["here"], name
+    rows = roll_rows()
+    rows[29][1] = rows[11][1]  # the same person in two chunks (file rows 12 and 30)
+    rows[31][1] = rows[30][1]  # and in one (file rows 31 and 32)
+    found = each_way(cast, campaign, csv_bytes(rows), monkeypatch)
+    problems = messages_of_problems(found["here"][0][6])
+    assert (30, imports.MSG_SAME_FILE_AGAIN.format(row=12)) in problems
+    assert (32, imports.MSG_SAME_FILE_AGAIN.format(row=31)) in problems
+    for name in WAYS[1:]:
+        assert found[name] == found["here"], name
