@@ -102,6 +102,11 @@ class MemoryWatch(threading.Thread):
         while not self.done.wait(0.1):
             self.peak_kb = max(self.peak_kb, self.sample())
 
+    def lap(self) -> float:
+        """The peak in MB since the last lap (or the start); the next lap starts now."""
+        peak, self.peak_kb = self.peak_kb, self.sample()
+        return max(peak, self.peak_kb) / 1024
+
     def stop(self) -> float:
         """Stop sampling; the peak in MB."""
         self.done.set()
@@ -664,7 +669,9 @@ def postgres_runs(folder: Path, n: int, m: int) -> None:
     watch.start()
 
     use_db(RUN)
+    watch.lap()
     bulk = pipeline(first, "a.csv", 12, "bulk")
+    laps = {"bulk": watch.lap()}
     report("(b) bulk path, CSV → PostgreSQL (empty tables)", bulk, n)
     assert bulk.bulk, f"the bulk path did not run: {bulk.phases}"
     assert bulk.accepted == n, f"the bulk run accepted {bulk.accepted} of {n} rows"
@@ -679,22 +686,29 @@ def postgres_runs(folder: Path, n: int, m: int) -> None:
     )
 
     use_db(RUN)
+    watch.lap()
     general = pipeline(second, "b.csv", 12, "general")
+    laps["general"] = watch.lap()
     report(f"(h) general path, other people into campaign 12 (holding {n:,})", general, n)
     if general.bulk:
         print("    WARNING: the general run took the bulk path")
     print_held()
+    watch.lap()
     known = pipeline(first, "a.csv", 13, "auto")
+    laps["known"] = watch.lap()
     report("(i) known people: file A again into campaign 13, auto", known, n)
     raw = raw_copy(first)
     print(f"(a) raw COPY of file A's rows: {raw:.1f} s = {n / raw:,.0f} rows/s")
     print(f"    bulk path / raw COPY throughput: {raw / bulk.seconds:.2f}")
 
     use_db(CSV)
+    watch.lap()
     csv_run = pipeline(same_csv, "c.csv", 12)
+    laps["csv"] = watch.lap()
     report("(c) csv → PostgreSQL (empty tables, auto)", csv_run, m)
     use_db(XLSX)
     xlsx_run = pipeline(same_xlsx, "c.xlsx", 12)
+    laps["xlsx"] = watch.lap()
     report("    xlsx → PostgreSQL (empty tables, auto)", xlsx_run, m)
     print(f"    xlsx / csv throughput: {xlsx_run.rate / csv_run.rate:.2f}")
 
@@ -707,6 +721,10 @@ def postgres_runs(folder: Path, n: int, m: int) -> None:
     print(
         f"peak RSS: main {main_mb:.0f} MB + {workers} workers × {worker_mb:.0f} MB = {peak:.0f} MB"
         f" (sampled peak Pss of the main process and its workers together: {pss:.0f} MB)"
+    )
+    print(
+        "    peak Pss during each import (this process and its workers, shared pages split): "
+        + ", ".join(f"{k} {v:.0f} MB" for k, v in laps.items())
     )
     use_db(RUN)
 
@@ -724,7 +742,12 @@ def postgres_runs(folder: Path, n: int, m: int) -> None:
         xlsx_rows_per_s=round(xlsx_run.rate),
         csv_same_rows_per_s=round(csv_run.rate),
         xlsx_csv_path=[xlsx_run.path, csv_run.path],
-        peak_rss_mb=round(peak),
+        # The memory the import holds (Pss: what this process and its workers hold together,
+        # pages they share counted once), at its largest over the imports above; the bench
+        # process's own files and clones before and between them are not the import's.
+        peak_rss_mb=round(max(laps.values())),
+        peak_pss_by_import_mb={k: round(v) for k, v in laps.items()},
+        rss_sum_upper_bound_mb=round(peak),
         peak_rss_main_mb=round(main_mb),
         peak_rss_worker_mb=round(worker_mb),
         peak_pss_mb=round(pss),

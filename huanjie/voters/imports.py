@@ -117,11 +117,12 @@ _VILLAGE_CATEGORIES = {
     Category.INCOMER_OR_WORKER,
 }
 STAGE = "voters_import_stage"
-# A file of at least BULK_MIN_ROWS rows into tables holding at most BULK_RATIO times as many
-# takes the bulk path (RollLoad._bulk): rebuilding the indexes of the whole tables costs about a
-# fifth of what the general path spends per row, measured at a million rows (docs/voters.md).
+# A file of at least BULK_MIN_ROWS rows into tables holding no more rows than it takes the bulk
+# path (RollLoad._bulk): rebuilding the indexes of the whole tables then costs less than the
+# general path's writes into them. Not further: when the file names people already known (a
+# new campaign's roll), only registrations are written and the general path is the faster.
 BULK_MIN_ROWS = 50_000
-BULK_RATIO = 3
+BULK_RATIO = 1
 _STAGE_COLUMNS = (
     ("row_no", "integer"),
     ("village_id", "varchar(12)"),

@@ -222,7 +222,9 @@ def test_the_path_is_chosen_by_the_size_of_the_file_and_of_the_tables(cast, camp
         run(cast, preview(cast, campaign, csv_bytes([HEADER, *people[:8]])))  # too small a file
         run(cast, preview(cast, campaign, csv_bytes([HEADER, *people])))  # 40 rows into 8 people
         more = [[row[0], pid(300 + n), *row[2:]] for n, row in enumerate(people[:12])]
-        run(cast, preview(cast, campaign, csv_bytes([HEADER, *more])))  # 12 into 40: over 3 × 12
+        run(
+            cast, preview(cast, campaign, csv_bytes([HEADER, *more]))
+        )  # 12 into 48: they outweigh it
     assert chosen == [False, False, True, True, False, False]
 
 
