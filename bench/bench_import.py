@@ -30,10 +30,13 @@ N is --rows; files A and B are N-row CSVs of different new people (no ID number 
   (a) raw COPY: file A's csv rows as they are into a plain table of copy "run" (no checks).
   (c) xlsx vs csv: the same M rows (--xlsx-rows) as an XlsxWriter workbook and as a CSV, each
       into its own fresh copy (empty tables, "auto"), so that the ratio compares like with like.
-  peak RSS: this process's ru_maxrss plus the largest checking worker's (RUSAGE_CHILDREN)
-      times HUANJIE_IMPORT_WORKERS, taken after the PostgreSQL runs, before any other child
-      (an upper bound: a forked worker's RSS counts the pages it shares with this process);
-      peak_pss_mb is the largest Pss of this process and its workers together, sampled.
+  memory: peak_rss_mb is the most the imports above held: the Pss (each shared page split
+      between the processes that map it) of this process and its checking workers together,
+      sampled every 0.1 s during each import (peak_pss_by_import_mb; later imports inherit the
+      heap earlier ones left in this long-lived process). rss_sum_upper_bound_mb is this
+      process's ru_maxrss plus the largest worker's (RUSAGE_CHILDREN) times
+      HUANJIE_IMPORT_WORKERS: an upper bound, a forked worker's RSS counting in full the pages
+      it shares with this process.
   (d) the pipeline on SQLite (a child process, its own var dir), then the same people into the
       next campaign,
   (e) the cross-village duplicate query over --registrations registrations (MIN <> MAX GROUP BY),
@@ -720,7 +723,7 @@ def postgres_runs(folder: Path, n: int, m: int) -> None:
     pss = watch.stop()
     print(
         f"peak RSS: main {main_mb:.0f} MB + {workers} workers × {worker_mb:.0f} MB = {peak:.0f} MB"
-        f" (sampled peak Pss of the main process and its workers together: {pss:.0f} MB)"
+        f" (Pss of the main process and its workers together since the last import: {pss:.0f} MB)"
     )
     print(
         "    peak Pss during each import (this process and its workers, shared pages split): "
@@ -750,7 +753,6 @@ def postgres_runs(folder: Path, n: int, m: int) -> None:
         rss_sum_upper_bound_mb=round(peak),
         peak_rss_main_mb=round(main_mb),
         peak_rss_worker_mb=round(worker_mb),
-        peak_pss_mb=round(pss),
         import_workers=workers,
         bulk_vs_floor=round(bulk.rate / floor_rate, 3),
         general_vs_floor=round(general.rate / floor_rate, 3),

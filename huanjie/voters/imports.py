@@ -461,8 +461,10 @@ class RollLoad(Load):
     def _bulk(self) -> bool:
         """The bulk path (docs/voters.md): on PostgreSQL, for a file of at least BULK_MIN_ROWS
         rows into tables holding at most BULK_RATIO times as many people and registrations (or
-        as HUANJIE_ROLL_LOAD says); never on a second run."""
-        if connection.vendor != "postgresql" or self.again:
+        as HUANJIE_ROLL_LOAD says), when the database role owns the tables (setting their
+        indexes aside is the owner's; the web's role is not, docs/operations.md); never on a
+        second run."""
+        if connection.vendor != "postgresql" or self.again or not _owns_tables():
             return False
         mode = settings.HUANJIE_ROLL_LOAD
         if mode in ("bulk", "general"):
@@ -482,6 +484,18 @@ class RollLoad(Load):
             with connection.cursor() as cursor:
                 for table in (STAGE, MATCHED, NEW):
                     cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _owns_tables() -> bool:
+    """Whether this connection's role may set the people's and the roll's indexes aside."""
+    return bool(
+        _query(
+            """SELECT bool_and(pg_has_role(current_user, relowner, 'USAGE')) FROM pg_class
+               WHERE oid IN (%s::regclass, %s::regclass)""",
+            [Person._meta.db_table, VoterRegistration._meta.db_table],
+            phase="sql: choose path",
+        )[0][0]
+    )
 
 
 def _rows_held(table: str, enough: int) -> int:

@@ -321,3 +321,15 @@ def test_into_empty_tables_every_way_ends_alike_and_finds_the_same_person_twice(
     assert (32, imports.MSG_SAME_FILE_AGAIN.format(row=31)) in problems
     for name in WAYS[1:]:
         assert found[name] == found["here"], name
+
+
+@postgres_only
+def test_a_role_that_does_not_own_the_tables_takes_the_general_path(cast, campaign, monkeypatch):
+    chosen: list[bool] = []
+    monkeypatch.setattr(imports.RollLoad, "_bulk", recording(imports.RollLoad._bulk, chosen))
+    assert imports._owns_tables()  # the tests' role owns them
+    monkeypatch.setattr(imports, "_owns_tables", lambda: False)  # the web's role does not
+    with override_settings(HUANJIE_ROLL_LOAD="bulk"):
+        job = run(cast, preview(cast, campaign, csv_bytes(roll_rows())))
+    assert job.status == ImportJob.Status.SUCCEEDED
+    assert chosen == [False, False]
