@@ -178,10 +178,9 @@ def test_the_bulk_path_puts_every_index_and_foreign_key_back(cast, campaign, mon
     assert schema() == before
     assert VoterRegistration.objects.count() == 40
     # The foreign keys are back and validated: a row pointing nowhere is refused.
+    first = VoterRegistration.objects.order_by("id")[0]
     with pytest.raises(IntegrityError), transaction.atomic():
-        VoterRegistration.objects.filter(pk=VoterRegistration.objects.first().pk).update(
-            person_id=10**9
-        )
+        VoterRegistration.objects.filter(pk=first.pk).update(person_id=10**9)
         connection.check_constraints()
 
 
