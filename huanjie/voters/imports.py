@@ -1,13 +1,16 @@
 """Importing a voter roll: preview, then run in the background, all or nothing (SECURITY.md V7).
 
-One pipeline does both: rows are read and checked in Python (``importing``), the good ones are
-sealed (AES-GCM + keyed hash) and copied into a temporary staging table, and set-based SQL
-decides the rest — the same person twice in the file, a person already registered in another
-village of the campaign or of any campaign of the same term (overlapping windows, any county:
-→ RegistrationConflict, doubtful; another county's village is named only to a user whose area
-holds it), already in this village
-(→ unchanged) — and writes people and registrations. The preview runs the pipeline and rolls
-it back, so its counts are exactly what the run will do.
+One pipeline does both: rows are read and checked in Python (``importing``; past the first
+20,000 rows in worker processes), sealed (AES-GCM + keyed hash), and the same person twice in
+the file is found by keyed hash as they come (RollLoad.write). Then one of two ways (_Sink;
+docs/voters.md): the bulk path, for a file that outweighs the tables, sets their indexes and
+foreign keys aside and COPYs new people straight in; the general path stages the rows. Either
+way set-based SQL (_write) decides the rows naming people already known — a person already
+registered in another village of the campaign or of any campaign of the same term
+(overlapping windows, any county: → RegistrationConflict, doubtful; another county's village is
+named only to a user whose area holds it), already in this village (→ unchanged) — and writes
+the rest. The preview runs the pipeline and rolls it back, so its counts are exactly what the
+run will do.
 """
 
 from __future__ import annotations
