@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 import struct
 import tempfile
@@ -24,7 +25,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Final, Literal
 from xml.parsers import expat
@@ -687,6 +688,8 @@ class Sheet:
     # Merged ranges in the file, as (first row, first col, last row, last col), 1-based rows and
     # 0-based columns of `rows`' cells. calamine reads none from an .ods.
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # A csv's: to read the rest of it as text (uploads.importers hands it to its workers).
+    text: CsvText | None = None
 
 
 def rows_estimate(path: Path, kind: Kind) -> int:
@@ -714,7 +717,8 @@ def open_sheet(path: Path, kind: Kind, limits: Limits) -> Sheet:
     if its used range is past `limits`, before any sheet is built; a csv's rows are counted as
     they are read."""
     if kind == "csv":
-        return Sheet(_csv_rows(path, limits))
+        text = CsvText()
+        return Sheet(_csv_rows(path, limits, text), text=text)
     formulas: dict[tuple[int, int], str] = {}
     if not (kind == "xlsx" and _xlsx_within(path, limits, formulas)):
         _check_ranges(_sheet_ranges(path, kind, limits), limits)
@@ -751,20 +755,58 @@ def _xlsx_formulas(path: Path, limits: Limits) -> dict[tuple[int, int], str]:
     return found
 
 
-def _csv_rows(path: Path, limits: Limits) -> Iterator[tuple[int, Cells]]:
+def _csv_rows(path: Path, limits: Limits, text: CsvText) -> Iterator[tuple[int, Cells]]:
     encoding = csv_encoding(path)
     with path.open(encoding=encoding, newline="") as f:
         sample = f.read(64 * 1024)
         f.seek(0)
         delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+        text.file, text.delimiter = f, delimiter
         reader = csv.reader(f, delimiter=delimiter)
         try:
             for n, row in enumerate(reader, 1):
                 if n > limits.max_rows + HEADER_SEARCH_ROWS:
                     raise ImportRefused(MSG_TOO_MANY_ROWS.format(n=limits.max_rows))
+                text.last = n
                 yield n, row
         except csv.Error as exc:
-            raise _broken(f"CSV 格式错误（{exc}）") from exc
+            raise csv_refusal(exc) from exc
+
+
+def csv_refusal(exc: csv.Error) -> ImportRefused:
+    return _broken(f"CSV 格式错误（{exc}）")
+
+
+@dataclass
+class CsvText:
+    """A csv sheet's open file and delimiter, to read the rest of it as text from where its
+    rows stopped (`text_chunks`)."""
+
+    file: Any = None
+    delimiter: str = ","
+    last: int = 0  # the number of the last row read from the file (a reader may hold some)
+
+
+def text_chunks(text: CsvText, lines: int) -> Iterator[tuple[str, int]]:
+    """The rest of a csv, from the row after the last one its `rows` handed out, as chunks of
+    whole rows: (text, rows in it). A chunk of about `lines` lines is extended while a quoted
+    cell runs on to the next line (an odd count of quotes); its rows are its lines unless it
+    holds a quote, when they are counted as csv.reader counts them."""
+    f = text.file
+    while chunk := list(islice(f, lines)):
+        body = "".join(chunk)
+        if '"' not in body:
+            yield body, len(chunk)
+            continue
+        while body.count('"') % 2 and (more := f.readline()):
+            body += more
+        try:
+            yield (
+                body,
+                sum(1 for _ in csv.reader(io.StringIO(body, newline=""), delimiter=text.delimiter)),
+            )
+        except csv.Error as exc:
+            raise csv_refusal(exc) from exc
 
 
 def _calamine_sheet(

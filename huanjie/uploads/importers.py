@@ -11,7 +11,9 @@ app's ``AppConfig.ready`` imports the module); the lifecycle (``uploads.services
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
 import multiprocessing
 import pickle
 import queue
@@ -261,18 +263,20 @@ def _checked(
     limits: Limits,
     progress: Progress,
     text_only: bool = False,
+    text: workbooks.CsvText | None = None,
 ) -> Iterator[Any]:
     """The checked rows the writer consumes, in file order: blank rows skipped, the rest
     counted (the file is refused past the row limit), progress reported every PROGRESS_EVERY
     rows. A `parallel` load's rows past the first HUANJIE_IMPORT_PARALLEL_AFTER are checked in
     worker processes while this one reads on and the writer writes (`text_only`: every cell is
-    a str without NUL, as a csv's without a NUL byte are)."""
+    a str without NUL, as a csv's without a NUL byte are; `text`: a csv's file, whose rest the
+    workers then read themselves, handed whole lines)."""
     outcome = load.outcome
     read = load.read
     max_rows = limits.max_rows
     workers = settings.HUANJIE_IMPORT_WORKERS if load.parallel else 0
-    after = settings.HUANJIE_IMPORT_PARALLEL_AFTER if workers else -1
-    total = 0
+    after = settings.HUANJIE_IMPORT_PARALLEL_AFTER if workers else float("inf")
+    total = number = 0
     for number, cells in rows:
         item = read(number, cells)
         if item is BLANK:
@@ -285,13 +289,16 @@ def _checked(
             progress("checking", total)
         if item is not None:
             yield item
-        if total == after:
+        # (a csv's rows the header search read ahead are checked here first: its text goes on
+        # from the last row read from the file)
+        if total >= after and (text is None or number >= text.last):
             break
     else:
         outcome.total = total
         return
     with _Checkers(load, workers, text_only) as checkers:
-        for counted, items in checkers.run(rows):
+        parts = checkers.texts(text, number + 1) if text is not None else checkers.chunks(rows)
+        for counted, items in checkers.run(parts):
             before, total = total, total + counted
             if total > max_rows:
                 raise ImportRefused(workbooks.MSG_TOO_MANY_ROWS.format(n=max_rows))
@@ -340,23 +347,36 @@ class _Checkers:
             q.close()
             q.cancel_join_thread()
 
-    def run(self, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
-        """(rows counted, checked items) per chunk, in file order."""
+    def chunks(self, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[Any, ...]]:
+        """What a worker is handed: PARALLEL_CHUNK rows, (numbers, cells of each)."""
+        while chunk := [row for _, row in zip(range(PARALLEL_CHUNK), rows, strict=False)]:
+            numbers = [n for n, _ in chunk]
+            if self.text_only:  # a row as one string: a sixth of the cost to pass on
+                yield numbers, ["\0".join(cells) for _, cells in chunk]
+            else:
+                yield numbers, [cells for _, cells in chunk]
+
+    def texts(self, text: workbooks.CsvText, first: int) -> Iterator[tuple[Any, ...]]:
+        """What a worker is handed from a csv: the text of PARALLEL_CHUNK lines of whole rows,
+        the first one's number, the delimiter (the worker splits the cells: this process only
+        reads)."""
+        for body, rows in workbooks.text_chunks(text, PARALLEL_CHUNK):
+            yield first, body, text.delimiter
+            first += rows
+
+    def run(self, parts: Iterator[tuple[Any, ...]]) -> Iterator[tuple[int, list[Any]]]:
+        """(rows counted, checked items) per part, in file order."""
         issues = self.load.outcome.issues
         sent = received = 0
         done: dict[int, tuple[int, list[Any], list[Any]]] = {}
         more = True
         while more or received < sent:
             while more and sent - received < self.ahead:
-                chunk = [row for _, row in zip(range(PARALLEL_CHUNK), rows, strict=False)]
-                if not chunk:
+                part = next(parts, None)
+                if part is None:
                     more = False
                     break
-                numbers = [n for n, _ in chunk]
-                if self.text_only:  # a row as one string: a sixth of the cost to pass on
-                    self.tasks.put((sent, numbers, ["\0".join(cells) for _, cells in chunk]))
-                else:
-                    self.tasks.put((sent, numbers, [cells for _, cells in chunk]))
+                self.tasks.put((sent, *part))
                 sent += 1
             while received not in done and received < sent:
                 seq, counted, items, found = self._next()
@@ -395,10 +415,16 @@ def _check_chunks(load: Load, tasks: Any, results: Any) -> None:
     issues, read = load.outcome.issues, load.read
     del issues[:]
     while (task := tasks.get()) is not None:
-        seq, numbers, rows = task
         try:
             counted, items = 0, []
-            for number, cells in zip(numbers, rows, strict=True):
+            if len(task) == 4:  # a csv's text: (seq, first row's number, text, delimiter)
+                seq, first, body, delimiter = task
+                reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+                rows: Iterable[tuple[int, Any]] = enumerate(reader, first)
+            else:  # (seq, numbers, cells or joined cells of each row)
+                seq, numbers, cells_of = task
+                rows = zip(numbers, cells_of, strict=True)
+            for number, cells in rows:
                 if type(cells) is str:
                     cells = cells.split("\0") if cells else []
                 item = read(number, cells)
@@ -410,6 +436,8 @@ def _check_chunks(load: Load, tasks: Any, results: Any) -> None:
             results.put((seq, counted, load.pack(items), issues[:]))
             del issues[:]
         except Exception as exc:
+            if isinstance(exc, csv.Error):
+                exc = workbooks.csv_refusal(exc)
             try:
                 results.put(pickle.dumps(exc))
             except Exception:  # an exception that does not pickle
@@ -447,7 +475,8 @@ def run_file(
         with transaction.atomic():
             progress("checking", 0)
             text_only = kind == "csv" and not workbooks.holds_nul(path)
-            load.write(_checked(rows, load, limits, progress, text_only=text_only))
+            checked = _checked(rows, load, limits, progress, text_only=text_only, text=sheet.text)
+            load.write(checked)
             if outcome.total == 0:
                 raise ImportRefused(sheets.MSG_NO_ROWS)
             outcome.issues.sort(key=lambda i: (i.row, i.level != "error"))
