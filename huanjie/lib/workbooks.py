@@ -705,13 +705,6 @@ def rows_estimate(path: Path, kind: Kind) -> int:
     return lines
 
 
-def holds_nul(path: Path) -> bool:
-    """Whether the file has a NUL byte anywhere (a csv's cells are then not passed on joined
-    by NUL: uploads.importers)."""
-    with path.open("rb") as f:
-        return any(b"\0" in block for block in iter(lambda: f.read(1 << 20), b""))
-
-
 def open_sheet(path: Path, kind: Kind, limits: Limits) -> Sheet:
     """The first sheet of a file that `file_kind` accepted as `kind`. A spreadsheet is refused
     if its used range is past `limits`, before any sheet is built; a csv's rows are counted as

@@ -262,14 +262,12 @@ def _checked(
     load: Load,
     limits: Limits,
     progress: Progress,
-    text_only: bool = False,
     text: workbooks.CsvText | None = None,
 ) -> Iterator[Any]:
     """The checked rows the writer consumes, in file order: blank rows skipped, the rest
     counted (the file is refused past the row limit), progress reported every PROGRESS_EVERY
     rows. A `parallel` load's rows past the first HUANJIE_IMPORT_PARALLEL_AFTER are checked in
-    worker processes while this one reads on and the writer writes (`text_only`: every cell is
-    a str without NUL, as a csv's without a NUL byte are; `text`: a csv's file, whose rest the
+    worker processes while this one reads on and the writer writes (`text`: a csv's file, whose rest the
     workers then read themselves, handed whole lines)."""
     outcome = load.outcome
     read = load.read
@@ -296,7 +294,7 @@ def _checked(
     else:
         outcome.total = total
         return
-    with _Checkers(load, workers, text_only) as checkers:
+    with _Checkers(load, workers) as checkers:
         parts = checkers.texts(text, number + 1) if text is not None else checkers.chunks(rows)
         for counted, items in checkers.run(parts):
             before, total = total, total + counted
@@ -316,12 +314,12 @@ class _Checkers:
     stays bounded whatever the file's size (back-pressure: the reader waits for the checkers,
     the checkers for the writer)."""
 
-    def __init__(self, load: Load, workers: int, text_only: bool) -> None:
+    def __init__(self, load: Load, workers: int) -> None:
         # fork: a worker starts with the load as prepared (villages, caches, keys) and never
         # touches the database (its connections are forgotten, never closed: closing would end
         # the parent's session); multiprocessing ends a forked worker with os._exit.
         context = multiprocessing.get_context("fork")
-        self.load, self.ahead, self.text_only = load, 4 * workers, text_only
+        self.load, self.ahead = load, 4 * workers
         self.tasks: Any = context.Queue()
         self.results: Any = context.Queue()
         self.processes = [
@@ -351,10 +349,7 @@ class _Checkers:
         """What a worker is handed: PARALLEL_CHUNK rows, (numbers, cells of each)."""
         while chunk := [row for _, row in zip(range(PARALLEL_CHUNK), rows, strict=False)]:
             numbers = [n for n, _ in chunk]
-            if self.text_only:  # a row as one string: a sixth of the cost to pass on
-                yield numbers, ["\0".join(cells) for _, cells in chunk]
-            else:
-                yield numbers, [cells for _, cells in chunk]
+            yield numbers, [cells for _, cells in chunk]
 
     def texts(self, text: workbooks.CsvText, first: int) -> Iterator[tuple[Any, ...]]:
         """What a worker is handed from a csv: the text of PARALLEL_CHUNK lines of whole rows,
@@ -425,8 +420,6 @@ def _check_chunks(load: Load, tasks: Any, results: Any) -> None:
                 seq, numbers, cells_of = task
                 rows = zip(numbers, cells_of, strict=True)
             for number, cells in rows:
-                if type(cells) is str:
-                    cells = cells.split("\0") if cells else []
                 item = read(number, cells)
                 if item is BLANK:
                     continue
@@ -474,8 +467,7 @@ def run_file(
     try:
         with transaction.atomic():
             progress("checking", 0)
-            text_only = kind == "csv" and not workbooks.holds_nul(path)
-            checked = _checked(rows, load, limits, progress, text_only=text_only, text=sheet.text)
+            checked = _checked(rows, load, limits, progress, text=sheet.text)
             load.write(checked)
             if outcome.total == 0:
                 raise ImportRefused(sheets.MSG_NO_ROWS)
