@@ -28,6 +28,7 @@ import hashlib
 import hmac
 import os
 import re
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -177,40 +178,75 @@ def rotate_field(token: str, purpose: str) -> str:
 
 class FieldSealer:
     """``encrypt_field`` and ``lookup_hash`` for one purpose, for a bulk import's millions of
-    rows: the key ring and HMAC key are looked up once and nonces drawn 4,096 at a time (one
-    getrandom() call instead of one a row). Same token format as ``encrypt_field``; the input
-    must already be normalised (idcard.normalize)."""
+    rows: the key ring and HMAC key are looked up once, nonces drawn 4,096 at a time (one
+    getrandom() call instead of one a row), and the HMAC's inner and outer SHA-256 states
+    keyed once and copied per value (RFC 2104; 0.8 µs a value instead of 1.5 for a copied
+    ``hmac.HMAC``, 2.2 for ``hmac.digest``). Same token format as ``encrypt_field``; the input
+    must already be normalised (idcard.normalize).
+
+    A forked process never uses its parent's drawn nonces: a checking worker of an import
+    starts with the parent's sealer, and two processes taking the same nonce under one key
+    would undo AES-GCM (the XOR of two ID numbers, and forgeries). Every sealer's drawn
+    nonces are dropped in the child at fork (os.register_at_fork)."""
 
     _BATCH = 4096
 
     def __init__(self, purpose: str) -> None:
         ring = key_ring()
-        self._cipher = ring.ciphers[ring.current]
-        self._prefix = f"v{ring.current}:"
-        self._aad = _aad(purpose)
-        # The keyed HMAC prepared once and copied per value: 0.9 µs instead of 1.5 for
-        # hmac.digest, which sets the key up again each time.
-        self._hmac = hmac.new(
-            _lookup_key_for(settings.HUANJIE_LOOKUP_KEY), digestmod=hashlib.sha256
-        )
-        self._nonces = b""
-        self._at = 0
+        encrypt = ring.ciphers[ring.current].encrypt
+        prefix = f"v{ring.current}:"
+        aad = _aad(purpose)
+        key = _lookup_key_for(settings.HUANJIE_LOOKUP_KEY)
+        if len(key) > _SHA256_BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(_SHA256_BLOCK, b"\0")
+        inner = hashlib.sha256(key.translate(_IPAD))
+        outer = hashlib.sha256(key.translate(_OPAD))
+        nonces = self._nonces = _Drawn()
+        _DRAWN.add(nonces)
+        batch = NONCE_BYTES * self._BATCH
+        b2a, urlsafe = binascii.b2a_base64, _URLSAFE
 
-    def seal(self, normalized: str) -> tuple[str, str]:
-        """(token, lookup hash) of an already normalised value."""
-        raw = normalized.encode()
-        at = self._at
-        if at >= len(self._nonces):
-            self._nonces = os.urandom(NONCE_BYTES * self._BATCH)
-            at = 0
-        nonce = self._nonces[at : at + NONCE_BYTES]
-        self._at = at + NONCE_BYTES
-        token = self._prefix + base64.urlsafe_b64encode(
-            nonce + self._cipher.encrypt(nonce, raw, self._aad)
-        ).decode("ascii")
-        keyed = self._hmac.copy()
-        keyed.update(raw)
-        return token, keyed.hexdigest()
+        def seal(normalized: str) -> tuple[str, str]:
+            """(token, lookup hash) of an already normalised value."""
+            raw = normalized.encode()
+            if not nonces:
+                drawn = os.urandom(batch)
+                nonces.extend([drawn[i : i + NONCE_BYTES] for i in range(0, batch, NONCE_BYTES)])
+            nonce = nonces.pop()
+            sealed = b2a(nonce + encrypt(nonce, raw, aad), newline=False)
+            token = prefix + sealed.translate(urlsafe).decode("ascii")
+            keyed = inner.copy()
+            keyed.update(raw)
+            mac = outer.copy()
+            mac.update(keyed.digest())
+            return token, mac.hexdigest()
+
+        self.seal = seal
+
+
+class _Drawn(list[bytes]):
+    """One sealer's nonces drawn and not yet used: a list that can be weakly referenced and
+    is one set member per object (equal contents are not the same list)."""
+
+    __hash__ = object.__hash__  # type: ignore[assignment]
+    __eq__ = object.__eq__  # type: ignore[assignment]
+
+
+# Every live sealer's drawn nonces, held by its `seal` (which outlives the sealer object).
+_DRAWN: weakref.WeakSet[_Drawn] = weakref.WeakSet()
+
+
+def _forget_drawn_nonces() -> None:
+    for drawn in list(_DRAWN):
+        drawn.clear()
+
+
+_SHA256_BLOCK = 64
+_IPAD = bytes(b ^ 0x36 for b in range(256))
+_OPAD = bytes(b ^ 0x5C for b in range(256))
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+os.register_at_fork(after_in_child=_forget_drawn_nonces)
 
 
 @lru_cache(maxsize=8)

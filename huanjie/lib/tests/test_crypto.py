@@ -153,3 +153,49 @@ def test_the_bulk_sealer_makes_the_same_tokens_and_hashes_as_the_single_calls():
         assert crypto.decrypt_field(token, "person.id_number") == number
         assert digest == crypto.lookup_hash(number)
         assert not crypto.needs_rotation(token)
+
+
+@pytest.mark.parametrize("length", [1, 64, 65, 200])
+def test_the_bulk_sealers_keyed_hash_is_hmac_sha256_for_any_key_length(keys, length):
+    from huanjie.lib.crypto import FieldSealer
+
+    keys.HUANJIE_LOOKUP_KEY = "k" * length
+    seal = FieldSealer("person.id_number").seal
+    for n in range(FieldSealer._BATCH + 3):  # past one draw of nonces
+        number = f"1101051949123{n:04d}"
+        token, digest = seal(number)
+        expected = hmac.new(("k" * length).encode(), number.encode(), hashlib.sha256).hexdigest()
+        assert digest == expected == crypto.lookup_hash(number)
+    assert crypto.decrypt_field(token, "person.id_number") == number
+
+
+def _nonce(token: str) -> bytes:
+    return base64.urlsafe_b64decode(token.partition(":")[2])[: crypto.NONCE_BYTES]
+
+
+def test_a_forked_process_never_takes_the_nonces_its_parent_drew():
+    """A checking worker is forked with the import's sealer: were the nonces drawn before the
+    fork used on both sides, two ID numbers would be sealed under one key and one nonce."""
+    import os
+
+    from huanjie.lib.crypto import FieldSealer
+
+    seal = FieldSealer("person.id_number").seal
+    seal("11010519491231002X")  # draws a batch; thousands are left
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: seal 100 values, send their nonces
+        try:
+            os.write(write, b"".join(_nonce(seal("440524188001010014")[0]) for _ in range(100)))
+        finally:
+            os._exit(0)
+    os.close(write)
+    child = b""
+    while chunk := os.read(read, 4096):
+        child += chunk
+    os.close(read)
+    os.waitpid(pid, 0)
+    theirs = {child[i : i + crypto.NONCE_BYTES] for i in range(0, len(child), crypto.NONCE_BYTES)}
+    ours = {_nonce(seal("11010519491231002X")[0]) for _ in range(100)}
+    assert len(theirs) == 100 and len(ours) == 100
+    assert not theirs & ours

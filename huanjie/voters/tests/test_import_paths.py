@@ -5,6 +5,7 @@ the same problems and the same audit, and a refused file leaves the tables as th
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from django.test import override_settings
 
 from huanjie.conftest import OTHER_TOWN_VILLAGE
 from huanjie.lib import bulk, workbooks
+from huanjie.lib.crypto import NONCE_BYTES
 from huanjie.people.models import Person
 from huanjie.uploads import importers
 from huanjie.voters import imports
@@ -334,3 +336,16 @@ def test_a_role_that_does_not_own_the_tables_takes_the_general_path(cast, campai
         job = run(cast, preview(cast, campaign, csv_bytes(roll_rows())))
     assert job.status == ImportJob.Status.SUCCEEDED
     assert chosen == [False, False]
+
+
+@pytest.mark.parametrize("name", ["workers", "bulk"])
+def test_no_two_people_are_sealed_with_the_same_nonce(cast, campaign, monkeypatch, name):
+    """The workers are forked with the load's sealer after it has sealed the first rows: each
+    must draw nonces of its own (lib.crypto.FieldSealer), never the parent's left-over ones."""
+    if name == "bulk" and connection.vendor != "postgresql":
+        pytest.skip("the bulk path is PostgreSQL's")
+    with way(name, monkeypatch):
+        assert run(cast, preview(cast, campaign, csv_bytes(roll_rows()))).accepted == 40
+    tokens = list(Person.objects.values_list("id_cipher", flat=True))
+    nonces = {base64.urlsafe_b64decode(t.partition(":")[2])[:NONCE_BYTES] for t in tokens}
+    assert len(tokens) == len(nonces) == 40
