@@ -34,7 +34,7 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
             cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(rows))
 
 
-def copy_text(table: str, columns: Sequence[str], text: str) -> None:
+def copy_text(table: str, columns: Sequence[str], text: str | bytes) -> None:
     """COPY `text` (lines in COPY's text format, fields in the order of `columns`) into
     `table` (PostgreSQL): what a worker process formatted is written with no Python per row."""
     cols = ", ".join(columns)

@@ -8,6 +8,8 @@ cross-row and cross-village work, so the bench and the tests can drive this dire
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Final
@@ -209,6 +211,13 @@ class FastReader:
             )
         )
         self._width = max(self._cols) + 1
+        # The nine cells at once; a missing column reads the "" put after the row's cells.
+        getter = operator.itemgetter(*(c if c >= 0 else -1 for c in self._cols))
+        if min(self._cols) >= 0:
+            self._pick: Callable[[list[Any]], tuple[Any, ...]] = getter
+        else:
+            pad = [""]
+            self._pick = lambda cells: getter(cells + pad)  # type: ignore[no-any-return]
         self._categories = categories
         self._ethnicity: dict[str, str | None] = {}
         self._category: dict[str, str | None] = {}
@@ -219,18 +228,17 @@ class FastReader:
         village) as read_row's RowIn would have them, or None: ask read_row."""
         if len(cells) < self._width:
             return None
-        texts = []
-        for c in self._cols:
-            if c < 0:
-                texts.append("")
-                continue
-            v = cells[c]
-            if type(v) is not str:
-                return None
-            v = v.strip()
-            if v[:1] == "=" or not v.isprintable():
-                return None  # a formula, a control character, a tab: read_row's business
-            texts.append(v)
+        texts = self._pick(cells)
+        try:
+            joined = "".join(texts)  # every cell text, or a TypeError
+        except TypeError:
+            return None  # a number or a date from a spreadsheet: read_row's business
+        if not joined.isprintable():
+            return None  # a control character, a tab, a line break, a wide space: read_row's
+        if " " in joined:
+            texts = tuple([v.strip() for v in texts])
+        if "=" in joined and any(v[:1] == "=" for v in texts):
+            return None  # a formula: read_row's business
         raw_id, raw_sex, name, raw_eth, raw_birth, raw_cat, group, house, village = texts
 
         # 公民身份号码: what idcard.check accepts without a problem, 18 characters only.

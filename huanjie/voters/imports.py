@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -286,7 +285,7 @@ class RollLoad(Load):
         self.village_of: dict[str, Village | None] = {}
         self.clean: dict[tuple[str, date | None, str, date], bool] = {}
         self.read = self._fast_reader()  # type: ignore[method-assign, assignment]
-        self.packed, self.now_text = False, ""  # set by write, for pack
+        self.packed, self.now_text, self.id_base = False, "", 0  # set by write, for pack
 
     def _fast_reader(self) -> Callable[[int, list[Any]], Any]:
         """`read` with the fast path first: a common row (FastReader) in a usable village that
@@ -365,7 +364,7 @@ class RollLoad(Load):
         people_lock(exclusive=True)
         sink = _Sink(self.campaign, list(self.villages), bulk=self._bulk())
         # Read by the checking workers, forked when they start (after this): pack the rows?
-        self.packed = sink.packed
+        self.packed, self.id_base = sink.packed, sink.base
         self.now_text = sink.now.isoformat()
         # The first 16 bytes of the keyed hash (HMAC-SHA256) of each ID number seen → its row.
         seen: dict[bytes, int] = {}
@@ -395,11 +394,11 @@ class RollLoad(Load):
                     if batch:
                         behind.put(partial(sink.add, batch, issues))
                         batch = []
-                    setdefault = seen.setdefault
-                    dups = [i for i, (n, k) in enumerate(zip(row.numbers, row.keys, strict=True))
-                            if setdefault(k, n) != n]  # fmt: skip
+                    setdefault, keys = seen.setdefault, row.keys
+                    dups = [i for i, n in enumerate(row.numbers)
+                            if setdefault(keys[16 * i : 16 * i + 16], n) != n]  # fmt: skip
                     for i in dups:
-                        twice(row.numbers[i], seen[row.keys[i]], row.masks[i])
+                        twice(row.numbers[i], seen[keys[16 * i : 16 * i + 16]], row.masked(i))
                     if not dups:
                         blocks.append(row)
                         in_blocks += len(row.numbers)
@@ -435,29 +434,45 @@ class RollLoad(Load):
             )  # fmt: skip
 
     def pack(self, items: list[Any]) -> list[Any]:
-        """In a checking worker: a chunk's checked rows as one _Block of COPY text for the
-        bulk path when nobody was known before (the person's id left for the writer)."""
+        """In a checking worker: a chunk's checked rows as one _Block for the bulk path when
+        nobody was known before: COPY text, each new person's id the id base and the row's
+        number (`_Sink.base`), so that the writer has nothing to do per row."""
         if not self.packed or not items:
             return items
-        campaign, now = self.campaign.pk, self.now_text
-        people, registrations = [], []
+        base, campaign, now = self.id_base, self.campaign.pk, self.now_text
+        people, registrations, keys = [], [], []
         for r in items:
-            _, village, digest, token, masked, name, sex, birth, eth, group, house, cat, flag = r
+            (
+                number,
+                village,
+                digest,
+                token,
+                masked,
+                name,
+                sex,
+                birth,
+                eth,
+                group,
+                house,
+                cat,
+                flag,
+            ) = r
+            person = base + number
             group, flag = _text(group), _text(flag)
             people.append(
-                f"{token}\t{digest}\t{masked}\t{_text(name)}\t{sex}\t{birth.isoformat()}\t{eth}\t"
-                f"{village}\t{group}\t{_text(house)}\t{now}\n"
+                f"{person}\t{token}\t{digest}\t{masked}\t{_text(name)}\t{sex}\t"
+                f"{birth.isoformat()}\t{eth}\t{village}\t{group}\t{_text(house)}\t{now}\n"
             )
             registrations.append(
-                f"{campaign}\t{village}\t{cat}\t{group}\tt\tnew\t\t{flag}\t{now}\n"
+                f"{person}\t{campaign}\t{village}\t{cat}\t{group}\tt\tnew\t\t{flag}\t{now}\n"
             )
+            keys.append(digest[:32])
         return [
             _Block(
                 [r[0] for r in items],
-                [bytes.fromhex(r[2][:32]) for r in items],
-                [r[4] for r in items],
-                people,
-                registrations,
+                bytes.fromhex("".join(keys)),
+                "".join(people).encode(),
+                "".join(registrations).encode(),
             )
         ]
 
@@ -522,15 +537,17 @@ KNOWN = "voters_import_known"
 
 class _Block(NamedTuple):
     """A chunk's rows as a checking worker made them for the bulk path (RollLoad.pack): each
-    row's number, the first 16 bytes of its keyed hash and its masked ID number (for the
-    in-file duplicates), and its person and registration as COPY text lines, less the person's
-    id (which this process gives, in file order)."""
+    row's number and, 16 bytes a row, the start of its keyed hash (for the in-file
+    duplicates); its people and their registrations as COPY text, encoded."""
 
     numbers: list[int]
-    keys: list[bytes]
-    masks: list[str]
-    people: list[str]
-    registrations: list[str]
+    keys: bytes
+    people: bytes
+    registrations: bytes
+
+    def masked(self, i: int) -> str:
+        """The masked ID number of the block's `i`th row (the fourth field of its person)."""
+        return self.people.split(b"\n", i + 1)[i].split(b"\t", 4)[3].decode()
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -572,6 +589,7 @@ class _Sink:
         self.person = Person._meta.db_table
         self.registration = VoterRegistration._meta.db_table
         self.any_known = True
+        self.base = 0
         if bulk:
             with _timed("sql: set aside"):
                 _execute(
@@ -583,6 +601,14 @@ class _Sink:
                 self.sequence = _query("SELECT pg_get_serial_sequence(%s, 'id')", [self.person])[0][
                     0
                 ]
+                # A new person's id is this base and the row's number: ascending in file order,
+                # and given in the workers. The table is locked, so nobody else takes ids from
+                # its sequence until the commit (an INSERT waits for the lock before it
+                # evaluates nextval); `finish` moves the sequence past the last one given.
+                self.base = _query("SELECT nextval(%s)", [self.sequence], phase="sql: new ids")[0][
+                    0
+                ]
+                self.last = self.base
         elif self.postgres:
             self.before = _query(
                 f"""SELECT (SELECT COALESCE(MAX(id), 0) FROM {self.person}),
@@ -611,20 +637,21 @@ class _Sink:
                 return True
             known = self._known([row[2] for row in batch]) if self.any_known else set()
             new = [row for row in batch if row[2] not in known]
-            ids = self._ids(len(new))
-            now, campaign = self.now, self.campaign_id
+            now, campaign, base = self.now, self.campaign_id, self.base
             copy_rows(
                 self.person,
                 _PERSON_COLUMNS,
-                [(i, r[3], r[2], r[4], r[5], r[6], r[7], r[8], r[1], r[9], r[10], now)
-                 for i, r in zip(ids, new, strict=True)],
+                [(base + r[0], r[3], r[2], r[4], r[5], r[6], r[7], r[8], r[1], r[9], r[10], now)
+                 for r in new],
             )  # fmt: skip
             copy_rows(
                 self.registration,
                 _REGISTRATION_COLUMNS,
-                [(i, campaign, r[1], r[11], r[9], True, "new", "", r[12], now)
-                 for i, r in zip(ids, new, strict=True)],
+                [(base + r[0], campaign, r[1], r[11], r[9], True, "new", "", r[12], now)
+                 for r in new],
             )  # fmt: skip
+            if new:
+                self.last = max(self.last, base + new[-1][0])
             if known:
                 copy_rows(STAGE, _STAGE_NAMES, [row for row in batch if row[2] in known])
             self.accepted += len(new)
@@ -636,17 +663,13 @@ class _Sink:
         if not self._ok(issues) or not n:
             return
         with _timed("stage COPY"):
-            ids = self._ids(n)
-            for table, columns, lines in (
-                (self.person, _PERSON_COLUMNS, chain.from_iterable(b.people for b in blocks)),
-                (
-                    self.registration,
-                    _REGISTRATION_COLUMNS,
-                    chain.from_iterable(b.registrations for b in blocks),
-                ),
-            ):
-                text = "".join([f"{i}\t{line}" for i, line in zip(ids, lines, strict=True)])
-                copy_text(table, columns, text)
+            copy_text(self.person, _PERSON_COLUMNS, b"".join(b.people for b in blocks))
+            copy_text(
+                self.registration,
+                _REGISTRATION_COLUMNS,
+                b"".join(b.registrations for b in blocks),
+            )
+            self.last = max(self.last, self.base + blocks[-1].numbers[-1])
             self.accepted += n
 
     def _known(self, hashes: list[str]) -> set[str]:
@@ -658,24 +681,11 @@ class _Sink:
         )
         return {h for (h,) in found}
 
-    def _ids(self, n: int) -> list[int]:
-        """`n` new people's ids, ascending, for the bulk path: the table is locked, so no one
-        else takes ids from its sequence now (an INSERT waits for the lock before it evaluates
-        nextval) and a block of n is ours. The roll's order within a group and a household's
-        order follow the file."""
-        if not n:
-            return []
-        last = _query(
-            "SELECT setval(%s, nextval(%s) + %s - 1)",
-            [self.sequence, self.sequence, n],
-            phase="sql: new ids",
-        )[0][0]
-        return list(range(last - n + 1, last + 1))
-
     def finish(self, write: Callable[[bool], None]) -> None:
         """After the last batch: the indexes (bulk), the staged rows (`write`, told whether
         its inserts may run unchecked), the references."""
         if self.bulk:
+            _query("SELECT setval(%s, %s)", [self.sequence, self.last], phase="sql: new ids")
             with _timed("sql: indexes"):
                 try:
                     put_back_indexes(self.aside)
