@@ -86,6 +86,10 @@ class Load:
         load may hand over fewer, bigger items: the roll's ready COPY text)."""
         return items
 
+    def forked(self) -> None:
+        """In a checking worker, once, before its first chunk (a `parallel` load may read
+        differently there: the roll formats its COPY text as it reads)."""
+
     def close(self) -> None:
         pass
 
@@ -407,6 +411,7 @@ def _check_chunks(load: Load, tasks: Any, results: Any) -> None:
         # the shared file); any database use here would open a connection of its own.
         _INHERITED.append(conn.connection)
         conn.connection = None
+    load.forked()
     issues, read = load.outcome.issues, load.read
     del issues[:]
     while (task := tasks.get()) is not None:

@@ -191,6 +191,18 @@ _ID_CHECK_CHARS: Final = idcard.CHECK_CHARS
 _fromisoformat = date.fromisoformat
 
 
+def _id_birth(digits: str) -> tuple[date, str] | None:
+    """The birth date in an ID number's digits 7-14, with its ISO text; None when the fast
+    path leaves it to read_row."""
+    try:
+        birth = _fromisoformat(digits)
+    except ValueError:
+        return None
+    if not idcard.EARLIEST_BIRTH_YEAR <= birth.year < 2026:
+        return None  # the full check compares later years with today
+    return birth, birth.isoformat()
+
+
 class FastReader:
     def __init__(self, columns: dict[str, int], categories: dict[str, str]) -> None:
         def col(key: str) -> int:
@@ -222,6 +234,8 @@ class FastReader:
         self._ethnicity: dict[str, str | None] = {}
         self._category: dict[str, str | None] = {}
         self._births: dict[str, date | tuple[int, int] | None] = {}
+        # An ID number's eight birth digits → (the date, ISO) or None; a few tens of thousands.
+        self._id_births: dict[str, tuple[date, str] | None] = {}
 
     def read(self, cells: list[Any]) -> tuple[str, str, str, date, str, str, str, str, str] | None:
         """(id_number, name, sex, birth_date, ethnicity, group_name, category, household_no,
@@ -250,12 +264,14 @@ class FastReader:
             last = "X"
         if not first17.isdigit() or _ID_CHECK_CHARS[(2 * int(first17, 13)) % 11] != last:
             return None
-        try:
-            birth = _fromisoformat(raw_id[6:14])
-        except ValueError:
+        digits = raw_id[6:14]
+        if digits in self._id_births:
+            known = self._id_births[digits]
+        else:
+            known = self._id_births[digits] = _id_birth(digits)
+        if known is None:
             return None
-        if not idcard.EARLIEST_BIRTH_YEAR <= birth.year < 2026:
-            return None  # the full check compares later years with today
+        birth, iso = known
         id_sex = "M" if raw_id[16] in "13579" else "F"
         if raw_sex and _SEX.get(raw_sex) != id_sex:
             return None
@@ -274,7 +290,7 @@ class FastReader:
                 return None
             code = found
 
-        if raw_birth and raw_birth != birth.isoformat():
+        if raw_birth and raw_birth != iso:
             if raw_birth in self._births:
                 parsed = self._births[raw_birth]
             else:
@@ -300,4 +316,5 @@ class FastReader:
 
         if len(group) > 50 or len(house) > 30 or len(village) > 100:
             return None
-        return (first17 + last, name, id_sex, birth, code, group, category, house, village)
+        number = raw_id if last == raw_id[17] else first17 + last
+        return (number, name, id_sex, birth, code, group, category, house, village)

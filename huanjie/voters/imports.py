@@ -284,17 +284,19 @@ class RollLoad(Load):
         # ask _village_of), and the engine's verdicts without any problem per rule set.
         self.village_of: dict[str, Village | None] = {}
         self.clean: dict[tuple[str, date | None, str, date], bool] = {}
-        self.read = self._fast_reader()  # type: ignore[method-assign, assignment]
         self.packed, self.now_text, self.id_base = False, "", 0  # set by write, for pack
+        self.read = self._fast_reader()  # type: ignore[method-assign, assignment]
 
-    def _fast_reader(self) -> Callable[[int, list[Any]], Any]:
+    def _fast_reader(self, packed: bool = False) -> Callable[[int, list[Any]], Any]:
         """`read` with the fast path first: a common row (FastReader) in a usable village that
         the engine accepts without a word is staged at once; anything else gets the full checks
         (a blank row never passes the fast path). A closure, so that a million rows look their
-        helpers up once."""
+        helpers up once. `packed` (a checking worker of the bulk path, `forked`): a common row
+        comes out as its _Block parts at once (`_packed_row`)."""
         fast, seal, village_of, clean = self.fast, self.seal, self.village_of, self.clean
         villages, names, single = self.villages, self.names, self.single
         full = super().read
+        base, campaign, tail = self.id_base, self.campaign.pk, f"\tt\tnew\t\t\t{self.now_text}\n"
 
         def read(number: int, cells: list[Any]) -> Any:
             got = fast(cells)
@@ -318,10 +320,28 @@ class RollLoad(Load):
                 return full(number, cells)
             token, digest = seal(id_number)
             masked = f"{id_number[:6]}********{id_number[-4:]}"
-            return (number, village.code, digest, token, masked, name, sex, birth, eth, group,
-                    household, category, "")  # fmt: skip
+            if not packed:
+                return (number, village.code, digest, token, masked, name, sex, birth, eth,
+                        group, household, category, "")  # fmt: skip
+            # The fast path let no control character through: only a backslash needs escaping.
+            if "\\" in name or "\\" in group or "\\" in household:
+                name, group, household = _text(name), _text(group), _text(household)
+            person = base + number
+            return (
+                number,
+                digest[:32],
+                f"{person}\t{token}\t{digest}\t{masked}\t{name}\t{sex}\t{birth.isoformat()}\t"
+                f"{eth}\t{village.code}\t{group}\t{household}\t{self.now_text}\n",
+                f"{person}\t{campaign}\t{village.code}\t{category}\t{group}{tail}",
+            )
 
         return read
+
+    def forked(self) -> None:
+        """In a checking worker of the bulk path, when nobody was known before: the rows come
+        out as their COPY text as they are read."""
+        if self.packed:
+            self.read = self._fast_reader(packed=True)  # type: ignore[method-assign, assignment]
 
     def check(self, number: int, cells: list[Any]) -> tuple[Any, ...] | None:
         """The full path, with every check's message."""
@@ -439,42 +459,31 @@ class RollLoad(Load):
         number (`_Sink.base`), so that the writer has nothing to do per row."""
         if not self.packed or not items:
             return items
-        base, campaign, now = self.id_base, self.campaign.pk, self.now_text
-        people, registrations, keys = [], [], []
-        for r in items:
-            (
-                number,
-                village,
-                digest,
-                token,
-                masked,
-                name,
-                sex,
-                birth,
-                eth,
-                group,
-                house,
-                cat,
-                flag,
-            ) = r
-            person = base + number
-            group, flag = _text(group), _text(flag)
-            people.append(
-                f"{person}\t{token}\t{digest}\t{masked}\t{_text(name)}\t{sex}\t"
-                f"{birth.isoformat()}\t{eth}\t{village}\t{group}\t{_text(house)}\t{now}\n"
-            )
-            registrations.append(
-                f"{person}\t{campaign}\t{village}\t{cat}\t{group}\tt\tnew\t\t{flag}\t{now}\n"
-            )
-            keys.append(digest[:32])
+        parts = [item if len(item) == 4 else self._packed_row(item) for item in items]
+        numbers, keys, people, registrations = zip(*parts, strict=True)
         return [
             _Block(
-                [r[0] for r in items],
+                list(numbers),
                 bytes.fromhex("".join(keys)),
                 "".join(people).encode(),
                 "".join(registrations).encode(),
             )
         ]
+
+    def _packed_row(self, row: tuple[Any, ...]) -> tuple[int, str, str, str]:
+        """A row the full checks passed, as the packing reader makes a common one: its number,
+        the first 16 bytes of its keyed hash in hex, its person's and its registration's COPY
+        lines."""
+        number, village, digest, token, masked, name, sex, birth, eth, group, house, cat, flag = row
+        person, now = self.id_base + number, self.now_text
+        group, flag = _text(group), _text(flag)
+        return (
+            number,
+            digest[:32],
+            f"{person}\t{token}\t{digest}\t{masked}\t{_text(name)}\t{sex}\t"
+            f"{birth.isoformat()}\t{eth}\t{village}\t{group}\t{_text(house)}\t{now}\n",
+            f"{person}\t{self.campaign.pk}\t{village}\t{cat}\t{group}\tt\tnew\t\t{flag}\t{now}\n",
+        )
 
     def _bulk(self) -> bool:
         """The bulk path (docs/voters.md): on PostgreSQL, for a file of at least BULK_MIN_ROWS

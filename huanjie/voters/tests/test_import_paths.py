@@ -93,7 +93,12 @@ def schema() -> list[tuple[str, ...]]:
 
 def the_roll() -> dict[str, Any]:
     """What the roll holds, without the ids a sequence gave (they differ between runs)."""
-    people = list(Person.objects.order_by("id").values_list("name", "id_masked", "region_id"))
+    people = list(
+        Person.objects.order_by("id").values_list(
+            "name", "id_masked", "region_id", "group_name", "household_no", "sex", "birth_date",
+            "ethnicity",
+        )
+    )  # fmt: skip
     regs = list(
         VoterRegistration.objects.order_by("person_id", "id").values_list(
             "person__name", "village_id", "category", "group_name", "active", "flag"
@@ -308,13 +313,18 @@ def test_into_empty_tables_every_way_ends_alike_and_finds_the_same_person_twice(
         add_blocks(self, given, issues)
 
     monkeypatch.setattr(imports._Sink, "add_blocks", counted)
-    found = each_way(cast, campaign, csv_bytes(roll_rows()), monkeypatch)
+    rows = roll_rows()
+    rows[30][4] = "第3\\组"  # a backslash, escaped in COPY text
+    found = each_way(cast, campaign, csv_bytes(rows), monkeypatch)
     assert found["here"][1][:3] == (ImportJob.Status.SUCCEEDED, 40, 40)
     # Preview and run; the 8 people among the rows the header search read ahead are checked
     # before the workers start, as rows.
     assert sum(blocks) == (2 * 32 if connection.vendor == "postgresql" else 0)
     for name in WAYS[1:]:
         assert found[name] == found["here"], name
+    written = {p[0]: p for p in found["bulk"][2]["people"]}
+    assert written[rows[30][0]][1:4] == (rows[30][1][:6] + "********" + rows[30][1][-4:],
+                                        "630121100206", "第3\\组")  # fmt: skip
     rows = roll_rows()
     rows[29][1] = rows[11][1]  # the same person in two chunks (file rows 12 and 30)
     rows[31][1] = rows[30][1]  # and in one (file rows 31 and 32)
