@@ -24,6 +24,10 @@ N is --rows; files A and B are N-row CSVs of different new people (no ID number 
       hold N people and N registrations), forced "general": COPY into the indexed tables with
       the foreign keys' row triggers off (session_replication_role = replica) when the role
       may, the references then checked set-based (general_path_replica says whether it could).
+      general_sql_rows_per_s: the rows over the seconds (h) spent after the reading (its
+      set-based SQL: matching, the inserts into the indexed tables, the references): what the
+      general path would reach were reading, checking and staging free, the bound of its design
+      on this server (general_sql_vs_floor).
   (i) known people: file A again into campaign 13 of copy "run" (every person known: the
       carried-over county's case), HUANJIE_ROLL_LOAD "auto" (the path it took is printed,
       with the planner's estimate of the rows held that "auto" goes by).
@@ -695,6 +699,11 @@ def postgres_runs(folder: Path, n: int, m: int) -> None:
     report(f"(h) general path, other people into campaign 12 (holding {n:,})", general, n)
     if general.bulk:
         print("    WARNING: the general run took the bulk path")
+    general_sql = general.seconds - general.phases["stage total"]
+    print(
+        f"    after the reading, its SQL alone: {general_sql:.1f} s = {n / general_sql:,.0f} rows/s"
+        f" ({n / general_sql / (n / floor):.2f} of the floor)"
+    )
     print_held()
     watch.lap()
     known = pipeline(first, "a.csv", 13, "auto")
@@ -739,6 +748,8 @@ def postgres_runs(folder: Path, n: int, m: int) -> None:
         db_bulk_floor_rows_per_s=round(floor_rate),
         general_path_rows_per_s=round(general.rate),
         general_path_replica=general.replica,
+        general_sql_rows_per_s=round(n / general_sql),
+        general_sql_vs_floor=round(n / general_sql / floor_rate, 3),
         known_path_rows_per_s=round(known.rate),
         known_path=known.path,
         xlsx_rows=m,
