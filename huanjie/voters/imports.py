@@ -284,15 +284,15 @@ class RollLoad(Load):
         # ask _village_of), and the engine's verdicts without any problem per rule set.
         self.village_of: dict[str, Village | None] = {}
         self.clean: dict[tuple[str, date | None, str, date], bool] = {}
-        self.packed, self.now_text, self.id_base = False, "", 0  # set by write, for pack
+        self.packed, self.now_text, self.id_base = "", "", 0  # set by write, for pack
         self.read = self._fast_reader()  # type: ignore[method-assign, assignment]
 
-    def _fast_reader(self, packed: bool = False) -> Callable[[int, list[Any]], Any]:
+    def _fast_reader(self, packed: str = "") -> Callable[[int, list[Any]], Any]:
         """`read` with the fast path first: a common row (FastReader) in a usable village that
         the engine accepts without a word is staged at once; anything else gets the full checks
         (a blank row never passes the fast path). A closure, so that a million rows look their
-        helpers up once. `packed` (a checking worker of the bulk path, `forked`): a common row
-        comes out as its _Block parts at once (`_packed_row`)."""
+        helpers up once. `packed` (in a checking worker, `forked`): a common row comes out as
+        its _Block parts at once (`_packed_row`)."""
         fast, seal, village_of, clean = self.fast, self.seal, self.village_of, self.clean
         villages, names, single = self.villages, self.names, self.single
         full = super().read
@@ -326,6 +326,13 @@ class RollLoad(Load):
             # The fast path let no control character through: only a backslash needs escaping.
             if "\\" in name or "\\" in group or "\\" in household:
                 name, group, household = _text(name), _text(group), _text(household)
+            if packed == "stage":
+                return (
+                    number,
+                    digest[:32],
+                    f"{number}\t{village.code}\t{digest}\t{token}\t{masked}\t{name}\t{sex}\t"
+                    f"{birth.isoformat()}\t{eth}\t{group}\t{household}\t{category}\t\n",
+                )
             person = base + number
             return (
                 number,
@@ -338,10 +345,10 @@ class RollLoad(Load):
         return read
 
     def forked(self) -> None:
-        """In a checking worker of the bulk path, when nobody was known before: the rows come
-        out as their COPY text as they are read."""
+        """In a checking worker, when the rows go to the writer as COPY text (`_Sink.packed`):
+        they come out as that text as they are read."""
         if self.packed:
-            self.read = self._fast_reader(packed=True)  # type: ignore[method-assign, assignment]
+            self.read = self._fast_reader(self.packed)  # type: ignore[method-assign, assignment]
 
     def check(self, number: int, cells: list[Any]) -> tuple[Any, ...] | None:
         """The full path, with every check's message."""
@@ -454,34 +461,42 @@ class RollLoad(Load):
             )  # fmt: skip
 
     def pack(self, items: list[Any]) -> list[Any]:
-        """In a checking worker: a chunk's checked rows as one _Block for the bulk path when
-        nobody was known before: COPY text, each new person's id the id base and the row's
-        number (`_Sink.base`), so that the writer has nothing to do per row."""
+        """In a checking worker: a chunk's checked rows as one _Block of COPY text when the
+        writer takes it (`_Sink.packed`), so that it has nothing to do per row: the people and
+        their registrations of a bulk load when nobody was known before (each new person's id
+        the id base and the row's number, `_Sink.base`), or the stage's rows."""
         if not self.packed or not items:
             return items
-        parts = [item if len(item) == 4 else self._packed_row(item) for item in items]
-        numbers, keys, people, registrations = zip(*parts, strict=True)
+        width = 4 if self.packed == "bulk" else 3
+        parts = [item if len(item) == width else self._packed_row(item) for item in items]
+        numbers, keys, *texts = zip(*parts, strict=True)
         return [
             _Block(
                 list(numbers),
                 bytes.fromhex("".join(keys)),
-                "".join(people).encode(),
-                "".join(registrations).encode(),
+                tuple("".join(lines).encode() for lines in texts),
             )
         ]
 
-    def _packed_row(self, row: tuple[Any, ...]) -> tuple[int, str, str, str]:
+    def _packed_row(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """A row the full checks passed, as the packing reader makes a common one: its number,
-        the first 16 bytes of its keyed hash in hex, its person's and its registration's COPY
-        lines."""
+        the first 16 bytes of its keyed hash in hex, and its COPY lines (its person's and its
+        registration's, or its stage row)."""
         number, village, digest, token, masked, name, sex, birth, eth, group, house, cat, flag = row
+        name, group, house, flag = _text(name), _text(group), _text(house), _text(flag)
+        if self.packed == "stage":
+            return (
+                number,
+                digest[:32],
+                f"{number}\t{village}\t{digest}\t{token}\t{masked}\t{name}\t{sex}\t"
+                f"{birth.isoformat()}\t{eth}\t{group}\t{house}\t{cat}\t{flag}\n",
+            )
         person, now = self.id_base + number, self.now_text
-        group, flag = _text(group), _text(flag)
         return (
             number,
             digest[:32],
-            f"{person}\t{token}\t{digest}\t{masked}\t{_text(name)}\t{sex}\t"
-            f"{birth.isoformat()}\t{eth}\t{village}\t{group}\t{_text(house)}\t{now}\n",
+            f"{person}\t{token}\t{digest}\t{masked}\t{name}\t{sex}\t"
+            f"{birth.isoformat()}\t{eth}\t{village}\t{group}\t{house}\t{now}\n",
             f"{person}\t{self.campaign.pk}\t{village}\t{cat}\t{group}\tt\tnew\t\t{flag}\t{now}\n",
         )
 
@@ -545,18 +560,19 @@ KNOWN = "voters_import_known"
 
 
 class _Block(NamedTuple):
-    """A chunk's rows as a checking worker made them for the bulk path (RollLoad.pack): each
-    row's number and, 16 bytes a row, the start of its keyed hash (for the in-file
-    duplicates); its people and their registrations as COPY text, encoded."""
+    """A chunk's rows as a checking worker made them (RollLoad.pack): each row's number and,
+    16 bytes a row, the start of its keyed hash (for the in-file duplicates); its rows as COPY
+    text, encoded: a bulk load's people and their registrations, or the stage's rows."""
 
     numbers: list[int]
     keys: bytes
-    people: bytes
-    registrations: bytes
+    texts: tuple[bytes, ...]
 
     def masked(self, i: int) -> str:
-        """The masked ID number of the block's `i`th row (the fourth field of its person)."""
-        return self.people.split(b"\n", i + 1)[i].split(b"\t", 4)[3].decode()
+        """The masked ID number of the block's `i`th row (a person's fourth field, a stage
+        row's fifth)."""
+        line = self.texts[0].split(b"\n", i + 1)[i]
+        return line.split(b"\t", 5)[3 if len(self.texts) == 2 else 4].decode()
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -626,9 +642,13 @@ class _Sink:
             self.replica = _triggers_off(campaign, villages)
 
     @property
-    def packed(self) -> bool:
-        """Whether checking workers should hand over _Blocks (RollLoad.pack)."""
-        return self.bulk and not self.any_known
+    def packed(self) -> str:
+        """What checking workers hand over as _Blocks of COPY text (RollLoad.pack): "bulk",
+        a bulk load's people and registrations when nobody was known before; "stage", the
+        general path's stage rows on PostgreSQL; "" (rows) otherwise."""
+        if self.bulk:
+            return "" if self.any_known else "bulk"
+        return "stage" if self.postgres else ""
 
     def _ok(self, issues: list[Issue]) -> bool:
         if not self.failed:
@@ -667,16 +687,17 @@ class _Sink:
         return True
 
     def add_blocks(self, blocks: list[_Block], issues: list[Issue]) -> None:
-        """Write workers' _Blocks (bulk, nobody known) unless a row so far has an error."""
+        """Write workers' _Blocks (`packed`) unless a row so far has an error."""
         n = sum(len(block.numbers) for block in blocks)
         if not self._ok(issues) or not n:
             return
         with _timed("stage COPY"):
-            copy_text(self.person, _PERSON_COLUMNS, b"".join(b.people for b in blocks))
+            if not self.bulk:
+                copy_text(STAGE, _STAGE_NAMES, b"".join(b.texts[0] for b in blocks))
+                return
+            copy_text(self.person, _PERSON_COLUMNS, b"".join(b.texts[0] for b in blocks))
             copy_text(
-                self.registration,
-                _REGISTRATION_COLUMNS,
-                b"".join(b.registrations for b in blocks),
+                self.registration, _REGISTRATION_COLUMNS, b"".join(b.texts[1] for b in blocks)
             )
             self.last = max(self.last, self.base + blocks[-1].numbers[-1])
             self.accepted += n
