@@ -84,6 +84,7 @@ class SetAside:
     indexes: list[tuple[str, str, str]] = field(default_factory=list)
     uniques: list[tuple[str, str, str]] = field(default_factory=list)
     foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)
+    defaults: list[tuple[str, str]] = field(default_factory=list)  # (table, column): `constants`
 
 
 def set_aside(tables: Sequence[str]) -> SetAside:
@@ -125,6 +126,30 @@ def set_aside(tables: Sequence[str]) -> SetAside:
         for _, name, _ in aside.indexes:
             cursor.execute(f"DROP INDEX {name}")
     return aside
+
+
+def constants(aside: SetAside, table: str, values: dict[str, Any]) -> None:
+    """While `table` is set aside, its columns in `values` take those values by default, so that
+    a COPY leaves them out (the server then parses a constant once, not on every row). Only on
+    a table without defaults of its own; `put_back_defaults` drops them again. Values are
+    quoted as literals."""
+    from psycopg import sql
+
+    with connection.cursor() as cursor:
+        for column, value in values.items():
+            statement = sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}").format(
+                sql.Identifier(table), sql.Identifier(column), sql.Literal(value)
+            )
+            cursor.execute(statement.as_string(cursor.cursor))
+            aside.defaults.append((table, column))
+
+
+def put_back_defaults(aside: SetAside) -> None:
+    """Drop the defaults `constants` gave: the tables' columns are as they were."""
+    with connection.cursor() as cursor:
+        for table, column in aside.defaults:
+            cursor.execute(f'ALTER TABLE {table} ALTER COLUMN "{column}" DROP DEFAULT')
+    del aside.defaults[:]
 
 
 def put_back_indexes(aside: SetAside) -> None:

@@ -37,9 +37,11 @@ from huanjie.elections.models import Campaign, CampaignVillage
 from huanjie.elections.services import purged_refusal
 from huanjie.lib.bulk import (
     Behind,
+    constants,
     copy_rows,
     copy_text,
     create_temp_table,
+    put_back_defaults,
     put_back_foreign_keys,
     put_back_indexes,
     set_aside,
@@ -284,7 +286,7 @@ class RollLoad(Load):
         # ask _village_of), and the engine's verdicts without any problem per rule set.
         self.village_of: dict[str, Village | None] = {}
         self.clean: dict[tuple[str, date | None, str, date], bool] = {}
-        self.packed, self.now_text, self.id_base = "", "", 0  # set by write, for pack
+        self.packed, self.id_base = "", 0  # set by write, for pack
         self.read = self._fast_reader()  # type: ignore[method-assign, assignment]
 
     def _fast_reader(self, packed: str = "") -> Callable[[int, list[Any]], Any]:
@@ -296,7 +298,7 @@ class RollLoad(Load):
         fast, seal, village_of, clean = self.fast, self.seal, self.village_of, self.clean
         villages, names, single = self.villages, self.names, self.single
         full = super().read
-        base, campaign, tail = self.id_base, self.campaign.pk, f"\tt\tnew\t\t\t{self.now_text}\n"
+        base = self.id_base
 
         def read(number: int, cells: list[Any]) -> Any:
             got = fast(cells)
@@ -338,8 +340,8 @@ class RollLoad(Load):
                 number,
                 digest[:32],
                 f"{person}\t{token}\t{digest}\t{masked}\t{name}\t{sex}\t{birth.isoformat()}\t"
-                f"{eth}\t{village.code}\t{group}\t{household}\t{self.now_text}\n",
-                f"{person}\t{campaign}\t{village.code}\t{category}\t{group}{tail}",
+                f"{eth}\t{village.code}\t{group}\t{household}\n",
+                f"{person}\t{village.code}\t{category}\t{group}\t\n",
             )
 
         return read
@@ -392,7 +394,6 @@ class RollLoad(Load):
         sink = _Sink(self.campaign, list(self.villages), bulk=self._bulk())
         # Read by the checking workers, forked when they start (after this): pack the rows?
         self.packed, self.id_base = sink.packed, sink.base
-        self.now_text = sink.now.isoformat()
         # The first 16 bytes of the keyed hash (HMAC-SHA256) of each ID number seen → its row.
         seen: dict[bytes, int] = {}
         later: dict[int, tuple[str, list[int]]] = {}
@@ -491,13 +492,13 @@ class RollLoad(Load):
                 f"{number}\t{village}\t{digest}\t{token}\t{masked}\t{name}\t{sex}\t"
                 f"{birth.isoformat()}\t{eth}\t{group}\t{house}\t{cat}\t{flag}\n",
             )
-        person, now = self.id_base + number, self.now_text
+        person = self.id_base + number
         return (
             number,
             digest[:32],
             f"{person}\t{token}\t{digest}\t{masked}\t{name}\t{sex}\t"
-            f"{birth.isoformat()}\t{eth}\t{village}\t{group}\t{house}\t{now}\n",
-            f"{person}\t{self.campaign.pk}\t{village}\t{cat}\t{group}\tt\tnew\t\t{flag}\t{now}\n",
+            f"{birth.isoformat()}\t{eth}\t{village}\t{group}\t{house}\n",
+            f"{person}\t{village}\t{cat}\t{group}\t{flag}\n",
         )
 
     def _bulk(self) -> bool:
@@ -552,10 +553,10 @@ def _rows_held(table: str, enough: int) -> int:
     )
 
 
+# What the bulk path COPYs; the rest of the columns take the load's constants (_Sink).
 _PERSON_COLUMNS = ("id", "id_cipher", "id_hash", "id_masked", "name", "sex", "birth_date",
-                   "ethnicity", "region_id", "group_name", "household_no", "created_at")  # fmt: skip
-_REGISTRATION_COLUMNS = ("person_id", "campaign_id", "village_id", "category", "group_name",
-                         "active", "added_reason", "removed_reason", "flag", "created_at")  # fmt: skip
+                   "ethnicity", "region_id", "group_name", "household_no")  # fmt: skip
+_REGISTRATION_COLUMNS = ("person_id", "village_id", "category", "group_name", "flag")
 KNOWN = "voters_import_known"
 
 
@@ -623,6 +624,13 @@ class _Sink:
                 _execute(f"CREATE INDEX ON {KNOWN} (id_hash)")
                 self.any_known = bool(_query(f"SELECT EXISTS (SELECT 1 FROM {KNOWN})")[0][0])
                 self.aside = set_aside((self.person, self.registration))
+                constants(self.aside, self.person, {"created_at": self.now})
+                constants(
+                    self.aside,
+                    self.registration,
+                    {"campaign_id": campaign.pk, "active": True, "added_reason": "new",
+                     "removed_reason": "", "created_at": self.now},
+                )  # fmt: skip
                 self.sequence = _query("SELECT pg_get_serial_sequence(%s, 'id')", [self.person])[0][
                     0
                 ]
@@ -666,19 +674,18 @@ class _Sink:
                 return True
             known = self._known([row[2] for row in batch]) if self.any_known else set()
             new = [row for row in batch if row[2] not in known]
-            now, campaign, base = self.now, self.campaign_id, self.base
+            base = self.base
             copy_rows(
                 self.person,
                 _PERSON_COLUMNS,
-                [(base + r[0], r[3], r[2], r[4], r[5], r[6], r[7], r[8], r[1], r[9], r[10], now)
+                [(base + r[0], r[3], r[2], r[4], r[5], r[6], r[7], r[8], r[1], r[9], r[10])
                  for r in new],
             )  # fmt: skip
             copy_rows(
                 self.registration,
                 _REGISTRATION_COLUMNS,
-                [(base + r[0], campaign, r[1], r[11], r[9], True, "new", "", r[12], now)
-                 for r in new],
-            )  # fmt: skip
+                [(base + r[0], r[1], r[11], r[9], r[12]) for r in new],
+            )
             if new:
                 self.last = max(self.last, base + new[-1][0])
             if known:
@@ -716,6 +723,7 @@ class _Sink:
         its inserts may run unchecked), the references."""
         if self.bulk:
             _query("SELECT setval(%s, %s)", [self.sequence, self.last], phase="sql: new ids")
+            put_back_defaults(self.aside)
             with _timed("sql: indexes"):
                 try:
                     put_back_indexes(self.aside)

@@ -75,7 +75,7 @@ WAYS = ["here", "workers", "triggers on", "bulk"]
 
 
 def schema() -> list[tuple[str, ...]]:
-    """Every index and constraint of the two tables, with its definition."""
+    """Every index, constraint and column default of the two tables, with its definition."""
     if connection.vendor != "postgresql":
         return []
     with connection.cursor() as cursor:
@@ -86,6 +86,10 @@ def schema() -> list[tuple[str, ...]]:
                SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
                FROM pg_constraint
                WHERE conrelid IN ('people_person'::regclass, 'voters_voterregistration'::regclass)
+               UNION ALL
+               SELECT table_name, column_name, column_default FROM information_schema.columns
+               WHERE table_name IN ('people_person', 'voters_voterregistration')
+                   AND column_default IS NOT NULL
                ORDER BY 1, 2"""
         )
         return [tuple(row) for row in cursor.fetchall()]
@@ -101,9 +105,11 @@ def the_roll() -> dict[str, Any]:
     )  # fmt: skip
     regs = list(
         VoterRegistration.objects.order_by("person_id", "id").values_list(
-            "person__name", "village_id", "category", "group_name", "active", "flag"
+            "person__name", "campaign_id", "village_id", "category", "group_name", "active",
+            "added_reason", "removed_reason", "flag",
         )
-    )
+    )  # fmt: skip
+    assert not Person.objects.filter(created_at__isnull=True).exists()
     conflicts = list(
         RegistrationConflict.objects.order_by("id").values_list(
             "person__name", "first__village_id", "village_id", "status"
