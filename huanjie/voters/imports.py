@@ -294,7 +294,7 @@ class RollLoad(Load):
         the engine accepts without a word is staged at once; anything else gets the full checks
         (a blank row never passes the fast path). A closure, so that a million rows look their
         helpers up once. `packed` (in a checking worker, `forked`): a common row comes out as
-        its _Block parts at once (`_packed_row`)."""
+        its _Block parts at once (`_copy_lines`)."""
         fast, seal, village_of, clean = self.fast, self.seal, self.village_of, self.clean
         villages, names, single = self.villages, self.names, self.single
         full = super().read
@@ -325,24 +325,8 @@ class RollLoad(Load):
             if not packed:
                 return (number, village.code, digest, token, masked, name, sex, birth, eth,
                         group, household, category, "")  # fmt: skip
-            # The fast path let no control character through: only a backslash needs escaping.
-            if "\\" in name or "\\" in group or "\\" in household:
-                name, group, household = _text(name), _text(group), _text(household)
-            if packed == "stage":
-                return (
-                    number,
-                    digest[:32],
-                    f"{number}\t{village.code}\t{digest}\t{token}\t{masked}\t{name}\t{sex}\t"
-                    f"{birth.isoformat()}\t{eth}\t{group}\t{household}\t{category}\t\n",
-                )
-            person = base + number
-            return (
-                number,
-                digest[:32],
-                f"{person}\t{token}\t{digest}\t{masked}\t{name}\t{sex}\t{birth.isoformat()}\t"
-                f"{eth}\t{village.code}\t{group}\t{household}\n",
-                f"{person}\t{village.code}\t{category}\t{group}\t\n",
-            )
+            return _copy_lines(packed, base, number, village.code, digest, token, masked, name,
+                               sex, birth, eth, group, household, category, "")  # fmt: skip
 
         return read
 
@@ -480,26 +464,8 @@ class RollLoad(Load):
         ]
 
     def _packed_row(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        """A row the full checks passed, as the packing reader makes a common one: its number,
-        the first 16 bytes of its keyed hash in hex, and its COPY lines (its person's and its
-        registration's, or its stage row)."""
-        number, village, digest, token, masked, name, sex, birth, eth, group, house, cat, flag = row
-        name, group, house, flag = _text(name), _text(group), _text(house), _text(flag)
-        if self.packed == "stage":
-            return (
-                number,
-                digest[:32],
-                f"{number}\t{village}\t{digest}\t{token}\t{masked}\t{name}\t{sex}\t"
-                f"{birth.isoformat()}\t{eth}\t{group}\t{house}\t{cat}\t{flag}\n",
-            )
-        person = self.id_base + number
-        return (
-            number,
-            digest[:32],
-            f"{person}\t{token}\t{digest}\t{masked}\t{name}\t{sex}\t"
-            f"{birth.isoformat()}\t{eth}\t{village}\t{group}\t{house}\n",
-            f"{person}\t{village}\t{cat}\t{group}\t{flag}\n",
-        )
+        """A row the full checks passed, as the packing reader makes a common one."""
+        return _copy_lines(self.packed, self.id_base, *row)
 
     def _bulk(self) -> bool:
         """The bulk path (docs/voters.md): on PostgreSQL, for a file of at least BULK_MIN_ROWS
@@ -574,6 +540,47 @@ class _Block(NamedTuple):
         row's fifth)."""
         line = self.texts[0].split(b"\n", i + 1)[i]
         return line.split(b"\t", 5)[3 if len(self.texts) == 2 else 4].decode()
+
+
+def _copy_lines(
+    packed: str,
+    base: int,
+    number: int,
+    village: str,
+    digest: str,
+    token: str,
+    masked: str,
+    name: str,
+    sex: str,
+    birth: date,
+    eth: str,
+    group: str,
+    house: str,
+    cat: str,
+    flag: str,
+) -> tuple[Any, ...]:
+    """A checked row as a checking worker hands it over (RollLoad.pack): its number, the first
+    16 bytes of its keyed hash in hex, and its COPY lines: for "stage" its stage row; for
+    "bulk" its person (id: `base` and the row's number) and its registration, in the columns
+    the bulk path COPYs."""
+    texts = name + group + house + flag
+    if "\\" in texts or not texts.isprintable():  # rare: the fast path lets neither through
+        name, group, house, flag = _text(name), _text(group), _text(house), _text(flag)
+    if packed == "stage":
+        return (
+            number,
+            digest[:32],
+            f"{number}\t{village}\t{digest}\t{token}\t{masked}\t{name}\t{sex}\t"
+            f"{birth.isoformat()}\t{eth}\t{group}\t{house}\t{cat}\t{flag}\n",
+        )
+    person = base + number
+    return (
+        number,
+        digest[:32],
+        f"{person}\t{token}\t{digest}\t{masked}\t{name}\t{sex}\t"
+        f"{birth.isoformat()}\t{eth}\t{village}\t{group}\t{house}\n",
+        f"{person}\t{village}\t{cat}\t{group}\t{flag}\n",
+    )
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
