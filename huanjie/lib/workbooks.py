@@ -434,7 +434,12 @@ def _xlsx_within(
     where placing each cell in Python takes ~7 s. False when a cell goes too far, or when it
     cannot tell: some <c> is not written as every common writer writes it (<c r="A1" ...).
     Then `_sheet_ranges` measures exactly. On the way, the formula cells go into `formulas`
-    (complete when the answer is True), saving the sheet a second pass."""
+    (complete when the answer is True), saving the sheet a second pass.
+
+    The rows a sheet may reach are the fewer of the row limit and the cells' limit over its
+    columns. Each part of the XML is checked against the columns seen up to and including it:
+    the columns are all in the header, as a rule, so one pass does. Only when a later part
+    brings more columns (the limit falls) are the parts before it read again."""
     rows, letters = limits.max_rows + HEADER_SEARCH_ROWS, set[bytes]()
     try:
         with zipfile.ZipFile(path) as zf:
@@ -443,21 +448,24 @@ def _xlsx_within(
             def regions() -> Iterator[bytes]:
                 return chain.from_iterable(_regions(_stream(zf, p, limits)) for p in parts)
 
-            below = _plain_row_above(rows)
-            for region in regions():
+            reach, columns, seen, again = rows, 0, 0, False
+            below = _plain_row_above(reach)
+            for n, region in enumerate(regions()):
                 found = _PLAIN_CELL.findall(region)
-                if b"" in found or _PREFIXED_CELL.search(region) or below.search(region):
+                if b"" in found or _PREFIXED_CELL.search(region):
                     return False
                 letters.update(found)
+                if len(letters) != seen:
+                    seen, columns = len(letters), max(map(_column_number, letters))
+                    if columns > limits.max_columns:
+                        return False
+                    if (fewer := min(rows, limits.max_cells // columns)) < reach:
+                        reach, below, again = fewer, _plain_row_above(fewer), again or n > 0
+                if below.search(region):
+                    return False
                 if formulas is not None and b"<f" in region:
                     _collect_formulas(region, formulas)
-            columns = max(map(_column_number, letters), default=0)
-            if columns > limits.max_columns:
-                return False
-            if columns * rows <= limits.max_cells:
-                return True
-            below = _plain_row_above(limits.max_cells // columns)
-            return not any(below.search(region) for region in regions())
+            return not (again and any(below.search(region) for region in regions()))
     except _ZIP_ERRORS as exc:
         raise _broken("压缩结构不完整") from exc
 

@@ -423,6 +423,26 @@ def test_it_refuses_more_cells_than_the_limit(tmp_path: Path) -> None:
     assert len(read(path, Limits(max_cells=50_000))) == 5000
 
 
+def test_more_columns_late_in_the_sheet_narrow_the_rows_already_passed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows out of order: the far row comes first, with one column; the tenth column comes in a
+    # later part of the XML, in a low row. Ten columns leave 4,999 rows under 49,999 cells, so
+    # the part already passed (checked against the looser bound) is read again.
+    sheet_data = (
+        f'<row r="5000">{text("A5000", "x")}</row>'
+        + "".join(f'<row r="{r}">{text(f"A{r}", "y")}</row>' for r in range(1, 200))
+        + f'<row r="200">{text("J200", "z")}</row>'
+    )
+    path = xlsx(tmp_path / "名单.xlsx", sheet_data)
+    monkeypatch.setattr(workbooks, "_CHUNK", 512)
+    assert not workbooks._xlsx_within(path, Limits(max_cells=49_999))
+    assert workbooks._xlsx_within(path, Limits(max_cells=50_000))
+    assert refusal(path, Limits(max_cells=49_999)) == MSG_RANGE.format(
+        cell="J5000", rows=5000, columns=10
+    )
+
+
 def test_it_refuses_more_rows_than_the_limit(tmp_path: Path) -> None:
     rows = "".join(f'<row r="{r}">{text(f"A{r}", "x")}</row>' for r in range(1, 22))
     path = xlsx(tmp_path / "名单.xlsx", rows)
