@@ -448,7 +448,7 @@ def _xlsx_within(
             def regions() -> Iterator[bytes]:
                 return chain.from_iterable(_regions(_stream(zf, p, limits)) for p in parts)
 
-            reach, columns, seen, again = rows, 0, 0, False
+            reach, seen, again = rows, 0, False
             below = _plain_row_above(reach)
             for n, region in enumerate(regions()):
                 found = _PLAIN_CELL.findall(region)

@@ -9,7 +9,8 @@ changes is speed: a comparison is a memcmp instead of strcoll, so sorting and bu
 indexes on these columns is faster (the roll import's bulk path rebuilds two of them: at a
 million rows, 0.75-0.8 s instead of 0.85-1.0 for the people's (region, household) index, 0.9 s
 instead of 1.0 for the roll's (campaign, village, person); docs/voters.md), and
-`code LIKE '6301%'` (a region's descendants) can read the plain index. SQLite compares bytes already (BINARY).
+`code LIKE '6301%'` (a region's descendants) can read the plain index. SQLite compares bytes
+already (BINARY).
 
 As with people 0007: a later AlterField that changes one of these columns would put the
 locale back, and a column added later that refers to a region starts with the locale (a join
@@ -19,14 +20,17 @@ with a "C" column still works; it only compares slower). Carry this over if eith
 from django.db import migrations
 
 
-def _columns(apps):
-    """(table, column, SQL type) of the region code and of every column that holds one."""
+def columns(apps):
+    """(table, column, SQL type) of the region code, of every column that holds one, and of the
+    household number. `apps`: the migration's models, or the project's (the test holds the
+    database to this list, so a column added later that refers to a region fails it)."""
     region = apps.get_model("regions", "Region")
-    found = [(region._meta.db_table, "code", "varchar(12)")]
+    code = f"varchar({region._meta.get_field('code').max_length})"
+    found = [(region._meta.db_table, "code", code)]
     for model in apps.get_models(include_auto_created=True):
         for field in model._meta.concrete_fields:
             if field.is_relation and field.related_model is region:
-                found.append((model._meta.db_table, field.column, "varchar(12)"))
+                found.append((model._meta.db_table, field.column, code))
     person = apps.get_model("people", "Person")
     household = person._meta.get_field("household_no")
     found.append((person._meta.db_table, household.column, f"varchar({household.max_length})"))
@@ -36,7 +40,7 @@ def _columns(apps):
 def _collate(apps, schema_editor, collation):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for table, column, kind in _columns(apps):
+    for table, column, kind in columns(apps):
         schema_editor.execute(
             f"ALTER TABLE {schema_editor.quote_name(table)} ALTER COLUMN "
             f'{schema_editor.quote_name(column)} TYPE {kind} COLLATE "{collation}"'
