@@ -90,7 +90,7 @@ def schema() -> list[tuple[str, ...]]:
                SELECT table_name, column_name, column_default FROM information_schema.columns
                WHERE table_name IN ('people_person', 'voters_voterregistration')
                    AND column_default IS NOT NULL
-               ORDER BY 1, 2"""
+               ORDER BY 1, 2, 3"""
         )
         return [tuple(row) for row in cursor.fetchall()]
 
